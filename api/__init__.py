@@ -1,0 +1,1 @@
+"""samverkan's HTTP API and command line, a thin skin over graph/."""

@@ -1,0 +1,375 @@
+"""Commands over the store: build, import, export, validate, query, stats, docs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Literal, TypeVar
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import Settings, get_settings
+from graph.errors import SamverkanError
+from graph.ingest import FORMAT_NAMES, format_for, parse_file
+from graph.namespaces import DCTERMS, GRAPH, PROV, RDF, RDFS, SV, XSD
+from graph.quads import Parsed
+from graph.store import GraphStore
+
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+IMPORTS_GRAPH = GRAPH["meta/imports"]
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="Store directory (default: SAMVERKAN_STORE or var/store).")
+]
+
+
+def fail(exc: BaseException) -> typer.Exit:
+    """Print an error for a person and return the exit to raise (code 1: nothing was changed)."""
+    console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    console.print("Nothing was changed.", style="dim")
+    return typer.Exit(1)
+
+
+@contextmanager
+def step(label: str) -> Iterator[None]:
+    """Show a spinner with elapsed time while a step runs (only on a terminal)."""
+    if not console.is_terminal:
+        yield
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        progress.add_task(label)
+        yield
+
+
+def open_store(store: Path | None, *, read_only: bool = False) -> GraphStore:
+    """Open the store named by the option or the settings."""
+    settings = get_settings()
+    return GraphStore.open(store or settings.store, read_only=read_only)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run an action, turning our errors into a clear message and exit code 1."""
+    try:
+        return action()
+    except SamverkanError as exc:
+        raise fail(exc) from None
+
+
+def build(
+    store: StoreOption = None,
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="Only build when data/ or ontology/ changed.")] = False,
+) -> None:
+    """Build the store from ontology/ and data/, validated (all or nothing)."""
+    from graph.build import build_store, is_stale
+
+    settings = get_settings()
+
+    def action() -> None:
+        gs = open_store(store)
+        if if_stale and not is_stale(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir):
+            console.print(f"Store {gs.path} is up to date with data/ and ontology/.")
+            return
+        with step("Reading, validating and writing data/ and ontology/"):
+            report = build_store(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir)
+        for warning in report.warnings:
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(
+            f"Built {gs.path or 'memory'}: {report.quads} quads in {report.graphs} graphs,"
+            f" {len(report.warnings)} warnings, {report.seconds:.1f} s."
+        )
+
+    run(action)
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .trig .nt .nq .jsonld .rdf) or tables.")],
+    store: StoreOption = None,
+    graph: Annotated[str | None, typer.Option(help="Named graph for triples (default graph:import/NAME).")] = None,
+    table: Annotated[str | None, typer.Option(help="Which table of data/mapping.toml a CSV/XLSX is.")] = None,
+    format: Annotated[str | None, typer.Option(help=f"RDF format: {', '.join(sorted(FORMAT_NAMES))}.")] = None,
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL (bulk loads).")] = False,
+) -> None:
+    """Import files into the store: parsed, validated against the shapes, then added in one transaction."""
+    from graph.validate import raise_for_violations, validate_store_change
+
+    settings = get_settings()
+
+    def action() -> None:
+        gs = open_store(store)
+        parsed = Parsed()
+        with step(f"Reading {len(files)} file(s)"):
+            for path in files:
+                parsed.extend(read_any(path, settings=settings, graph=graph, table=table, format=format))
+        if not no_validate:
+            with step(f"Validating {len(parsed.quads)} quads against the shapes"):
+                violations = validate_store_change(gs, parsed.quads, parsed=parsed)
+            raise_for_violations(violations, source=", ".join(str(f) for f in files))
+        record = import_record(files, parsed)
+        with step("Writing"):
+            gs.add([*parsed.quads, *record])
+            gs.flush()
+        graphs = sorted({q.graph_name.value for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)})
+        console.print(f"Imported {len(parsed.quads)} quads into {', '.join(graphs)}.")
+
+    run(action)
+
+
+def read_any(path: Path, *, settings: Settings, graph: str | None, table: str | None, format: str | None) -> Parsed:
+    """Read one RDF file or one table (by its suffix)."""
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        from graph.tables import load_mapping, read_table
+
+        mapping = load_mapping(settings.data_dir / "mapping.toml")
+        return read_table(path, table=table or path.stem, mapping=mapping)
+    format_for(path, format)  # fail early on an unknown suffix
+    return parse_file(path, graph=graph or str(GRAPH[f"import/{path.stem}"]), format=format)
+
+
+def import_record(files: list[Path], parsed: Parsed) -> list[ox.Quad]:
+    """Describe each imported graph in graph:meta/imports: its files and time (PROV)."""
+    meta = ox.NamedNode(str(IMPORTS_GRAPH))
+    now = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=ox.NamedNode(str(XSD.dateTime)))
+    graphs = {q.graph_name for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)}
+    quads = []
+    for g in graphs:
+        quads.append(ox.Quad(g, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SV.SourceGraph)), meta))
+        quads.append(ox.Quad(g, ox.NamedNode(str(PROV.generatedAtTime)), now, meta))
+        for f in files:
+            quads.append(ox.Quad(g, ox.NamedNode(str(DCTERMS.source)), ox.Literal(f.name), meta))
+    return quads
+
+
+def export(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    store: StoreOption = None,
+    graph: Annotated[str | None, typer.Option(help="Export only this named graph (IRI).")] = None,
+    format: Annotated[str | None, typer.Option(help="Format; default from the file suffix, else TriG.")] = None,
+) -> None:
+    """Export the whole store (TriG, N-Quads, JSON-LD) or one graph (any RDF format)."""
+
+    def action() -> None:
+        gs = open_store(store, read_only=True)
+        if format:
+            fmt = format_for(Path("x"), format)
+        elif output:
+            fmt = format_for(output)
+        else:
+            fmt = ox.RdfFormat.TURTLE if graph else ox.RdfFormat.TRIG
+        if graph and not gs.has_graph(graph):
+            from graph.errors import UnknownResourceError
+
+            msg = f"no graph <{graph}> in the store; `samverkan stats` lists the graphs"
+            raise UnknownResourceError(msg)
+        buffer = io.BytesIO()
+        gs.dump(buffer, format=fmt, graph=graph)
+        if output:
+            output.write_bytes(buffer.getvalue())
+            console.print(f"Wrote {output} ({fmt.name}).")
+        else:
+            sys.stdout.buffer.write(buffer.getvalue())
+
+    run(action)
+
+
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to check (default: the whole store).")] = None,
+    store: StoreOption = None,
+    table: Annotated[str | None, typer.Option(help="Which table a CSV/XLSX is.")] = None,
+) -> None:
+    """Validate files (against the store they would join) or the whole store, against the shapes."""
+    from graph.validate import (
+        load_shapes,
+        run_shacl,
+        to_rdflib,
+        validate_parsed,
+        validate_store_change,
+    )
+
+    settings = get_settings()
+
+    def action() -> int:
+        if files:
+            parsed = Parsed()
+            for path in files:
+                parsed.extend(read_any(path, settings=settings, graph=None, table=table, format=None))
+            path = store or settings.store
+            if path is not None and path.exists():
+                results = validate_store_change(open_store(store, read_only=True), parsed.quads, parsed=parsed)
+            else:
+                from graph.build import read_ontology
+
+                vocabulary = read_ontology(settings.ontology_dir)
+                shapes = load_shapes(settings.ontology_dir)
+                results = validate_parsed(parsed, shapes=shapes, context=vocabulary.quads)
+        else:
+            gs = open_store(store, read_only=True)
+            shapes = load_shapes(settings.ontology_dir)
+            results = run_shacl(to_rdflib(gs.quads()), shapes)
+        errors = [r for r in results if r.severity == "Violation"]
+        for r in results:
+            colour = "red" if r.severity == "Violation" else "yellow"
+            console.print(f"[{colour}]{r.severity.lower()}:[/] {r}", highlight=False)
+        console.print(f"{len(errors)} violation(s), {len(results) - len(errors)} warning(s).")
+        return 1 if errors else 0
+
+    code = run(action)
+    if code:
+        raise typer.Exit(code)
+
+
+QueryFormat = Literal["table", "csv", "json", "tsv", "xml"]
+
+
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    store: StoreOption = None,
+    format: Annotated[str, typer.Option(help="table, csv, tsv, json (SPARQL 1.1 JSON results) or xml.")] = "table",
+) -> None:
+    """Run a SPARQL query against the store and print its results."""
+    from graph.sparql_guard import check_query
+
+    def action() -> None:
+        text = sparql
+        candidate = Path(sparql)
+        if len(sparql) < 4096 and candidate.suffix in {".rq", ".sparql"}:
+            text = candidate.read_text(encoding="utf-8")
+        check_query(text)
+        gs = open_store(store, read_only=True)
+        started = time.perf_counter()
+        result = gs.query(text)
+        print_result(result, format)
+        console.print(f"({time.perf_counter() - started:.3f} s)", style="dim")
+
+    run(action)
+
+
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, format: str) -> None:
+    """Print query results as a table or in a standard results format."""
+    if isinstance(result, ox.QueryTriples):
+        fmt = ox.RdfFormat.N_TRIPLES if format in {"table", "csv", "tsv"} else ox.RdfFormat.JSON_LD
+        sys.stdout.buffer.write(result.serialize(format=fmt) or b"")
+        return
+    if format in RESULT_FORMATS:
+        sys.stdout.buffer.write(result.serialize(format=RESULT_FORMATS[format]) or b"")
+        sys.stdout.write("\n")
+        return
+    if format != "table":
+        msg = f"unknown format {format!r}; use table, csv, tsv, json or xml"
+        raise typer.BadParameter(msg)
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    names = [v.value for v in result.variables]
+    table = Table(*names, show_lines=False)
+    rows = 0
+    for row in result:
+        table.add_row(*[render_term(row[n]) for n in names])
+        rows += 1
+    out.print(table)
+    console.print(f"{rows} row(s)", style="dim")
+
+
+def render_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """Show a term compactly for a table: IRIs with our prefixes, literals as text with their language."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        from graph.validate import compact
+        from rdflib import URIRef
+
+        return compact(URIRef(term.value))
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    return str(term)
+
+
+def stats(store: StoreOption = None, format: Annotated[str, typer.Option(help="table or csv.")] = "table") -> None:
+    """Count quads per named graph and instances per class."""
+
+    def action() -> None:
+        gs = open_store(store, read_only=True)
+        graphs = gs.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+            union_default_graph=False,
+        )
+        classes = gs.select(
+            f"""SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+                  GRAPH ?g {{ ?s a ?class }}
+                  FILTER(STRSTARTS(STR(?g), "{GRAPH}source/") || STRSTARTS(STR(?g), "{GRAPH}synthetic/")
+                         || STRSTARTS(STR(?g), "{GRAPH}import/"))
+                  OPTIONAL {{ ?class <{RDFS.label}> ?l FILTER(LANG(?l) = "en") }}
+                }} GROUP BY ?class ORDER BY DESC(?n)"""
+        )
+        if format == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(["kind", "iri", "count"])
+            for row in graphs:
+                writer.writerow(["graph", _value(row["g"]), _value(row["n"])])
+            for row in classes:
+                writer.writerow(["class", _value(row["class"]), _value(row["n"])])
+            return
+        gtable = Table("named graph", "quads", title="Graphs")
+        for row in graphs:
+            gtable.add_row(render_term(row["g"]), _value(row["n"]))
+        ctable = Table("class", "label", "instances", title="Classes (facts, imports and synthetic data)")
+        for row in classes:
+            ctable.add_row(render_term(row["class"]), _value(row["label"]), _value(row["n"]))
+        out.print(gtable)
+        out.print(ctable)
+        out.print(f"Total: {gs.count()} quads in {len(graphs)} named graphs.")
+
+    run(action)
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    return "" if term is None else str(getattr(term, "value", term))
+
+
+def docs(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Default docs/ontology.html.")] = None,
+) -> None:
+    """Generate the ontology reference page from the Turtle files of ontology/."""
+    from graph.reference import write_reference
+
+    settings = get_settings()
+    target = output or settings.docs_dir / "ontology.html"
+    run(lambda: write_reference(settings.ontology_dir, target))
+    console.print(f"Wrote {target}.")
+
+
+def register(app: typer.Typer, bench: typer.Typer) -> None:
+    """Add the store commands."""
+    app.command()(build)
+    app.command("import")(import_)
+    app.command()(export)
+    app.command()(validate)
+    app.command()(query)
+    app.command()(stats)
+    app.command()(docs)
+
+
+__all__ = ["open_store", "print_result", "register"]

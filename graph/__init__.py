@@ -1,0 +1,1 @@
+"""samverkan's graph: store, ingest, validation, projection, analysis and views."""

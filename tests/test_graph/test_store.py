@@ -1,0 +1,87 @@
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from graph.errors import QueryError, StoreError
+from graph.namespaces import ID, SKOS
+from graph.store import GraphStore, insert_data
+
+NACKA = ox.NamedNode(str(ID["municipality/0182"]))
+LABEL = ox.NamedNode(str(SKOS.prefLabel))
+G1 = ox.NamedNode("https://w3id.org/samverkan/graph/source/a")
+G2 = ox.NamedNode("https://w3id.org/samverkan/graph/source/b")
+
+
+def quad(label: str, graph: ox.NamedNode = G1) -> ox.Quad:
+    return ox.Quad(NACKA, LABEL, ox.Literal(label, language="sv"), graph)
+
+
+def test_open_store_on_disk_persists(tmp_path):
+    store = GraphStore.open(tmp_path / "store")
+    store.add([quad("Nacka kommun")])
+    store.flush()
+    del store
+    reopened = GraphStore.open(tmp_path / "store", read_only=True)
+    assert reopened.count() == 1
+    assert reopened.graph_names() == [G1.value]
+
+
+def test_open_store_read_only_missing_names_build(tmp_path):
+    with pytest.raises(StoreError, match="samverkan build"):
+        GraphStore.open(tmp_path / "nothing", read_only=True)
+
+
+def test_query_uses_union_of_graphs_and_prefixes():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun", G1), quad("Nacka", G2)])
+    rows = store.select("SELECT ?l WHERE { municipality:0182 skos:prefLabel ?l } ORDER BY ?l")
+    assert [r["l"].value for r in rows] == ["Nacka", "Nacka kommun"]
+    only_g2 = store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }", default_graphs=[G2.value])
+    assert [r["l"].value for r in only_g2] == ["Nacka"]
+
+
+def test_query_binds_substitutions_as_terms():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun")])
+    rows = store.select("SELECT ?m ?l WHERE { ?m skos:prefLabel ?l }", substitutions={"m": NACKA})
+    assert len(rows) == 1
+    none = store.select(
+        "SELECT * WHERE { ?m skos:prefLabel ?l }", substitutions={"m": ox.NamedNode("http://example.org/x")}
+    )
+    assert none == []
+
+
+def test_query_syntax_error_names_position():
+    store = GraphStore.open(None)
+    with pytest.raises(QueryError, match=r"1:\d+"):
+        store.query("SELEC * WHERE { ?s ?p ?o }")
+
+
+def test_replace_graphs_is_atomic_on_failure():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun")])
+    bad = ox.Quad(NACKA, LABEL, ox.Literal("x"), G1)
+    with pytest.raises(SyntaxError):
+        # An update that fails to parse half-way must leave the store untouched.
+        store.inner.update(f"CLEAR GRAPH <{G1.value}> ; {insert_data([bad])} ; INSERT DATA {{ broken")
+    assert store.count() == 1
+    store.replace_graphs([quad("Ny etikett")], graphs=[G1.value])
+    assert [q.object.value for q in store.quads()] == ["Ny etikett"]
+
+
+def test_read_only_store_refuses_writes(tmp_path):
+    GraphStore.open(tmp_path / "s").add([quad("Nacka kommun")])
+    ro = GraphStore.open(tmp_path / "s", read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        ro.add([quad("x")])
+
+
+def test_dump_whole_store_needs_a_dataset_format():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun")])
+    with pytest.raises(StoreError, match="TriG"):
+        store.dump(io.BytesIO(), format=ox.RdfFormat.TURTLE)
+    buffer = io.BytesIO()
+    store.dump(buffer, format=ox.RdfFormat.TRIG)
+    assert "Nacka kommun" in buffer.getvalue().decode()
