@@ -30,7 +30,7 @@ from typing import Literal
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.namespaces import CONCEPT, META_GRAPH, SV
+from graph.namespaces import CONCEPT, GRAPH, META_GRAPH, SV
 from graph.store import GraphStore
 
 # Classes whose instances are actors (sv:Actor and its subclasses in the ontology); the first match wins
@@ -176,6 +176,8 @@ class Snapshot:
     mentions: list[Mention] | None = None
     issues: dict[str, Issue] | None = None
     members: dict[str, set[str]] = field(default_factory=dict)  # grouping/constellation -> members
+    domain_areas: dict[str, set[str]] = field(default_factory=dict)  # domain slug -> strategy-area slugs
+    area_labels: dict[str, str] = field(default_factory=dict)  # strategy-area slug -> label
 
     def municipalities(self) -> list[str]:
         """IRIs of the municipalities, sorted."""
@@ -312,7 +314,29 @@ def read_snapshot(store: GraphStore, *, mentions: bool = False) -> Snapshot:
     snap = Snapshot(actors, collaborations, points, neighbours, rounds, _read_data_dates(store))
     if mentions:
         snap.mentions, snap.issues = _read_mentions(store, rounds)
+        _read_groupings_and_areas(store, snap)
     return snap
+
+
+def _read_groupings_and_areas(store: GraphStore, snap: Snapshot) -> None:
+    """Read every grouping's and constellation's members, and the strategy areas of domains."""
+    for g, m in _rows(
+        store,
+        "SELECT ?g ?m WHERE { VALUES ?t { sv:Grouping sv:Constellation } ?g a ?t ; org:hasMember ?m }",
+    ):
+        if g and m:
+            snap.members.setdefault(g, set()).add(m)
+    for d, a in _rows(store, "SELECT ?d ?a WHERE { ?d sv:strategyArea ?a }"):
+        if d and a and d.startswith(DOMAIN_NS):
+            snap.domain_areas.setdefault(_domain_slug(d), set()).add(_local(a))
+    for a, text, lang in _lang_rows(
+        store,
+        "SELECT ?a ?l WHERE { { ?a skos:inScheme concept:strategy-areas } UNION { [] sv:strategyArea ?a } "
+        "?a skos:prefLabel ?l }",
+    ):
+        slug = _local(a)
+        if lang == "sv" or slug not in snap.area_labels:
+            snap.area_labels[slug] = text
 
 
 def _read_labels(store: GraphStore, records: dict[str, Actor] | dict[str, Issue], pattern: str) -> None:
@@ -537,7 +561,9 @@ def best_class(x: Actor) -> str:
 
 def _graph_meta(name: str, filters: Filters, snap: Snapshot, graphs: set[str]) -> dict[str, object]:
     dates = [snap.data_dates[g] for g in graphs if g in snap.data_dates]
-    data_date = max(dates) if dates else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # The sources' latest date, else the time of the build, else now.
+    data_date = max(dates) if dates else snap.data_dates.get(str(GRAPH["build"]))
+    data_date = data_date or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {"projection": name, "filters": asdict(filters), "graphs": sorted(graphs), "data_date": data_date}
 
 
@@ -595,25 +621,43 @@ def project_actors(
             nodes.update(members)
         for pair in itertools.combinations(members, 2):
             edges[pair].append(c)
+    G.add_nodes_from((a, _actor_node(snap, a)) for a in sorted(nodes))
     for a in nodes:
-        G.add_node(a, **_actor_node(snap, a))
-        graphs |= snap.actors[a].sources if a in snap.actors else set()
-    for (a, b), cs in edges.items():
-        sources = set().union(*(c.sources for c in cs))
-        graphs |= sources
-        weight = sum(1.0 / (len(c.members) - 1) for c in cs) if weighting == "newman" else float(len(cs))
-        G.add_edge(
-            a,
-            b,
-            weight=weight,
-            count=len(cs),
-            collaborations=sorted(c.iri for c in cs),
-            domains=sorted(set().union(*(c.domains for c in cs))),
-            sources=sorted(sources),
-        )
+        if a in snap.actors:
+            graphs |= snap.actors[a].sources
+    G.add_edges_from(_edge_rows(edges, weighting, graphs))
     G.graph.update(_graph_meta("actors", filters, snap, graphs))
     G.graph["weighting"] = weighting
     return G
+
+
+def _edge_rows(
+    edges: dict[tuple[str, str], list[Collaboration]], weighting: Weighting, graphs: set[str]
+) -> Iterator[tuple[str, str, dict[str, object]]]:
+    """Edge attributes in bulk; most edges have one collaboration, whose sorted lists are made once."""
+    once: dict[str, tuple[list[str], list[str]]] = {}
+    for (a, b), cs in edges.items():
+        if len(cs) == 1:
+            c = cs[0]
+            if c.iri not in once:
+                once[c.iri] = (sorted(c.domains), sorted(c.sources))
+                graphs |= c.sources
+            domains, sources = once[c.iri]
+            collaborations = [c.iri]
+        else:
+            src: set[str] = set().union(*(c.sources for c in cs))
+            graphs |= src
+            domains = sorted(set().union(*(c.domains for c in cs)))
+            sources = sorted(src)
+            collaborations = sorted(c.iri for c in cs)
+        weight = sum(1.0 / (len(c.members) - 1) for c in cs) if weighting == "newman" else float(len(cs))
+        yield a, b, {
+            "weight": weight,
+            "count": len(cs),
+            "collaborations": collaborations,
+            "domains": list(domains),
+            "sources": list(sources),
+        }
 
 
 def project_municipalities(store: GraphStore | Snapshot, *, filters: Filters = Filters()) -> nx.Graph:
@@ -655,19 +699,10 @@ def project_municipalities(store: GraphStore | Snapshot, *, filters: Filters = F
             ms.add(x.municipality)
         for pair in itertools.combinations(sorted(ms), 2):
             edges[pair].append(c)
-    for (a, b), cs in edges.items():
-        sources = set().union(*(c.sources for c in cs))
-        graphs |= sources
-        G.add_edge(
-            a,
-            b,
-            weight=float(len(cs)),
-            count=len(cs),
-            collaborations=sorted(c.iri for c in cs),
-            domains=sorted(set().union(*(c.domains for c in cs))),
-            sources=sorted(sources),
-            neighbours=frozenset((a, b)) in snap.neighbours,
-        )
+    G.add_edges_from(
+        (a, b, {**d, "neighbours": frozenset((a, b)) in snap.neighbours})
+        for a, b, d in _edge_rows(edges, "count", graphs)
+    )
     G.graph.update(_graph_meta("municipalities", filters, snap, graphs))
     return G
 

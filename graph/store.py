@@ -18,8 +18,10 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 class GraphStore:
     """An embedded, persistent RDF store (Oxigraph through pyoxigraph).
 
-    Queries see the union of all named graphs as their default graph unless told otherwise;
-    every write (``add``, ``update``, ``replace_graphs``) is one transaction: all or nothing.
+    Every statement lives in the named graph of its source. The store's default graph is kept as the merge
+    of all named graphs (each triple once), maintained by every write in the same transaction: Oxigraph's own
+    union default graph repeats a triple once per graph that holds it, which would inflate every count.
+    Every write (``add``, ``remove``, ``apply_change``, ``replace_graphs``, ``update``) is one transaction.
 
     Example:
         >>> store = GraphStore.open(None)
@@ -55,6 +57,18 @@ class GraphStore:
             msg = f"{path}: cannot open the store: {exc}"
             raise StoreError(msg) from exc
 
+    def close(self) -> None:
+        """Release the store (and its lock on disk); the object is unusable afterwards."""
+        self.flush()
+        self.inner = ox.Store()  # drop the only reference to the on-disk store
+        self.read_only = True
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # Reading
 
     def query(
@@ -62,14 +76,16 @@ class GraphStore:
         sparql: str,
         *,
         substitutions: Mapping[str, Term] | None = None,
-        union_default_graph: bool = True,
+        union_default_graph: bool = False,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query; our prefixes are predeclared.
 
-        ``substitutions`` binds variables to RDF terms before evaluation (never by pasting text).
-        ``default_graphs``/``named_graphs`` restrict the dataset to graphs held in the store.
+        ``substitutions`` binds variables to RDF terms before evaluation (never by pasting text); the query
+        must project the variables it binds (``SELECT *`` or name them).
+        The default graph is the merge of all graphs; ``default_graphs``/``named_graphs`` restrict the
+        dataset to graphs held in the store (an unknown graph is empty, never fetched).
 
         Raises:
             QueryError: the query does not parse (with line and column).
@@ -105,9 +121,10 @@ class GraphStore:
         return [{n: row[n] for n in names} for row in result]
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """Iterate over the quads of one named graph, or of the whole store."""
-        g = ox.NamedNode(graph) if graph else None
-        return iter(self.inner.quads_for_pattern(None, None, None, g))
+        """Iterate over the quads of one named graph, or of every named graph (not the derived default)."""
+        if graph:
+            return iter(self.inner.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return (q for q in self.inner if isinstance(q.graph_name, ox.NamedNode))
 
     def graph_names(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""
@@ -118,9 +135,9 @@ class GraphStore:
         return bool(self.inner.contains_named_graph(ox.NamedNode(graph)))
 
     def count(self, graph: str | None = None) -> int:
-        """Count the quads of one named graph, or of the whole store."""
-        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", union_default_graph=False)
+        """Count the triples of one named graph, or the distinct statements of the whole store."""
+        where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
         n = rows[0]["n"]
         return int(n.value) if n is not None else 0
 
@@ -136,41 +153,104 @@ class GraphStore:
         if not format.supports_datasets:
             msg = f"{format.name} holds one graph; name a graph or use TriG or N-Quads for the store"
             raise StoreError(msg)
-        self.inner.dump(out, format=format)
+        # The default graph is derived from the named graphs, so it is not exported.
+        ox.serialize(self.quads(), out, format=format)
 
-    # Writing: each call is one transaction.
+    # Writing: each call is one transaction, and keeps the default graph the merge of all graphs.
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads atomically."""
+        """Add quads to their named graphs atomically.
+
+        Raises:
+            StoreError: the store is read-only, or a quad is in the default graph (name its graph).
+        """
+        self.apply_change(quads, ())
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads from their named graphs atomically."""
+        self.apply_change((), quads)
+
+    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
+        """Remove then add quads in one transaction, keeping the merged default graph in step.
+
+        Raises:
+            StoreError: the store is read-only, or a quad is in the default graph (name its graph).
+        """
         self._check_writable()
-        self.inner.extend(quads)
+        added, removed = _named_only(added), _named_only(removed)
+        if any(_has_blank(q) for q in removed):
+            msg = (
+                "statements with blank nodes cannot be removed by value;"
+                " use a SPARQL update or replace the graph"
+            )
+            raise StoreError(msg)
+        parts = []
+        if removed:
+            parts.append(delete_data(removed))
+        if added:
+            parts.append(insert_data([*added, *(_in_default(q) for q in added)]))
+        if removed:
+            parts.append(_unmerge(removed))
+        if parts:
+            self._run_update(" ;\n".join(parts))
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Load many quads fast (Oxigraph's bulk loader), default graph included; NOT one transaction.
+
+        For generated data and benchmarks: a failure part-way leaves part of the data in the store.
+        """
+        self._check_writable()
+
+        def with_default() -> Iterator[ox.Quad]:
+            for q in quads:
+                if not isinstance(q.graph_name, ox.NamedNode):
+                    msg = f"statement {q.triple} has no named graph"
+                    raise StoreError(msg)
+                yield q
+                yield _in_default(q)
+
+        self.inner.bulk_extend(with_default())
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL 1.1 update atomically (our prefixes predeclared).
+        """Run a SPARQL 1.1 update atomically and re-merge the default graph in the same transaction.
+
+        Updates write into named graphs; the default graph is derived and cannot be written directly.
+        The re-merge reads every named graph, so large stores should prefer ``apply_change``.
 
         Raises:
             QueryError: the update does not parse.
         """
         self._check_writable()
-        try:
-            self.inner.update(sparql, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            msg = f"SPARQL syntax error: {exc}"
-            raise QueryError(msg) from exc
+        self._run_update(f"{sparql} ;\n{REMERGE_ALL}")
 
     def replace_graphs(
         self, quads: Iterable[ox.Quad], *, graphs: Iterable[str] = (), everything: bool = False
     ) -> None:
         """Drop ``graphs`` (or every graph) and insert ``quads``, in one transaction."""
         self._check_writable()
-        parts = ["CLEAR SILENT ALL"] if everything else [f"CLEAR SILENT GRAPH <{g}>" for g in graphs]
-        parts.append(insert_data(quads))
-        self.inner.update(" ;\n".join(parts))
+        quads = _named_only(quads)
+        if everything:
+            self._run_update(f"CLEAR SILENT ALL ;\n{insert_data([*quads, *(_in_default(q) for q in quads)])}")
+            return
+        graphs = list(graphs)
+        dropped = [q for g in graphs for q in self.quads(g)]
+        parts = [f"CLEAR SILENT GRAPH <{g}>" for g in graphs]
+        parts.append(insert_data([*quads, *(_in_default(q) for q in quads)]))
+        if dropped:
+            parts.append(_unmerge(dropped))
+        self._run_update(" ;\n".join(parts))
 
     def flush(self) -> None:
         """Make every write durable on disk (Oxigraph writes through its log; this forces it)."""
         if self.path is not None and not self.read_only:
             self.inner.flush()
+
+    def _run_update(self, text: str) -> None:
+        try:
+            self.inner.update(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            msg = f"SPARQL syntax error: {exc}"
+            raise QueryError(msg) from exc
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -178,8 +258,62 @@ class GraphStore:
             raise StoreError(msg)
 
 
+# Drop default-graph triples no named graph holds any more, then add what the named graphs hold.
+REMERGE_ALL = (
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
+    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+)
+
+
+def _named_only(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    result = list(quads)
+    for q in result:
+        if not isinstance(q.graph_name, ox.NamedNode):
+            msg = (
+                f"statement {q.triple} has no named graph; every statement belongs to the graph of its source"
+            )
+            raise StoreError(msg)
+    return result
+
+
+def _in_default(q: ox.Quad) -> ox.Quad:
+    return ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+
+
+def _unmerge(removed: list[ox.Quad]) -> str:
+    """Remove from the default graph the removed triples that no named graph still holds."""
+    plain = {q.triple for q in removed if not _has_blank(q)}
+    parts = []
+    if plain:
+        rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in plain)
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
+            + rows
+            + "\n} ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        )
+    if len(plain) < len(removed):  # blank nodes cannot be written in VALUES: sweep them by pattern
+        parts.append(
+            "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o))"
+            " FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        )
+    return " ;\n".join(parts)
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+
+
+def delete_data(quads: Iterable[ox.Quad]) -> str:
+    """Render quads as one SPARQL ``DELETE DATA`` operation (blank nodes are not allowed there)."""
+    return "DELETE DATA {\n" + _blocks(quads) + "\n}"
+
+
 def insert_data(quads: Iterable[ox.Quad]) -> str:
     """Render quads as one SPARQL ``INSERT DATA`` operation, grouped by graph."""
+    return "INSERT DATA {\n" + _blocks(quads) + "\n}"
+
+
+def _blocks(quads: Iterable[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for q in quads:
         key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
@@ -188,7 +322,7 @@ def insert_data(quads: Iterable[ox.Quad]) -> str:
         f"GRAPH <{g}> {{\n" + "\n".join(lines) + "\n}" if g else "\n".join(lines)
         for g, lines in by_graph.items()
     ]
-    return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
+    return "\n".join(blocks)
 
 
-__all__ = ["GraphStore", "QueryResult", "Term", "insert_data"]
+__all__ = ["REMERGE_ALL", "GraphStore", "QueryResult", "Term", "delete_data", "insert_data"]

@@ -1,4 +1,4 @@
-"""Curated tables (CSV, XLSX) in, quads out, through the declarative mapping in ``data/mapping.toml``."""
+"""Curated tables (CSV, XLSX) in, quads out, through the declarative mapping in data/mapping.toml."""
 
 from __future__ import annotations
 
@@ -10,36 +10,30 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from urllib.parse import quote
 
 from pyoxigraph import Literal as Lit
 from pyoxigraph import NamedNode, Quad
 
 from graph.errors import IngestError, Location
-from graph.namespaces import (
-    CONCEPT,
-    DCTERMS,
-    GRAPH,
-    META_GRAPH,
-    PREFIXES,
-    PROV,
-    RDF,
-    SV,
-    XSD,
-    source_graph,
-)
+from graph.namespaces import CONCEPT, DCTERMS, GRAPH, META_GRAPH, PREFIXES, PROV, RDF, SV, XSD
+from graph.namespaces import source_graph as _source_graph
 from graph.quads import Parsed
 
-Kind = Literal["id", "text", "string", "url", "integer", "decimal", "date", "date-or-year", "year",
-               "iri", "ref", "concept", "class", "sources", "note"]
-KINDS: frozenset[str] = frozenset(Kind.__args__)  # type: ignore[attr-defined]
-NOT_EMITTED = {"sources", "note"}
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-URL = re.compile(r"^https?://\S+$")
-FIELD = re.compile(r"\{(\w+)\}")
+KINDS = frozenset({"id", "text", "string", "url", "integer", "decimal", "date", "date-or-year",
+                   "year", "iri", "ref", "concept", "class", "sources", "note"})  # fmt: skip
+SILENT = frozenset({"sources", "note"})  # kinds that are checked but make no statements
 COMMON = {"sources": {"kind": "sources", "required": True}, "inferred_basis": {"kind": "note"},
-          "note": {"kind": "note"}}
+          "note": {"kind": "note"}}  # fmt: skip
+DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+URL = re.compile(r"https?://\S+")
+FIELD = re.compile(r"\{(\w+)\}")
+Term = NamedNode | Lit
+
+
+def _fail(message: str, file: str, row: int | None = None, column: str | None = None) -> NoReturn:
+    raise IngestError(message, location=Location(file, row=row, column=column))
 
 
 def _node(term: str) -> NamedNode:
@@ -48,17 +42,17 @@ def _node(term: str) -> NamedNode:
 
 @dataclass(frozen=True)
 class Emit:
-    """One statement a cell makes: ``subject predicate value`` (or reversed)."""
+    """One statement a cell makes; ``subject`` is "" (the row), a resource name, or "@column"."""
 
     predicate: str
-    subject: str = ""  # "" = the row's subject, a resource name, or "@column" (the IRI a ref resolves to)
+    subject: str = ""
     inverse: bool = False
     language: str | None = None
 
 
 @dataclass(frozen=True)
 class Column:
-    """How one column is checked and turned into statements."""
+    """How one column is checked and turned into statements (see the head of mapping.toml)."""
 
     name: str
     kind: str = "text"
@@ -84,17 +78,17 @@ class Resource:
     name: str
     subject: str
     types: tuple[str, ...] = ()
-    predicate: str | None = None  # links the anchor to this resource
-    anchor: str = ""  # "" = the row's subject, or another resource's name
-    reverse: bool = False  # the link runs from this resource to the anchor
+    predicate: str | None = None
+    anchor: str = ""
+    reverse: bool = False
     when: tuple[str, ...] = ()
-    fixed: tuple[tuple[str, str, str | None], ...] = ()  # (predicate, "iri:<tpl>" | "lit:<tpl>", datatype)
+    fixed: tuple[tuple[str, str, str, str], ...] = ()  # (predicate, iri|lit, template, datatype)
     sources: str = "sources"
 
 
 @dataclass(frozen=True)
 class Table:
-    """One curated table: its file, row subject, columns and extra resources."""
+    """One curated table: its file, its row subject, columns and extra resources."""
 
     name: str
     file: str
@@ -120,7 +114,7 @@ class Mapping:
     tables: dict[str, Table]
 
     def expand(self, curie: str) -> str:
-        """Expand ``prefix:rest`` to a full IRI (a full IRI stays as it is)."""
+        """Expand ``prefix:rest`` to a full IRI; anything else is returned unchanged."""
         prefix, sep, rest = curie.partition(":")
         return self.prefixes[prefix] + rest if sep and prefix in self.prefixes else curie
 
@@ -129,21 +123,17 @@ def load_mapping(path: Path) -> Mapping:
     """Read and check ``mapping.toml``.
 
     Raises:
-        IngestError: the file is not valid TOML or names an unknown kind, prefix or key.
+        IngestError: the file is not TOML, or names an unknown kind, prefix, key or column.
     """
-    where = Location(str(path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        prefixes = {**PREFIXES, **raw.get("prefixes", {})}
+        tables = {n: _parse_table(n, dict(t), prefixes) for n, t in raw["tables"].items()}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise IngestError(f"cannot read the mapping: {err}", location=where) from err
-    prefixes = {**PREFIXES, **raw.get("prefixes", {})}
-    concepts = {k: frozenset(v) for k, v in raw.get("concepts", {}).items()}
-    tables: dict[str, Table] = {}
-    try:
-        for name, spec in raw["tables"].items():
-            tables[name] = _parse_table(name, dict(spec), prefixes)
+        _fail(f"cannot read the mapping: {err}", str(path))
     except (KeyError, TypeError, ValueError) as err:
-        raise IngestError(f"bad table {name!r} in the mapping: {err}", location=where) from err
+        _fail(f"the mapping is not valid: {err!r}", str(path))
+    concepts = {k: frozenset(v) for k, v in raw.get("concepts", {}).items()}
     return Mapping(path, prefixes, concepts, tables)
 
 
@@ -151,43 +141,41 @@ def _parse_table(name: str, spec: dict[str, Any], prefixes: dict[str, str]) -> T
     def curie(text: str) -> str:
         if text.startswith("@") or text.partition(":")[0] in prefixes:
             return text
-        raise ValueError(f"unknown prefix in {text!r}")
+        raise ValueError(name, "unknown prefix", text)
 
     role = spec.pop("role", "facts")
-    raw_cols = dict(spec.pop("columns", {}))
-    if role == "facts":
-        raw_cols = {**raw_cols, **{k: v for k, v in COMMON.items() if k not in raw_cols}}
+    raw_cols = {**spec.pop("columns", {})}
+    for common, default in COMMON.items() if role == "facts" else ():
+        raw_cols.setdefault(common, default)
     columns = {}
-    for cname, c in raw_cols.items():
-        c = dict(c)
+    for cname, c in ((k, dict(v)) for k, v in raw_cols.items()):
         kind = c.pop("kind", "text")
-        if kind not in KINDS:
-            raise ValueError(f"column {cname!r}: unknown kind {kind!r}")
-        emits = [{"predicate": p} for p in ([c.pop("predicate")] if "predicate" in c else [])]
-        emits += c.pop("emit", [])
-        if emits and kind in NOT_EMITTED:
-            raise ValueError(f"column {cname!r}: a {kind} column makes no statements")
+        emits = ([{"predicate": c.pop("predicate")}] if "predicate" in c else []) + c.pop("emit", [])
+        if kind not in KINDS or (emits and kind in SILENT):
+            raise ValueError(name, cname, "unknown kind, or a silent kind with statements", kind)
         ref = c.pop("ref", [])
+        refs = ([ref] if isinstance(ref, str) else ref) + (["sources"] if kind == "sources" else [])
         columns[cname] = Column(
-            cname, kind, split=c.pop("split", kind == "sources"),
+            cname, kind, split=c.pop("split", kind == "sources"), refs=tuple(refs),
             emits=tuple(Emit(**{**e, "predicate": curie(e["predicate"])}) for e in emits),
-            refs=tuple([ref] if isinstance(ref, str) else ref) + (("sources",) if kind == "sources" else ()),
-            allowed=tuple(c.pop("allowed", ())), minimum=c.pop("min", None), maximum=c.pop("max", None),
-            **{k: v for k, v in c.items() if k != "doc"},
-        )
+            allowed=tuple(c.pop("allowed", ())), minimum=c.pop("min", None),
+            maximum=c.pop("max", None), **c,
+        )  # fmt: skip
     resources = {}
-    for rname, r in dict(spec.pop("resources", {})).items():
-        r = dict(r)
-        fixed = tuple((curie(f["predicate"]), f"iri:{f['iri']}" if "iri" in f else f"lit:{f['literal']}",
-                       f.get("datatype")) for f in r.pop("fixed", []))
-        resources[rname] = Resource(rname, curie(r.pop("subject")), types=tuple(r.pop("type", ())),
-                                    when=tuple(r.pop("when", ())), fixed=fixed, **r)
-    spec.pop("doc", None)
-    return Table(name, spec.pop("file"), curie(spec.pop("subject")), types=tuple(spec.pop("type", ())),
-                 key=tuple(spec.pop("key", ())), role=role, columns=columns, resources=resources, **spec)
+    for rname, r in ((k, dict(v)) for k, v in spec.pop("resources", {}).items()):
+        fixed = tuple((curie(f["predicate"]), "iri" if "iri" in f else "lit",
+                       f.get("iri", f.get("literal")), f.get("datatype", "xsd:string"))
+                      for f in r.pop("fixed", []))  # fmt: skip
+        resources[rname] = Resource(rname, curie(r.pop("subject")), tuple(r.pop("type", ())),
+                                    when=tuple(r.pop("when", ())), fixed=fixed, **r)  # fmt: skip
+    for used in {c.sources for c in columns.values()} | {r.sources for r in resources.values()}:
+        if role == "facts" and used not in columns:
+            raise ValueError(name, "no sources column", used)
+    return Table(name, spec.pop("file"), curie(spec.pop("subject")), tuple(spec.pop("type", ())),
+                 tuple(spec.pop("key", ())), role, columns=columns, resources=resources, **spec)  # fmt: skip
 
 
-# ---- reading cells -------------------------------------------------------------------------------
+# ---- reading and checking cells ---------------------------------------------------------------
 
 
 @dataclass
@@ -208,14 +196,14 @@ class _Loaded:
 
 
 def _read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield (spreadsheet row number, cells) from a CSV (UTF-8) or the first sheet of an XLSX."""
+    """Yield (spreadsheet row number, cells) from a UTF-8 CSV or the first sheet of an XLSX."""
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
-                yield number, [_xlsx_text(v) for v in values]
+            rows = book.worksheets[0].iter_rows(values_only=True)
+            yield from ((n, [_cell_text(v) for v in r]) for n, r in enumerate(rows, 1))
         finally:
             book.close()
         return
@@ -224,85 +212,71 @@ def _read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         row = data[: err.start].count(b"\n") + 1
-        raise IngestError("the file is not UTF-8 text; save it as 'CSV UTF-8' and try again",
-                          location=Location(str(path), row=row)) from err
+        _fail("the file is not UTF-8 text; save it as 'CSV UTF-8' and try again", str(path), row)
     yield from enumerate(csv.reader(io.StringIO(text, newline="")), 1)
 
 
-def _xlsx_text(value: object) -> str:
-    if value is None:
-        return ""
+def _cell_text(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def _load(path: Path, table: Table, mapping: Mapping) -> _Loaded:
-    file = str(path)
-    records = _read_records(path)
-    _, header = next(records, (1, []))
-    header = [h.strip() for h in header]
-    expected = ", ".join(table.columns)
+    file, records = str(path), _read_records(path)
+    header = [h.strip() for h in next(records, (1, []))[1]]
+    expected = f"expected columns: {', '.join(table.columns)}"
     if unknown := [h for h in header if h and h not in table.columns]:
-        raise IngestError(f"unknown column(s) {', '.join(unknown)}; expected columns: {expected}",
-                          location=Location(file, row=1, column=unknown[0]))
-    for col in table.columns.values():
-        if col.required and col.name not in header:
-            raise IngestError(f"missing required column {col.name!r}; expected columns: {expected}",
-                              location=Location(file, row=1, column=col.name))
-    rows: list[_Row] = []
-    seen: dict[tuple[str, ...], int] = {}
-    subjects: dict[str, NamedNode] = {}
+        _fail(f"unknown column {unknown[0]!r}; {expected}", file, 1, unknown[0])
+    for missing in (c.name for c in table.columns.values() if c.required and c.name not in header):
+        _fail(f"missing required column {missing!r}; {expected}", file, 1, missing)
+    loaded, seen = _Loaded(path, table, [], {}), dict[tuple[str, ...], int]()
     for number, record in records:
         if not any(v.strip() for v in record):
             continue
         if len(record) > len(header):
-            raise IngestError(f"the row has {len(record)} cells but the header only {len(header)}",
-                              location=Location(file, row=number))
+            _fail(f"the row has {len(record)} cells but the header {len(header)}", file, number)
         raw = {h: v.strip() for h, v in zip(header, record, strict=False) if h}
-        row = _Row(number, {c.name: _check(c, raw.get(c.name, ""), mapping, Location(file, row=number, column=c.name))
-                            for c in table.columns.values()})
-        basis = row.first().get("inferred_basis")
-        if table.require_basis and not basis:
-            raise IngestError("this table holds hypotheses: every row needs an inferred_basis",
-                              location=Location(file, row=number, column="inferred_basis"))
-        if table.key:
-            key = tuple(row.first().get(k, "") for k in table.key)
-            if key in seen:
-                what = ", ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=True))
-                raise IngestError(f"duplicate row for {what} (first on row {seen[key]})",
-                                  location=Location(file, row=number, column=table.key[-1]))
-            seen[key] = number
-            if len(table.key) == 1:
-                subjects[key[0]] = _subject(table, row, {}, mapping, file)
-        rows.append(row)
-    return _Loaded(path, table, rows, subjects)
+        row = _Row(number, {c.name: _check(c, raw.get(c.name, ""), mapping, file, number)
+                            for c in table.columns.values()})  # fmt: skip
+        if table.require_basis and not row.cells["inferred_basis"]:
+            msg = "this table holds hypotheses: every row needs an inferred_basis"
+            _fail(msg, file, number, "inferred_basis")
+        key = tuple(row.first().get(k, "") for k in table.key)
+        if key and key in seen:
+            what = ", ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=True))
+            _fail(f"duplicate row for {what} (first on row {seen[key]})", file, number, table.key[-1])
+        seen[key] = number
+        if len(key) == 1:
+            loaded.subjects[key[0]] = _subject(table, row, {}, mapping, file)
+        loaded.rows.append(row)
+    return loaded
 
 
-def _check(col: Column, cell: str, mapping: Mapping, where: Location) -> list[str]:
+def _check(col: Column, cell: str, mapping: Mapping, file: str, row: int) -> list[str]:
     """Split and check one cell; return its values."""
-    values = [v.strip() for v in cell.split(";") if v.strip()] if col.split else [cell] if cell else []
+    values = [v.strip() for v in cell.split(";") if v.strip()] if col.split else [cell] * bool(cell)
     if col.required and not values:
-        raise IngestError("this cell is required but empty", location=where)
+        _fail("this cell is required but empty", file, row, col.name)
+    known = mapping.concepts.get(col.scheme or "", frozenset())
     for v in values:
         problem = None
         if col.pattern and not re.fullmatch(col.pattern, v):
-            problem = f"{v!r} does not have the expected form ({col.pattern})"
+            problem = f"{v!r} does not have the expected form {col.pattern}"
         elif col.allowed and v not in col.allowed:
             problem = f"{v!r} is not one of: {', '.join(col.allowed)}"
-        elif col.kind == "concept" and v not in mapping.concepts.get(col.scheme or "", ()):
-            known = ", ".join(sorted(mapping.concepts.get(col.scheme or "", ())))
-            problem = f"unknown {col.scheme} {v!r}; known: {known}"
+        elif col.kind == "concept" and v not in known:
+            problem = f"unknown {col.scheme} {v!r}; known: {', '.join(sorted(known))}"
         elif col.kind in {"integer", "decimal"}:
             problem = _check_number(col, v)
         elif col.kind in {"date", "date-or-year", "year"}:
             problem = _check_date(col.kind, v)
-        elif col.kind == "url" and not URL.match(v):
+        elif col.kind == "url" and not URL.fullmatch(v):
             problem = f"{v!r} is not a web address (http:// or https://)"
         if problem:
-            raise IngestError(problem, location=where)
+            _fail(problem, file, row, col.name)
     return values
 
 
@@ -310,46 +284,50 @@ def _check_number(col: Column, v: str) -> str | None:
     try:
         number = int(v) if col.kind == "integer" else float(v)
     except ValueError:
-        return f"{v!r} is not {'a whole number' if col.kind == 'integer' else 'a number'} (use . for decimals)"
-    if (col.minimum is not None and number < col.minimum) or (col.maximum is not None and number > col.maximum):
-        return f"{v} is outside the range {col.minimum}..{col.maximum}"
+        return f"{v!r} is not a {'whole ' if col.kind == 'integer' else ''}number (decimals with .)"
+    low, high = col.minimum, col.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        return f"{v} is outside the range {low}..{high}"
     return None
 
 
 def _check_date(kind: str, v: str) -> str | None:
     forms = {"date": "YYYY-MM-DD", "year": "YYYY", "date-or-year": "YYYY, YYYY-MM or YYYY-MM-DD"}
-    ok = bool(DATE.match(v)) and (len(v) == 10 if kind == "date" else len(v) == 4 if kind == "year" else True)
-    if ok:
-        try:
-            dt.date.fromisoformat(v if len(v) == 10 else f"{v}-01" if len(v) == 7 else f"{v}-01-01")
-        except ValueError:
-            ok = False
+    size = {"date": 10, "year": 4}.get(kind, len(v))
+    try:
+        ok = bool(DATE.fullmatch(v)) and len(v) == size
+        ok = ok and bool(dt.date.fromisoformat((v + "-01-01")[:10] if len(v) < 10 else v))
+    except ValueError:
+        ok = False
     return None if ok else f"{v!r} is not a valid date: write it as {forms[kind]}"
 
 
-# ---- turning rows into quads ---------------------------------------------------------------------
+# ---- turning rows into quads ------------------------------------------------------------------
 
 
-def _fill(template: str, values: dict[str, str], mapping: Mapping, file: str, row: int, *, iri: bool) -> str:
+def _fill(template: str, values: dict[str, str], mapping: Mapping, *, iri: bool = True) -> str:
     def value(m: re.Match[str]) -> str:
-        if m.group(1) not in values:
-            raise IngestError(f"column {m.group(1)!r} is needed here but empty",
-                              location=Location(file, row=row, column=m.group(1)))
-        return quote(values[m.group(1)], safe="-._~") if iri else values[m.group(1)]
+        text = values.get(m.group(1), "")
+        return quote(text, safe="-._~") if iri else text
 
     return FIELD.sub(value, mapping.expand(template) if iri else template)
 
 
-def _subject(table: Table, row: _Row, refs: dict[str, list[NamedNode]], mapping: Mapping, file: str) -> NamedNode:
+def _subject(
+    table: Table, row: _Row, refs: dict[str, list[NamedNode]], mapping: Mapping, file: str
+) -> NamedNode:
     first = row.first()
     template = table.subject_overrides.get(first.get(table.subject_by or "", ""), table.subject)
     if template.startswith("@"):
         return refs[template[1:]][0]
-    return NamedNode(_fill(template, first, mapping, file, row.number, iri=True))
+    for needed in FIELD.findall(template):
+        if needed not in first:
+            _fail(f"column {needed!r} names this row's subject but is empty", file, row.number, needed)
+    return NamedNode(_fill(template, first, mapping))
 
 
 class _Context:
-    """The tables of one data directory, loaded once each, so references can be checked."""
+    """The tables of one data directory, each loaded once, so references can be checked."""
 
     def __init__(self, data_dir: Path, mapping: Mapping) -> None:
         self.data_dir, self.mapping = data_dir, mapping
@@ -361,97 +339,81 @@ class _Context:
             self.loaded[name] = _load(locate_table(self.data_dir, table), table, self.mapping)
         return self.loaded[name]
 
-    def resolve(self, col: Column, value: str, where: Location) -> NamedNode:
-        for target in col.refs:
-            name, _, column = target.partition(".")
+    def resolve(self, col: Column, value: str, file: str, row: int) -> NamedNode:
+        for name, _, column in (target.partition(".") for target in col.refs):
             loaded = self.get(name)
-            if column and any(value in r.cells.get(column, []) for r in loaded.rows):
-                return NamedNode(_fill(col.template or "", {col.name: value}, self.mapping, "", 0, iri=True))
-            if not column and value in loaded.subjects:
-                if col.template:
-                    return NamedNode(_fill(col.template, {col.name: value}, self.mapping, "", 0, iri=True))
+            found = (any(value in r.cells.get(column, ()) for r in loaded.rows) if column
+                     else value in loaded.subjects)  # fmt: skip
+            if found and (col.template or column):
+                return NamedNode(_fill(col.template or "", {col.name: value}, self.mapping))
+            if found:
                 return loaded.subjects[value]
         files = " or ".join(self.mapping.tables[t.partition(".")[0]].file for t in col.refs)
-        raise IngestError(f"unknown id {value!r}: it is not in {files}; add it there or fix the spelling",
-                          location=where)
+        _fail(f"unknown id {value!r}: not in {files}; add it there or fix the spelling",
+              file, row, col.name)  # fmt: skip
 
 
-def _literal(col: Column, value: str, language: str | None) -> Lit | NamedNode:
-    if col.kind in {"text", "id", "string"}:
-        return Lit(value, language=language) if language and col.kind == "text" else Lit(value)
+def _object(col: Column, value: str, language: str | None, mapping: Mapping) -> Term:
+    if col.kind == "concept":
+        return _node(CONCEPT[f"{col.scheme}/{value}"])
+    if col.kind in {"iri", "class"}:
+        return NamedNode(_fill(col.template or "", {col.name: value}, mapping))
+    if col.kind == "text":
+        return Lit(value, language=language) if language else Lit(value)
     if col.kind in {"date", "date-or-year", "year"}:
-        datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
-        return Lit(value, datatype=_node(datatype))
-    datatype = {"integer": XSD.integer, "decimal": XSD.decimal, "url": XSD.anyURI}[col.kind]
-    return Lit(value, datatype=_node(datatype))
+        return Lit(value, datatype=_node({4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)))
+    datatype = {"integer": XSD.integer, "decimal": XSD.decimal, "url": XSD.anyURI}.get(col.kind)
+    return Lit(value, datatype=_node(datatype)) if datatype else Lit(value)
 
 
 def _emit_row(ctx: _Context, loaded: _Loaded, row: _Row, out: Parsed) -> None:
-    table, mapping, file = loaded.table, ctx.mapping, str(loaded.path)
+    table, mapping, file, n = loaded.table, ctx.mapping, str(loaded.path), row.number
     first = row.first()
-    refs = {c.name: [ctx.resolve(c, v, Location(file, row=row.number, column=c.name)) for v in row.cells[c.name]]
-            for c in table.columns.values() if c.refs}
-    basis = first.get("inferred_basis")
-    inferred = _node(GRAPH[f"inferred/{table.name}"])
+    refs = {c.name: [ctx.resolve(c, v, file, n) for v in row.cells[c.name]]
+            for c in table.columns.values() if c.refs}  # fmt: skip
+    basis, inferred = first.get("inferred_basis"), _node(GRAPH[f"inferred/{table.name}"])
 
-    def graphs(column: str) -> list[NamedNode]:
-        if basis:
-            return [inferred]
-        if table.role == "sources":
-            return [_node(META_GRAPH)]
-        if not row.cells[column]:
-            raise IngestError(f"a value here needs its source in column {column!r}",
-                              location=Location(file, row=row.number, column=column))
-        return [_node(source_graph(s)) for s in row.cells[column]]
+    def add(s: NamedNode, p: str, o: Term, sources: str = "sources") -> None:
+        if basis or table.role == "sources":
+            graphs = [inferred if basis else _node(META_GRAPH)]
+        elif not (graphs := [_node(_source_graph(sid)) for sid in row.cells[sources]]):
+            _fail(f"a value in this row needs its source in column {sources!r}", file, n, sources)
+        out.quads.extend(Quad(s, NamedNode(mapping.expand(p)), o, g) for g in graphs)
 
-    def add(s: NamedNode, p: str, o: NamedNode | Lit, column: str = "sources") -> None:
-        out.quads.extend(Quad(s, NamedNode(mapping.expand(p)), o, g) for g in graphs(column))
-
+    rdf_type = str(RDF.type)
     subjects = {"": _subject(table, row, refs, mapping, file)}
     for t in table.types:
-        add(subjects[""], t, NamedNode(mapping.expand(t)))
-    for res in table.resources.values():
-        if not all(first.get(w) for w in res.when):
-            continue
-        s = subjects[res.name] = NamedNode(_fill(res.subject, first, mapping, file, row.number, iri=True))
+        add(subjects[""], rdf_type, NamedNode(mapping.expand(t)))
+    for res in (r for r in table.resources.values() if all(first.get(w) for w in r.when)):
+        s = subjects[res.name] = NamedNode(_fill(res.subject, first, mapping))
         for t in res.types:
-            add(s, t, NamedNode(mapping.expand(t)), res.sources)
+            add(s, rdf_type, NamedNode(mapping.expand(t)), res.sources)
         if res.predicate:
-            anchor = subjects[res.anchor]
-            add(*((s, res.predicate, anchor) if res.reverse else (anchor, res.predicate, s)), res.sources)
-        for p, obj, datatype in res.fixed:
-            kind, _, tpl = obj.partition(":")
-            value = _fill(tpl, first, mapping, file, row.number, iri=kind == "iri")
-            add(s, p, NamedNode(value) if kind == "iri" else
-                Lit(value, datatype=NamedNode(mapping.expand(datatype or "xsd:string"))), res.sources)
-    for col in table.columns.values():
+            ends = (s, subjects[res.anchor]) if res.reverse else (subjects[res.anchor], s)
+            add(ends[0], res.predicate, ends[1], res.sources)
+        for p, kind, template, datatype in res.fixed:
+            text = _fill(template, first, mapping, iri=kind == "iri")
+            obj = NamedNode(text) if kind == "iri" else Lit(text, datatype=_node(mapping.expand(datatype)))
+            add(s, p, obj, res.sources)
+    for col in (c for c in table.columns.values() if c.emits):
+        language = first.get(col.language_column or "") or col.language
         for i, value in enumerate(row.cells[col.name]):
-            if col.refs:
-                obj: NamedNode | Lit = refs[col.name][i]
-            elif col.kind == "concept":
-                obj = _node(CONCEPT[f"{col.scheme}/{value}"])
-            elif col.kind in {"iri", "class"}:
-                obj = NamedNode(_fill(col.template or "", {col.name: value}, mapping, file, row.number, iri=True))
-            else:
-                obj = _literal(col, value, first.get(col.language_column or "") or col.language)
             for e in col.emits:
+                obj = refs[col.name][i] if col.refs else _object(col, value, e.language or language, mapping)
                 s = refs[e.subject[1:]][0] if e.subject.startswith("@") else subjects[e.subject]
-                if e.language and isinstance(obj, Lit):
-                    obj = Lit(obj.value, language=e.language)
                 if e.inverse and isinstance(obj, NamedNode):
                     add(obj, e.predicate, s, col.sources)
                 else:
                     add(s, e.predicate, obj, col.sources)
-    if table.cite_sources:
-        for s in refs["sources"]:
-            add(subjects[""], str(DCTERMS.source), s)
+    for source in refs["sources"] if table.cite_sources else []:
+        add(subjects[""], str(DCTERMS.source), source)
     if basis:
         meta = _node(META_GRAPH)
-        out.quads += [Quad(inferred, _node(RDF.type), _node(SV.InferredGraph), meta),
-                      Quad(inferred, _node(SV.inferenceBasis), Lit(basis, language="en"), meta)]
-        out.quads += [Quad(inferred, _node(PROV.wasDerivedFrom), s, meta) for s in refs.get("sources", [])]
+        out.quads.append(Quad(inferred, _node(RDF.type), _node(SV.InferredGraph), meta))
+        out.quads.append(Quad(inferred, _node(SV.inferenceBasis), Lit(basis, language="en"), meta))
+        out.quads += [Quad(inferred, _node(PROV.wasDerivedFrom), s, meta) for s in refs["sources"]]
     for s in subjects.values():
-        out.locations.setdefault(s.value, Location(file, row=row.number))
+        out.locations.setdefault(s.value, Location(file, row=n))
 
 
 def _emit(ctx: _Context, name: str) -> Parsed:
@@ -464,7 +426,7 @@ def _emit(ctx: _Context, name: str) -> Parsed:
 
 
 def locate_table(data_dir: Path, table: Table) -> Path:
-    """Return the file of a table in ``data_dir``: its CSV, or an XLSX with the same name.
+    """Return the file of ``table`` in ``data_dir``: its CSV, or an XLSX of the same name.
 
     Raises:
         IngestError: neither file exists, or both do.
@@ -472,23 +434,23 @@ def locate_table(data_dir: Path, table: Table) -> Path:
     csv_path = data_dir / table.file
     found = [p for p in (csv_path, csv_path.with_suffix(".xlsx")) if p.is_file()]
     if len(found) != 1:
-        problem = "both a CSV and an XLSX; keep one" if found else "no file (CSV or XLSX)"
-        raise IngestError(f"table {table.name!r} has {problem}", location=Location(str(csv_path)))
+        problem = "both a CSV and an XLSX file; keep one" if found else "no file (CSV or XLSX)"
+        _fail(f"table {table.name!r} has {problem}", str(csv_path))
     return found[0]
 
 
 def read_table(path: Path, *, table: str, mapping: Mapping) -> Parsed:
-    """Read one table (CSV or XLSX, by suffix) into quads, checking references against its neighbours.
+    """Read one table (CSV or XLSX, by suffix) into quads.
 
-    Tables it refers to (sources, municipalities, actors, ...) are read from the same data directory.
+    The tables it refers to (sources, municipalities, actors, ...) are read from the same data
+    directory, so that every id it uses can be checked.
 
     Raises:
-        IngestError: unknown table, bad header, empty required cell, bad value, unknown id, duplicate row,
-            or a file that is not UTF-8; the message names the file, row and column.
+        IngestError: unknown table, bad header, empty required cell, bad value, unknown id,
+            duplicate row, or a file that is not UTF-8; the message names file, row and column.
     """
     if table not in mapping.tables:
-        raise IngestError(f"unknown table {table!r}; the mapping names: {', '.join(mapping.tables)}",
-                          location=Location(str(path)))
+        _fail(f"unknown table {table!r}; the mapping names: {', '.join(mapping.tables)}", str(path))
     spec = mapping.tables[table]
     ctx = _Context(path.parents[len(PurePosixPath(spec.file).parts) - 1], mapping)
     ctx.loaded[table] = _load(path, spec, mapping)
@@ -496,17 +458,16 @@ def read_table(path: Path, *, table: str, mapping: Mapping) -> Parsed:
 
 
 def read_tables(data_dir: Path, mapping: Mapping) -> Parsed:
-    """Read every table the mapping names from ``data_dir``, with the sources into ``graph:meta``.
+    """Read every table the mapping names from ``data_dir``, the sources into ``graph:meta``.
 
     Raises:
         IngestError: as :func:`read_table`, for the first table that fails.
     """
-    ctx = _Context(data_dir, mapping)
-    out = Parsed()
+    ctx, out = _Context(data_dir, mapping), Parsed()
     for name in mapping.tables:
         out.extend(_emit(ctx, name))
     out.quads = list(dict.fromkeys(out.quads))
     return out
 
 
-__all__ = ["Column", "Mapping", "Table", "load_mapping", "locate_table", "read_table", "read_tables"]
+__all__ = ["Column", "Mapping", "Resource", "Table", "load_mapping", "read_table", "read_tables"]

@@ -25,7 +25,7 @@ from graph.namespaces import DCTERMS, GRAPH, PROV, RDF, RDFS, SV, XSD
 from graph.quads import Parsed
 from graph.store import GraphStore
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
@@ -73,7 +73,9 @@ def run(action: Callable[[], T]) -> T:
 
 def build(
     store: StoreOption = None,
-    if_stale: Annotated[bool, typer.Option("--if-stale", help="Only build when data/ or ontology/ changed.")] = False,
+    if_stale: Annotated[
+        bool, typer.Option("--if-stale", help="Only build when data/ or ontology/ changed.")
+    ] = False,
 ) -> None:
     """Build the store from ontology/ and data/, validated (all or nothing)."""
     from graph.build import build_store, is_stale
@@ -81,14 +83,21 @@ def build(
     settings = get_settings()
 
     def action() -> None:
-        gs = open_store(store)
+        with open_store(store) as gs:
+            _build(gs)
+
+    def _build(gs: GraphStore) -> None:
         if if_stale and not is_stale(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir):
             console.print(f"Store {gs.path} is up to date with data/ and ontology/.")
             return
         with step("Reading, validating and writing data/ and ontology/"):
             report = build_store(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir)
-        for warning in report.warnings:
+        for warning in report.warnings[:5]:
             console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        if len(report.warnings) > 5:
+            console.print(
+                f"... {len(report.warnings) - 5} more warnings: `samverkan validate` lists them all."
+            )
         console.print(
             f"Built {gs.path or 'memory'}: {report.quads} quads in {report.graphs} graphs,"
             f" {len(report.warnings)} warnings, {report.seconds:.1f} s."
@@ -98,11 +107,17 @@ def build(
 
 
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="RDF files (.ttl .trig .nt .nq .jsonld .rdf) or tables.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files (.ttl .trig .nt .nq .jsonld .rdf) or tables.")
+    ],
     store: StoreOption = None,
-    graph: Annotated[str | None, typer.Option(help="Named graph for triples (default graph:import/NAME).")] = None,
+    graph: Annotated[
+        str | None, typer.Option(help="Named graph for triples (default graph:import/NAME).")
+    ] = None,
     table: Annotated[str | None, typer.Option(help="Which table of data/mapping.toml a CSV/XLSX is.")] = None,
-    format: Annotated[str | None, typer.Option(help=f"RDF format: {', '.join(sorted(FORMAT_NAMES))}.")] = None,
+    format: Annotated[
+        str | None, typer.Option(help=f"RDF format: {', '.join(sorted(FORMAT_NAMES))}.")
+    ] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL (bulk loads).")] = False,
 ) -> None:
     """Import files into the store: parsed, validated against the shapes, then added in one transaction."""
@@ -111,26 +126,27 @@ def import_(
     settings = get_settings()
 
     def action() -> None:
-        gs = open_store(store)
         parsed = Parsed()
         with step(f"Reading {len(files)} file(s)"):
             for path in files:
                 parsed.extend(read_any(path, settings=settings, graph=graph, table=table, format=format))
-        if not no_validate:
-            with step(f"Validating {len(parsed.quads)} quads against the shapes"):
-                violations = validate_store_change(gs, parsed.quads, parsed=parsed)
-            raise_for_violations(violations, source=", ".join(str(f) for f in files))
-        record = import_record(files, parsed)
-        with step("Writing"):
-            gs.add([*parsed.quads, *record])
-            gs.flush()
+        with open_store(store) as gs:
+            if not no_validate:
+                with step(f"Validating {len(parsed.quads)} quads against the shapes"):
+                    violations = validate_store_change(gs, parsed.quads, parsed=parsed)
+                raise_for_violations(violations, source=", ".join(str(f) for f in files))
+            record = import_record(files, parsed)
+            with step("Writing"):
+                gs.add([*parsed.quads, *record])
         graphs = sorted({q.graph_name.value for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)})
         console.print(f"Imported {len(parsed.quads)} quads into {', '.join(graphs)}.")
 
     run(action)
 
 
-def read_any(path: Path, *, settings: Settings, graph: str | None, table: str | None, format: str | None) -> Parsed:
+def read_any(
+    path: Path, *, settings: Settings, graph: str | None, table: str | None, format: str | None
+) -> Parsed:
     """Read one RDF file or one table (by its suffix)."""
     if path.suffix.lower() in TABLE_SUFFIXES:
         from graph.tables import load_mapping, read_table
@@ -144,7 +160,9 @@ def read_any(path: Path, *, settings: Settings, graph: str | None, table: str | 
 def import_record(files: list[Path], parsed: Parsed) -> list[ox.Quad]:
     """Describe each imported graph in graph:meta/imports: its files and time (PROV)."""
     meta = ox.NamedNode(str(IMPORTS_GRAPH))
-    now = ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=ox.NamedNode(str(XSD.dateTime)))
+    now = ox.Literal(
+        datetime.now(UTC).isoformat(timespec="seconds"), datatype=ox.NamedNode(str(XSD.dateTime))
+    )
     graphs = {q.graph_name for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)}
     quads = []
     for g in graphs:
@@ -156,10 +174,14 @@ def import_record(files: list[Path], parsed: Parsed) -> list[ox.Quad]:
 
 
 def export(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
     store: StoreOption = None,
     graph: Annotated[str | None, typer.Option(help="Export only this named graph (IRI).")] = None,
-    format: Annotated[str | None, typer.Option(help="Format; default from the file suffix, else TriG.")] = None,
+    format: Annotated[
+        str | None, typer.Option(help="Format; default from the file suffix, else TriG.")
+    ] = None,
 ) -> None:
     """Export the whole store (TriG, N-Quads, JSON-LD) or one graph (any RDF format)."""
 
@@ -188,7 +210,9 @@ def export(
 
 
 def validate(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files to check (default: the whole store).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files to check (default: the whole store).")
+    ] = None,
     store: StoreOption = None,
     table: Annotated[str | None, typer.Option(help="Which table a CSV/XLSX is.")] = None,
 ) -> None:
@@ -208,9 +232,11 @@ def validate(
             parsed = Parsed()
             for path in files:
                 parsed.extend(read_any(path, settings=settings, graph=None, table=table, format=None))
-            path = store or settings.store
-            if path is not None and path.exists():
-                results = validate_store_change(open_store(store, read_only=True), parsed.quads, parsed=parsed)
+            store_path = store or settings.store
+            if store_path is not None and store_path.exists():
+                results = validate_store_change(
+                    open_store(store, read_only=True), parsed.quads, parsed=parsed
+                )
             else:
                 from graph.build import read_ontology
 
@@ -239,7 +265,9 @@ QueryFormat = Literal["table", "csv", "json", "tsv", "xml"]
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
     store: StoreOption = None,
-    format: Annotated[str, typer.Option(help="table, csv, tsv, json (SPARQL 1.1 JSON results) or xml.")] = "table",
+    format: Annotated[
+        str, typer.Option(help="table, csv, tsv, json (SPARQL 1.1 JSON results) or xml.")
+    ] = "table",
 ) -> None:
     """Run a SPARQL query against the store and print its results."""
     from graph.sparql_guard import check_query
@@ -298,8 +326,9 @@ def render_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        from graph.validate import compact
         from rdflib import URIRef
+
+        from graph.validate import compact
 
         return compact(URIRef(term.value))
     if isinstance(term, ox.Literal):
@@ -307,7 +336,9 @@ def render_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
     return str(term)
 
 
-def stats(store: StoreOption = None, format: Annotated[str, typer.Option(help="table or csv.")] = "table") -> None:
+def stats(
+    store: StoreOption = None, format: Annotated[str, typer.Option(help="table or csv.")] = "table"
+) -> None:
     """Count quads per named graph and instances per class."""
 
     def action() -> None:
@@ -340,7 +371,8 @@ def stats(store: StoreOption = None, format: Annotated[str, typer.Option(help="t
             ctable.add_row(render_term(row["class"]), _value(row["label"]), _value(row["n"]))
         out.print(gtable)
         out.print(ctable)
-        out.print(f"Total: {gs.count()} quads in {len(graphs)} named graphs.")
+        quads = sum(int(_value(row["n"]) or 0) for row in graphs)
+        out.print(f"Total: {gs.count()} distinct statements; {quads} quads in {len(graphs)} named graphs.")
 
     run(action)
 

@@ -37,6 +37,8 @@ def test_query_uses_union_of_graphs_and_prefixes():
     store.add([quad("Nacka kommun", G1), quad("Nacka", G2)])
     rows = store.select("SELECT ?l WHERE { municipality:0182 skos:prefLabel ?l } ORDER BY ?l")
     assert [r["l"].value for r in rows] == ["Nacka", "Nacka kommun"]
+    per_graph = store.select("SELECT ?g WHERE { GRAPH ?g { municipality:0182 skos:prefLabel ?l } } ORDER BY ?g")
+    assert [r["g"].value for r in per_graph] == [G1.value, G2.value]
     only_g2 = store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }", default_graphs=[G2.value])
     assert [r["l"].value for r in only_g2] == ["Nacka"]
 
@@ -56,6 +58,41 @@ def test_query_syntax_error_names_position():
     store = GraphStore.open(None)
     with pytest.raises(QueryError, match=r"1:\d+"):
         store.query("SELEC * WHERE { ?s ?p ?o }")
+
+
+def test_default_graph_is_the_merge_without_repeats():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun", G1), quad("Nacka kommun", G2)])
+    assert store.count() == 1
+    assert len(store.select("SELECT * WHERE { ?s ?p ?o }")) == 1
+    store.remove([quad("Nacka kommun", G1)])
+    assert store.count() == 1  # still stated by G2
+    store.remove([quad("Nacka kommun", G2)])
+    assert store.count() == 0
+
+
+def test_update_remerges_default_graph():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun", G1)])
+    store.update(f'DELETE DATA {{ GRAPH <{G1.value}> {{ municipality:0182 skos:prefLabel "Nacka kommun"@sv }} }}')
+    assert store.count() == 0
+    store.update(f'INSERT DATA {{ GRAPH <{G2.value}> {{ municipality:0182 skos:prefLabel "Nacka"@sv }} }}')
+    assert [r["l"].value for r in store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }")] == ["Nacka"]
+
+
+def test_add_refuses_statements_outside_a_named_graph():
+    store = GraphStore.open(None)
+    with pytest.raises(StoreError, match="named graph"):
+        store.add([ox.Quad(NACKA, LABEL, ox.Literal("x"))])
+    assert store.count() == 0
+
+
+def test_replace_graphs_keeps_statements_other_graphs_hold():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun", G1), quad("Nacka kommun", G2), quad("Gammal", G1)])
+    store.replace_graphs([quad("Ny", G1)], graphs=[G1.value])
+    labels = sorted(r["l"].value for r in store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }"))
+    assert labels == ["Nacka kommun", "Ny"]
 
 
 def test_replace_graphs_is_atomic_on_failure():

@@ -1,0 +1,155 @@
+"""Our errors as HTTP answers: a status and a JSON body that says what to fix; anything else is a logged 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph.errors import (
+    ForbiddenOperationError,
+    IngestError,
+    LimitExceededError,
+    QueryError,
+    StoreError,
+    UnknownResourceError,
+    ValidationError,
+)
+
+log = logging.getLogger("samverkan.api")
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal (auth, media types, sizes) with its status and a message for the client."""
+
+    status = 400
+    code = "bad-request"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        self.message = message
+        self.headers = headers or {}
+        super().__init__(message)
+
+
+class BadRequestError(ApiError):
+    """400: the request is malformed (two queries, no query, wrong media type, not UTF-8)."""
+
+
+class UnauthorizedError(ApiError):
+    """401: a write without a token, or with a wrong one."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="samverkan"'})
+
+
+class ReadOnlyError(ApiError):
+    """403: this server takes no writes (no token configured)."""
+
+    status = 403
+    code = "read-only"
+
+
+class NotAcceptableError(ApiError):
+    """406: nothing the client accepts can be produced for this answer."""
+
+    status = 406
+    code = "not-acceptable"
+
+
+class PayloadTooLargeError(ApiError):
+    """413: the request body is larger than the server takes."""
+
+    status = 413
+    code = "payload-too-large"
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
+    """Return the JSON body every error shares: a code, a message, and details where there are some."""
+    return {"error": code, "message": message, **extra}
+
+
+def _json(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: object) -> JSONResponse:
+    return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Install the mapping from our errors to statuses on ``app``."""
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(ForbiddenOperationError)
+    async def _forbidden(_: Request, exc: ForbiddenOperationError) -> JSONResponse:
+        return _json(400, "forbidden-operation", str(exc))
+
+    @app.exception_handler(QueryError)
+    async def _query(_: Request, exc: QueryError) -> JSONResponse:
+        return _json(400, "bad-query", str(exc))
+
+    @app.exception_handler(IngestError)
+    async def _ingest(_: Request, exc: IngestError) -> JSONResponse:
+        return _json(400, "bad-rdf", str(exc))
+
+    @app.exception_handler(ValidationError)
+    async def _validation(_: Request, exc: ValidationError) -> JSONResponse:
+        violations = [
+            {"focus": v.focus, "property": v.path, "message": v.message, "value": v.value, "severity": v.severity}
+            for v in exc.violations
+        ]
+        message = f"the change breaks {len(violations)} shape(s); nothing was written"
+        return _json(422, "validation", message, violations=violations)
+
+    @app.exception_handler(UnknownResourceError)
+    async def _unknown(_: Request, exc: UnknownResourceError) -> JSONResponse:
+        return _json(404, "not-found", str(exc))
+
+    @app.exception_handler(LimitExceededError)
+    async def _limit(_: Request, exc: LimitExceededError) -> JSONResponse:
+        # As Fuseki does: a query stopped by the time limit is 503 Service Unavailable.
+        return _json(503, "time-limit", str(exc), {"Retry-After": "1"})
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error: %s", exc)
+        return _json(503, "store-unavailable", "the store cannot be read or written now; try again later")
+
+    @app.exception_handler(RequestValidationError)
+    async def _params(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        text = "; ".join(f"{p['parameter']}: {p['message']}" for p in problems)
+        return _json(400, "bad-parameter", text or "a parameter is malformed", problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not-found", 405: "method-not-allowed"}
+        message = str(exc.detail) if exc.detail else "error"
+        if exc.status_code == 405:
+            message = "method not allowed here; see the Allow header and /docs"
+        return _json(exc.status_code, codes.get(exc.status_code, "error"), message, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _json(500, "internal", "an unexpected error occurred; it was logged")
+
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "NotAcceptableError",
+    "PayloadTooLargeError",
+    "ReadOnlyError",
+    "UnauthorizedError",
+    "add_error_handlers",
+    "error_body",
+]

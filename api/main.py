@@ -1,0 +1,81 @@
+"""The FastAPI app: create_app(settings) opens the store in its lifespan and mounts every route."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.engine import QueryRunner
+from api.errors import add_error_handlers
+from api.routes import graph_store, pages, queries, resources, sparql, update
+from api.routes.queries import install_named_queries
+from api.routes.sparql import TRUNCATED_HEADER
+from api.settings import Settings, get_settings
+from api.writes import Writer
+from graph.queries import read_named_queries
+from graph.store import GraphStore
+
+log = logging.getLogger("samverkan.api")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def open_app_store(settings: Settings) -> GraphStore:
+    """Open the store of the settings: read-only unless a write token is configured.
+
+    Raises:
+        StoreError: the store cannot be opened (missing, locked, not a store).
+    """
+    return GraphStore.open(settings.store, read_only=settings.token is None and settings.store is not None)
+
+
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+    """Create the app over the store of ``settings`` (or over ``store``, which the caller then owns)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        gs = store if store is not None else open_app_store(settings)
+        app.state.store = gs
+        app.state.runner = QueryRunner(gs)
+        app.state.writer = Writer(gs)
+        install_named_queries(app, read_named_queries(settings.queries_dir))
+        log.info("serving %s (%s)", settings.store or "an in-memory store", "writable" if settings.token else "read-only")
+        try:
+            yield
+        finally:
+            app.state.runner.close()
+            if store is None:
+                gs.flush()
+                del app.state.store, app.state.writer, app.state.runner
+
+    app = FastAPI(
+        title="samverkan",
+        summary="A knowledge graph of a Swedish region's cultural life: SPARQL, named queries and resources.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.library = {}
+    add_error_handlers(app)
+    origins = list(settings.cors_origins)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_credentials="*" not in origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        expose_headers=[TRUNCATED_HEADER, "Link"],
+    )
+    for module in (sparql, update, graph_store, queries, resources, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+__all__ = ["create_app", "open_app_store"]

@@ -1,0 +1,217 @@
+"""Named queries: one route per .rq file of the library, typed parameters, JSON or CSV, paged."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+from datetime import date
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from api.deps import LibraryDep, require_writer
+from api.engine import Answer, QueryRunner
+from api.engine import Request as QueryRequest
+from api.protocol import parse_timeout
+from api.settings import Settings
+from graph.errors import UnknownResourceError
+from graph.queries import NamedQuery, Parameter, bind_parameters, read_named_queries
+
+router = APIRouter(prefix="/api/queries", tags=["named queries"])
+ROUTE_PREFIX = "named_query:"
+DEFAULT_PAGE = 100
+
+_PYTHON_TYPES: dict[str, Any] = {"integer": int, "decimal": float, "boolean": bool, "date": date}
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#integer": int,
+    "http://www.w3.org/2001/XMLSchema#int": int,
+    "http://www.w3.org/2001/XMLSchema#long": int,
+    "http://www.w3.org/2001/XMLSchema#decimal": float,
+    "http://www.w3.org/2001/XMLSchema#double": float,
+    "http://www.w3.org/2001/XMLSchema#float": float,
+}
+
+
+class ParameterPublic(BaseModel):
+    """A parameter of a named query."""
+
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+class NamedQueryPublic(BaseModel):
+    """A named query of the library."""
+
+    name: str
+    title: str
+    description: str
+    url: str
+    parameters: list[ParameterPublic]
+    sparql: str
+
+
+class NamedQueriesPublic(BaseModel):
+    """The library of named queries."""
+
+    count: int
+    data: list[NamedQueryPublic]
+
+
+def to_public(q: NamedQuery, request: Request) -> NamedQueryPublic:
+    """Describe a named query for clients."""
+    return NamedQueryPublic(
+        name=q.name,
+        title=q.title,
+        description=q.description,
+        url=str(request.url_for(ROUTE_PREFIX + q.name)),
+        parameters=[
+            ParameterPublic(name=p.name, type=f"concept({p.scheme})" if p.scheme else p.kind, default=p.default,
+                            description=p.describe())
+            for p in q.parameters
+        ],
+        sparql=q.sparql,
+    )
+
+
+@router.get("", response_model=NamedQueriesPublic)
+def read_named_queries_list(request: Request, library: LibraryDep) -> NamedQueriesPublic:
+    """List the named queries with their parameters."""
+    data = [to_public(q, request) for q in library.values()]
+    return NamedQueriesPublic(count=len(data), data=data)
+
+
+@router.post("/reload", response_model=NamedQueriesPublic, dependencies=[Depends(require_writer)])
+def reload_named_queries(request: Request) -> NamedQueriesPublic:
+    """Read the query library again (bearer token) and publish its routes."""
+    settings: Settings = request.app.state.settings
+    library = read_named_queries(settings.queries_dir)
+    install_named_queries(request.app, library)
+    data = [to_public(q, request) for q in library.values()]
+    return NamedQueriesPublic(count=len(data), data=data)
+
+
+def plain_value(term: Any) -> Any:
+    """Render a term for report tools: IRIs and strings as text, numbers and booleans as JSON values."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = _NUMERIC.get(term.datatype.value)
+        if kind is not None:
+            try:
+                return kind(term.value)
+            except ValueError:
+                return term.value
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def page_response(
+    request: Request, query: NamedQuery, answer: Answer, *, limit: int, offset: int, fmt: str
+) -> Response:
+    """Answer one page of a named query as JSON (with a next link) or CSV (next link in the Link header)."""
+    next_url = None
+    if answer.more:
+        params = dict(request.query_params)
+        params.update(limit=str(limit), offset=str(offset + limit))
+        next_url = f"{request.url.path}?{urlencode(params)}"
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    rows = [{v: plain_value(row[v]) for v in answer.variables} for row in answer.rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=answer.variables, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    body = {
+        "query": query.name,
+        "title": query.title,
+        "columns": answer.variables,
+        "rows": rows,
+        "limit": limit,
+        "offset": offset,
+        "next": next_url,
+        "seconds": round(answer.seconds, 6),
+    }
+    return JSONResponse(body, headers=headers)
+
+
+def make_endpoint(query: NamedQuery) -> Any:
+    """Build the handler of one named query, with its parameters in the signature for FastAPI and OpenAPI."""
+
+    def endpoint(request: Request, **kwargs: Any) -> Response:
+        settings: Settings = request.app.state.settings
+        runner: QueryRunner = request.app.state.runner
+        limit, offset, fmt = kwargs.pop("limit"), kwargs.pop("offset"), kwargs.pop("format")
+        timeout = parse_timeout(kwargs.pop("timeout"), server=settings.query_timeout)
+        current: NamedQuery | None = request.app.state.library.get(query.name)
+        if current is None:
+            msg = f"no named query {query.name!r}; GET /api/queries lists them"
+            raise UnknownResourceError(msg)
+        values = {k: (None if v is None else str(v).lower() if isinstance(v, bool) else str(v))
+                  for k, v in kwargs.items()}
+        substitutions = bind_parameters(current, values)
+        answer = runner.run(QueryRequest(current.sparql, timeout=timeout, limit=min(limit, settings.max_results),
+                                         offset=offset, substitutions=substitutions))
+        return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)
+
+    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for p in query.parameters:
+        params.append(_signature_parameter(p))
+    params += [
+        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[int, Query(ge=1, description="Rows per page")], default=DEFAULT_PAGE),
+        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[int, Query(ge=0, description="Rows to skip")], default=0),
+        inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[Literal["json", "csv"], Query()], default="json"),
+        inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY,
+                          annotation=Annotated[str | None, Query(description="Seconds, below the server's limit")],
+                          default=None),
+    ]
+    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
+    endpoint.__doc__ = query.title
+    return endpoint
+
+
+def _signature_parameter(p: Parameter) -> inspect.Parameter:
+    kind = _PYTHON_TYPES.get(p.kind, str)
+    default_note = f" (default {p.default})" if p.default is not None else " (optional: left out, matches any)"
+    annotation = Annotated[kind | None, Query(description=p.describe() + default_note)]  # type: ignore[valid-type]
+    return inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=None)
+
+
+def install_named_queries(app: FastAPI, library: dict[str, NamedQuery]) -> None:
+    """Publish one GET route per named query, replacing those of an earlier library."""
+    app.router.routes[:] = [
+        r for r in app.router.routes if not (isinstance(r, APIRoute) and r.name.startswith(ROUTE_PREFIX))
+    ]
+    for query in library.values():
+        app.router.add_api_route(
+            f"/api/queries/{query.name}",
+            make_endpoint(query),
+            methods=["GET"],
+            name=ROUTE_PREFIX + query.name,
+            summary=query.title,
+            description=query.description or query.title,
+            tags=["named queries"],
+            response_class=Response,
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+        )
+    app.state.library = library
+    app.openapi_schema = None
+
+
+__all__ = ["install_named_queries", "make_endpoint", "plain_value", "router"]

@@ -1,0 +1,170 @@
+"""What a run of measures shares: the store read once, each projection built once, igraph copies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import igraph as ig
+import networkx as nx
+
+from graph.analysis.result import Result, make_result
+from graph.project import (
+    Filters,
+    Snapshot,
+    Weighting,
+    project_actor_issues,
+    project_actors,
+    project_issue_comentions,
+    project_municipalities,
+    read_snapshot,
+)
+from graph.store import GraphStore
+
+Network = Literal["actors", "municipalities"]
+
+
+@dataclass(frozen=True)
+class IGraphCopy:
+    """An igraph copy of a networkx graph: vertex i is ``nodes[i]``; ``weights`` in edge order."""
+
+    graph: ig.Graph
+    nodes: list[str]
+    weights: list[float]
+
+
+def to_igraph(G: nx.Graph) -> IGraphCopy:
+    """Convert once to igraph (for the heavy kernels), keeping node ids and edge weights.
+
+    Example:
+        >>> c = to_igraph(nx.path_graph(["a", "b", "c"]))
+        >>> c.graph.vcount(), c.nodes
+        (3, ['a', 'b', 'c'])
+    """
+    nodes = list(G)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = []
+    weights = []
+    for u, v, w in G.edges(data="weight", default=1.0):
+        edges.append((index[u], index[v]))
+        weights.append(float(w))
+    return IGraphCopy(ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed()), nodes, weights)
+
+
+@dataclass
+class Context:
+    """One analysis run over a store (or a snapshot) under one set of filters.
+
+    Projections and their igraph copies are built on first use and kept for the run, so running every
+    measure projects each network once.
+    """
+
+    source: GraphStore | Snapshot
+    filters: Filters = field(default_factory=Filters)
+    _snap: Snapshot | None = None
+    _graphs: dict[str, nx.Graph] = field(default_factory=dict)
+    _igraphs: dict[str, IGraphCopy] = field(default_factory=dict)
+
+    def snapshot(self, *, mentions: bool = False) -> Snapshot:
+        """The plain records read from the store (with mentions when asked)."""
+        if isinstance(self.source, Snapshot):
+            return self.source
+        if self._snap is None or (mentions and self._snap.mentions is None):
+            self._snap = read_snapshot(self.source, mentions=mentions)
+        return self._snap
+
+    def actors(self, weighting: Weighting = "count") -> nx.Graph:
+        """The actor projection under the run's filters."""
+        key = f"actors/{weighting}"
+        if key not in self._graphs:
+            self._graphs[key] = project_actors(
+                self.scoped_snapshot(), filters=self.filters, weighting=weighting
+            )
+        return self._graphs[key]
+
+    def municipalities(self) -> nx.Graph:
+        """The municipality projection under the run's filters."""
+        if "municipalities" not in self._graphs:
+            self._graphs["municipalities"] = project_municipalities(
+                self.scoped_snapshot(), filters=self.filters
+            )
+        return self._graphs["municipalities"]
+
+    def network(self, name: Network, weighting: Weighting = "count") -> nx.Graph:
+        """The actor or municipality network."""
+        return self.actors(weighting) if name == "actors" else self.municipalities()
+
+    def actor_issues(self) -> nx.Graph:
+        """The actors × issues projection."""
+        if "actor_issues" not in self._graphs:
+            self._graphs["actor_issues"] = project_actor_issues(
+                self.scoped_snapshot(True), filters=self.filters
+            )
+        return self._graphs["actor_issues"]
+
+    def comentions(self) -> nx.Graph:
+        """The issues × issues co-mention projection."""
+        if "comentions" not in self._graphs:
+            self._graphs["comentions"] = project_issue_comentions(
+                self.scoped_snapshot(True), filters=self.filters
+            )
+        return self._graphs["comentions"]
+
+    def igraph(self, name: Network, weighting: Weighting = "count") -> IGraphCopy:
+        """The igraph copy of a network, converted once per run."""
+        key = f"{name}/{weighting}"
+        if key not in self._igraphs:
+            self._igraphs[key] = to_igraph(self.network(name, weighting))
+        return self._igraphs[key]
+
+    def scoped_snapshot(self, mentions: bool = False) -> Snapshot:
+        """The snapshot, with the members of the filter's grouping read in."""
+        snap = self.snapshot(mentions=mentions)
+        # Grouping members are read lazily from the store when a filter names one.
+        if (
+            self.filters.grouping
+            and self.filters.grouping not in snap.members
+            and isinstance(self.source, GraphStore)
+        ):
+            from graph.project import read_members
+
+            snap.members[self.filters.grouping] = read_members(self.source, self.filters.grouping)
+        return snap
+
+    def result(
+        self,
+        measure: str,
+        columns: tuple[str, ...],
+        rows: list[tuple[Any, ...]],
+        *,
+        G: nx.Graph | None = None,
+        graphs: set[str] | None = None,
+        data_date: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        notes: list[str] | tuple[str, ...] = (),
+    ) -> Result:
+        """Wrap rows as a Result with the run's filters, the graph's provenance and the notes."""
+        used = set(graphs or set())
+        date = data_date
+        if G is not None:
+            used |= set(G.graph.get("graphs", []))
+            date = date or G.graph.get("data_date")
+        if date is None:
+            snap = self.snapshot()
+            dates = [snap.data_dates[g] for g in used if g in snap.data_dates]
+            date = max(dates) if dates else None
+        params: dict[str, Any] = {"filters": asdict(self.filters), **(parameters or {})}
+        return make_result(
+            measure, columns, rows, parameters=params, data_date=date, graphs=sorted(used), notes=notes
+        )
+
+
+def node_columns(G: nx.Graph, n: str) -> tuple[str, str | None, str | None, str | None]:
+    """The identifying cells of a node row: IRI, label, category, municipality."""
+    d = G.nodes[n]
+    return (n, d.get("label"), d.get("category"), d.get("municipality"))
+
+
+NODE_COLUMNS = ("node", "label", "category", "municipality")
+
+__all__ = ["NODE_COLUMNS", "Context", "IGraphCopy", "Network", "node_columns", "to_igraph"]

@@ -1,0 +1,246 @@
+"""Measurement helpers for the ``samverkan bench`` commands: time, peak memory, disk size, a result table.
+
+Each benchmark command measures with these and prints a :class:`BenchTable`; the helpers are generic:
+
+- :func:`peak_rss_during` runs a function in this process and samples its resident memory in a thread;
+- :func:`run_isolated` runs a function in a fresh process (clean memory, a time cap) and reads that process's
+  own peak RSS from ``getrusage``, the more faithful number for "how much memory does this step need";
+- :func:`directory_size` is ``du`` for a store directory.
+
+Example:
+    >>> table = BenchTable("demo", ["size", "rate"], [[100, format_rate(1234.5)]])
+    >>> table.to_dict()["rows"]
+    [{'size': 100, 'rate': '1,234/s'}]
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from graph.errors import LimitExceededError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from rich.table import Table
+
+T = TypeVar("T")
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Measurement(Generic[T]):
+    """What a measured call returned, how long it took and its peak resident memory (bytes)."""
+
+    value: T
+    seconds: float
+    peak_rss: int
+
+
+@dataclass
+class BenchTable:
+    """A benchmark's result: named columns, rows of cells, and notes that say how to read them."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add_row(self, *cells: Cell) -> None:
+        """Append a row; it must have one cell per column.
+
+        Raises:
+            ValueError: the row has the wrong number of cells.
+        """
+        if len(cells) != len(self.columns):
+            msg = f"{self.title}: a row needs {len(self.columns)} cells, got {len(cells)}"
+            raise ValueError(msg)
+        self.rows.append(list(cells))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the table as JSON-ready data: rows as objects keyed by column."""
+        return {
+            "title": self.title,
+            "columns": self.columns,
+            "rows": [dict(zip(self.columns, row, strict=True)) for row in self.rows],
+            "notes": self.notes,
+        }
+
+    def to_rich(self) -> Table:
+        """Return the table as a ``rich`` table (numbers right-aligned), notes as its caption."""
+        from rich.table import Table  # rich only where a table is shown
+
+        table = Table(title=self.title, caption="\n".join(self.notes) or None, caption_justify="left")
+        numeric = [
+            all(isinstance(r[i], int | float) or r[i] is None for r in self.rows)
+            for i in range(len(self.columns))
+        ]
+        for name, right in zip(self.columns, numeric, strict=True):
+            table.add_column(name, justify="right" if right else "left")
+        for row in self.rows:
+            table.add_row(*(_cell_text(c) for c in row))
+        return table
+
+
+def _cell_text(cell: Cell) -> str:
+    if cell is None:
+        return "-"
+    if isinstance(cell, float):
+        return f"{cell:,.2f}"
+    if isinstance(cell, int):
+        return f"{cell:,}"
+    return cell
+
+
+def current_rss() -> int:
+    """Return this process's resident memory now, in bytes (psutil)."""
+    import psutil  # a dev dependency, needed only when measuring
+
+    return int(psutil.Process().memory_info().rss)
+
+
+def peak_rss_during(fn: Callable[[], T], *, interval: float = 0.01) -> Measurement[T]:
+    """Call ``fn`` here and sample this process's RSS every ``interval`` seconds; return the peak seen.
+
+    The peak includes what the process held before the call; for a clean number use :func:`run_isolated`.
+    """
+    import psutil  # a dev dependency, needed only when measuring
+
+    process = psutil.Process()
+    peak = int(process.memory_info().rss)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(interval):
+            peak = max(peak, int(process.memory_info().rss))
+
+    sampler = threading.Thread(target=sample, name="rss-sampler", daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    try:
+        value = fn()
+    finally:
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    return Measurement(value, seconds, max(peak, int(process.memory_info().rss)))
+
+
+def max_rss_self() -> int:
+    """Return this process's peak resident memory so far, in bytes (``getrusage``)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KiB on Linux
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        start = time.perf_counter()
+        value = fn(*args)
+        conn.send(("ok", value, time.perf_counter() - start, max_rss_self()))
+    except BaseException as exc:  # handed to the parent, which re-raises
+        conn.send(("error", f"{type(exc).__name__}: {exc}", 0.0, max_rss_self()))
+    finally:
+        conn.close()
+
+
+def run_isolated(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> Measurement[T]:
+    """Call ``fn(*args)`` in a fresh (spawned) process; return its value, time and the process's peak RSS.
+
+    ``fn`` must be a module-level function and its arguments and result picklable. The time is measured
+    inside the child, so interpreter start-up is not counted; the peak RSS is the child's own, start-up
+    included (about 50-100 MB with pyoxigraph and rdflib imported).
+
+    Raises:
+        LimitExceededError: the call ran longer than ``timeout`` seconds (the child is stopped).
+        RuntimeError: the call raised in the child (its message is kept).
+    """
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(child, fn, args), name=f"bench-{fn.__name__}")
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(timeout):
+            process.terminate()
+            msg = f"{fn.__name__} ran longer than {timeout:g} s"
+            raise LimitExceededError(msg)
+        try:
+            status, value, seconds, peak = parent.recv()
+        except EOFError as exc:
+            msg = f"{fn.__name__}: the measuring process died (exit code {process.exitcode})"
+            raise RuntimeError(msg) from exc
+    finally:
+        process.join(30)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        parent.close()
+    if status != "ok":
+        msg = f"{fn.__name__} failed: {value}"
+        raise RuntimeError(msg)
+    return Measurement(value, seconds, peak)
+
+
+def directory_size(path: Path) -> int:
+    """Return the bytes that the files under ``path`` occupy (like ``du -s``; apparent sizes)."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def format_bytes(n: float | None) -> str:
+    """Write a size for a person: ``512 B``, ``1.5 MB``, ``2.3 GB`` (powers of 1000)."""
+    if n is None:
+        return "-"
+    for unit in ("B", "kB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover - unreachable
+
+
+def format_rate(per_second: float | None, unit: str = "") -> str:
+    """Write a rate for a person: ``412,345/s``."""
+    if per_second is None:
+        return "-"
+    return f"{per_second:,.0f}{' ' + unit if unit else ''}/s"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """Write a duration for a person: ``0.42 s``, ``12.3 s``, ``4 min 05 s``."""
+    if seconds is None:
+        return "-"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
+
+
+def summarise(values: Sequence[float]) -> dict[str, float]:
+    """Return min, median and max of repeated timings."""
+    ordered = sorted(values)
+    return {"min": ordered[0], "median": ordered[len(ordered) // 2], "max": ordered[-1]}
+
+
+__all__ = [
+    "BenchTable",
+    "Cell",
+    "Measurement",
+    "current_rss",
+    "directory_size",
+    "format_bytes",
+    "format_rate",
+    "format_seconds",
+    "max_rss_self",
+    "peak_rss_during",
+    "run_isolated",
+    "summarise",
+]

@@ -1,0 +1,399 @@
+"""The report of one dialogue round ("sammanställning och analys"): one self-contained HTML file.
+
+Who took part; the issues raised, by constellation and stance; the collaboration network and its trend;
+brokers and isolated municipalities; the strategy areas and their gaps. Every table and figure names its
+sources and the date of its data. The network views are drawn inline (vis-network once for the whole page),
+each with a picture for print.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.analysis.context import Context
+from graph.analysis.registry import run_measure
+from graph.analysis.result import Result
+from graph.errors import UnknownResourceError
+from graph.project import Filters
+from graph.store import GraphStore
+from graph.views.catalogue import ViewQuery, make_view_from_graph, read_edge_years, read_sources
+from graph.views.html import render_template, view_json
+from graph.views.model import Lang, SourceRef, ViewData, ViewOptions
+from graph.views.picture import render_picture
+from graph.views.words import category_label, short_iri
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report with what a reader needs to trust it: sources, data date, notes."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    sources: list[SourceRef] = field(default_factory=list)
+    data_date: str | None = None
+    notes: list[str] = field(default_factory=list)
+    numeric: frozenset[int] = frozenset()
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A network view of the report, with a PNG of it for print."""
+
+    key: str
+    view: ViewData
+    data_json: str
+    picture: str
+    kind: str = "figure"
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report template shows."""
+
+    round_iri: str
+    round_label: str
+    year: int | None
+    lang: Lang
+    summary: list[str]
+    sections: list[tuple[str, str, list[Table | Figure]]]
+    generated: str
+
+
+def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
+    return term.value if term is not None else None
+
+
+def _label_query(var: str, lang: Lang) -> str:
+    other = "en" if lang == "sv" else "sv"
+    return (
+        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L1 FILTER(langMatches(lang({var}L1), '{lang}')) }} "
+        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L2 FILTER(langMatches(lang({var}L2), '{other}') "
+        f"|| lang({var}L2) = '') }} BIND(COALESCE({var}L1, {var}L2) AS {var}Label)"
+    )
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _words(lang: Lang, sv: str, en: str) -> str:
+    return sv if lang == "sv" else en
+
+
+def _table_from_result(
+    store: GraphStore,
+    result: Result,
+    *,
+    key: str,
+    title: str,
+    columns: dict[str, str],
+    lang: Lang,
+    limit: int = 50,
+) -> Table:
+    """Turn an analysis result into a report table (chosen columns, renamed), with its sources and date."""
+    records = result.records()[:limit]
+    rows = [[_fmt(r[c]) if c not in ("node", "municipality") else short_iri(str(r[c] or "–")) for c in columns] for r in records]
+    numeric = frozenset(i for i, c in enumerate(columns) if records and isinstance(records[0][c], int | float))
+    return Table(
+        key=key,
+        title=title,
+        columns=list(columns.values()),
+        rows=rows,
+        sources=read_sources(store, list(result.graphs)),
+        data_date=result.data_date,
+        notes=list(result.notes),
+        numeric=numeric,
+    )
+
+
+def _round(store: GraphStore, round_iri: str, lang: Lang) -> tuple[str, int | None, dict[str, str | None]]:
+    rows = store.select(
+        f"""SELECT ?year ?count ?orgLabel ?rLabel WHERE {{ VALUES ?r {{ <{round_iri}> }}
+              ?r a sv:DialogueRound . OPTIONAL {{ ?r sv:year ?year }} OPTIONAL {{ ?r sv:constellationCount ?count }}
+              OPTIONAL {{ ?r sv:organisedBy ?org . {_label_query('?org', lang)} }}
+              {_label_query('?r', lang)} }}""",
+    )
+    if not rows:
+        msg = f"no dialogue round {short_iri(round_iri)} in the store"
+        raise UnknownResourceError(msg)
+    row = {k: _v(v) for k, v in rows[0].items()}
+    year = int(row["year"][:4]) if row.get("year") and str(row["year"])[:4].isdigit() else None
+    return row.get("rLabel") or short_iri(round_iri), year, row
+
+
+def _participants(store: GraphStore, round_iri: str, lang: Lang) -> Table:
+    rows = store.select(
+        f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?type) AS ?t) (SAMPLE(?g) AS ?graph) WHERE {{ VALUES ?r {{ <{round_iri}> }}
+              ?m a sv:DialogueMeeting ; sv:inRound ?r . GRAPH ?g {{ ?m sv:participant ?p }}
+              OPTIONAL {{ ?p a ?type FILTER(STRSTARTS(STR(?type), STR(sv:))) }}
+              {_label_query('?p', lang)} }} GROUP BY ?p ?pLabel ORDER BY ?pLabel""",
+    )
+    table_rows = []
+    graphs: set[str] = set()
+    for r in rows:
+        kind = _v(r["t"])
+        table_rows.append(
+            [
+                _v(r["pLabel"]) or short_iri(_v(r["p"]) or ""),
+                category_label(kind.rsplit("#", 1)[-1] if kind else None, lang),
+                _v(r["meetings"]) or "0",
+            ]
+        )
+        if _v(r["graph"]):
+            graphs.add(str(_v(r["graph"])))
+    return Table(
+        key="participants",
+        title=_words(lang, "Deltagare", "Participants"),
+        columns=[_words(lang, "Deltagare", "Participant"), _words(lang, "Kategori", "Category"),
+                 _words(lang, "Möten", "Meetings")],
+        rows=table_rows,
+        sources=read_sources(store, sorted(graphs)),
+        notes=[_words(lang, "Deltagare enligt mötenas sv:participant.", "Participants as stated (sv:participant).")],
+        numeric=frozenset({2}),
+    )
+
+
+def _meetings(store: GraphStore, round_iri: str, lang: Lang) -> Table:
+    rows = store.select(
+        f"""SELECT ?m ?mLabel (SAMPLE(?d) AS ?date) (SAMPLE(?hLabel) AS ?host) (SAMPLE(?cLabel) AS ?constellation)
+                   (COUNT(DISTINCT ?p) AS ?n) (SAMPLE(?g) AS ?graph) WHERE {{ VALUES ?r {{ <{round_iri}> }}
+              GRAPH ?g {{ ?m a sv:DialogueMeeting ; sv:inRound ?r }}
+              OPTIONAL {{ ?m schema:startDate ?d }} OPTIONAL {{ ?m sv:participant ?p }}
+              OPTIONAL {{ ?m sv:host ?h . {_label_query('?h', lang)} }}
+              OPTIONAL {{ ?m sv:constellation ?c . {_label_query('?c', lang)} }}
+              {_label_query('?m', lang)} }} GROUP BY ?m ?mLabel ORDER BY ?date ?mLabel""",
+    )
+    graphs = {str(_v(r["graph"])) for r in rows if _v(r["graph"])}
+    return Table(
+        key="meetings",
+        title=_words(lang, "Möten", "Meetings"),
+        columns=[_words(lang, "Möte", "Meeting"), _words(lang, "Datum", "Date"), _words(lang, "Värd", "Host"),
+                 _words(lang, "Konstellation", "Constellation"), _words(lang, "Deltagare", "Participants")],
+        rows=[
+            [_v(r["mLabel"]) or short_iri(_v(r["m"]) or ""), _v(r["date"]) or "–", _v(r["host"]) or "–",
+             _v(r["constellation"]) or "–", _v(r["n"]) or "0"]
+            for r in rows
+        ],
+        sources=read_sources(store, sorted(graphs)),
+        numeric=frozenset({4}),
+    )
+
+
+def _issues(store: GraphStore, round_iri: str, lang: Lang) -> tuple[Table, Table]:
+    rows = store.select(
+        f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?aLabel ?quote ?g WHERE {{ VALUES ?r {{ <{round_iri}> }}
+              GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i .
+              {{ ?x sv:inRound ?r }} UNION {{ ?x sv:atMeeting/sv:inRound ?r }}
+              OPTIONAL {{ ?x sv:stance ?st . {_label_query('?st', lang)} }}
+              OPTIONAL {{ ?x sv:atMeeting/sv:constellation ?c . {_label_query('?c', lang)} }}
+              OPTIONAL {{ ?x sv:raisedBy ?w . {_label_query('?w', lang)} }}
+              OPTIONAL {{ ?i sv:strategyArea ?a . {_label_query('?a', lang)} }}
+              OPTIONAL {{ ?x sv:quote ?quote }}
+              {_label_query('?i', lang)} }}""",
+    )
+    no_constellation = _words(lang, "(hela rundan)", "(whole round)")
+    stances: list[str] = []
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    who: dict[tuple[str, str], set[str]] = defaultdict(set)
+    area: dict[str, str] = {}
+    quotes: list[list[str]] = []
+    seen: set[tuple[str, str]] = set()
+    graphs: set[str] = set()
+    for r in rows:
+        x = _v(r["x"]) or ""
+        issue = _v(r["iLabel"]) or short_iri(_v(r["i"]) or "")
+        stance = _v(r["stLabel"]) or "–"
+        constellation = _v(r["cLabel"]) or no_constellation
+        key = (issue, constellation)
+        if (x, stance) not in seen:
+            counts[key][stance] += 1
+            seen.add((x, stance))
+        if stance not in stances:
+            stances.append(stance)
+        if _v(r["wLabel"]):
+            who[key].add(str(_v(r["wLabel"])))
+        if _v(r["aLabel"]):
+            area[issue] = str(_v(r["aLabel"]))
+        if _v(r["quote"]) and [issue, str(_v(r["quote"]))] not in quotes:
+            quotes.append([issue, str(_v(r["quote"]))])
+        if _v(r["g"]):
+            graphs.add(str(_v(r["g"])))
+    stances.sort()
+    sources = read_sources(store, sorted(graphs))
+    by_issue = Table(
+        key="issues",
+        title=_words(lang, "Frågor som lyftes, per konstellation och hållning", "Issues raised, by constellation and stance"),
+        columns=[_words(lang, "Fråga", "Issue"), _words(lang, "Konstellation", "Constellation"),
+                 *stances, _words(lang, "Lyft av", "Raised by"), _words(lang, "Strategiområde", "Strategy area")],
+        rows=[
+            [issue, constellation, *(str(counts[(issue, constellation)][s]) for s in stances),
+             ", ".join(sorted(who[(issue, constellation)])) or "–", area.get(issue, "–")]
+            for issue, constellation in sorted(counts)
+        ],
+        sources=sources,
+        notes=[_words(lang, "Antal omnämnanden per hållning.", "Number of mentions per stance.")],
+        numeric=frozenset(range(2, 2 + len(stances))),
+    )
+    quoted = Table(
+        key="quotes",
+        title=_words(lang, "Citat", "Quotes"),
+        columns=[_words(lang, "Fråga", "Issue"), _words(lang, "Citat", "Quote")],
+        rows=sorted(quotes),
+        sources=sources,
+    )
+    return by_issue, quoted
+
+
+def _figure(store: GraphStore, ctx: Context, name: str, query: ViewQuery, options: ViewOptions) -> Figure:
+    if name in ("actor-issues", "issue-comentions"):
+        G = ctx.actor_issues() if name == "actor-issues" else ctx.comentions()
+        snap = ctx.snapshot(mentions=True)
+    else:
+        G = ctx.actors() if name == "collaboration" else ctx.municipalities()
+        snap = ctx.snapshot()
+    view = make_view_from_graph(
+        G,
+        name,
+        query=query,
+        options=options,
+        edge_years=read_edge_years(snap),
+        sources=read_sources(store, [str(g) for g in G.graph.get("graphs", [])]),
+    )
+    png = base64.b64encode(render_picture(view, "png", dpi=110)).decode("ascii")
+    return Figure(key=name, view=view, data_json=view_json(view), picture="data:image/png;base64," + png)
+
+
+def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> ReportData:
+    """Gather the report of one dialogue round from the store (SPARQL, projections and measures).
+
+    Args:
+        store: the store.
+        round_text: ``2020``, ``round/2020`` or the round's IRI.
+        lang: the report's language.
+
+    Raises:
+        UnknownResourceError: the store holds no such round.
+    """
+    from graph.views.catalogue import expand_iri
+
+    round_iri = expand_iri(round_text, "round")
+    label, year, info = _round(store, round_iri, lang)
+    filters = Filters(round=round_iri)
+    ctx = Context(store, filters)
+    query = ViewQuery(round=round_iri)
+    options = ViewOptions(lang=lang)
+    participants = _participants(store, round_iri, lang)
+    meetings = _meetings(store, round_iri, lang)
+    issues, quotes = _issues(store, round_iri, lang)
+    collaboration = _figure(store, ctx, "collaboration", query, options)
+    municipalities = _figure(store, ctx, "municipalities", query, options)
+    actor_issues = _figure(store, ctx, "actor-issues", query, options)
+    trend_result = run_measure("border_share", store)
+    trend = _table_from_result(
+        store,
+        Result(
+            trend_result.measure,
+            trend_result.columns,
+            tuple(r for r in trend_result.rows if r[0] == "(all)" and (year is None or int(str(r[1])) <= year)),
+            trend_result.parameters,
+            trend_result.data_date,
+            trend_result.graphs,
+            trend_result.notes,
+        ),
+        key="trend",
+        title=_words(lang, "Samarbeten per år och andel över kommungräns", "Collaborations per year and share across borders"),
+        columns={"year": _words(lang, "År", "Year"), "collaborations": _words(lang, "Samarbeten", "Collaborations"),
+                 "cross_border": _words(lang, "Över gräns", "Across borders"),
+                 "within": _words(lang, "Inom kommun", "Within"),
+                 "share_cross_border": _words(lang, "Andel över gräns", "Share across")},
+        lang=lang,
+    )
+    node_cols = {"label": _words(lang, "Namn", "Name"), "category": _words(lang, "Kategori", "Category")}
+    brokers = _table_from_result(
+        store,
+        run_measure("betweenness", ctx, params={"top": 10}),
+        key="brokers",
+        title=_words(lang, "Mäklare: högst mellanliggande centralitet", "Brokers: highest betweenness"),
+        columns={**node_cols, "betweenness": _words(lang, "Mellanliggande centralitet", "Betweenness")},
+        lang=lang,
+    )
+    isolated = _table_from_result(
+        store,
+        run_measure("isolates", ctx, params={"network": "municipalities"}),
+        key="isolated",
+        title=_words(lang, "Kommuner utan samarbete över gränsen", "Municipalities without a cross-border tie"),
+        columns=node_cols,
+        lang=lang,
+    )
+    strategy = _table_from_result(
+        store,
+        run_measure("strategy_areas", ctx),
+        key="strategy",
+        title=_words(lang, "Strategiområden: frågor och samarbeten", "Strategy areas: issues and collaborations"),
+        columns={"label": _words(lang, "Område", "Area"), "issues": _words(lang, "Frågor", "Issues"),
+                 "mentions": _words(lang, "Omnämnanden", "Mentions"),
+                 "collaborations": _words(lang, "Samarbeten", "Collaborations"),
+                 "gap": _words(lang, "Glapp (andel frågor − andel samarbeten)", "Gap (issue share − collaboration share)")},
+        lang=lang,
+    )
+    summary = [
+        _words(lang, f"{len(participants.rows)} deltagare i {len(meetings.rows)} möten.",
+               f"{len(participants.rows)} participants in {len(meetings.rows)} meetings."),
+        _words(lang, f"{len(issues.rows)} frågor (per konstellation) lyftes.",
+               f"{len(issues.rows)} issues (per constellation) were raised."),
+        _words(lang, f"{len(collaboration.view.edges)} samarbetsband mellan {len(collaboration.view.nodes)} aktörer.",
+               f"{len(collaboration.view.edges)} collaboration ties among {len(collaboration.view.nodes)} actors."),
+        _words(lang, f"{len(isolated.rows)} kommuner utan samarbete över gränsen.",
+               f"{len(isolated.rows)} municipalities without a cross-border tie."),
+    ]
+    if info.get("count"):
+        summary.insert(1, _words(lang, f"{info['count']} konstellationer.", f"{info['count']} constellations."))
+    if info.get("orgLabel"):
+        summary.insert(0, _words(lang, f"Arrangör: {info['orgLabel']}.", f"Organised by {info['orgLabel']}."))
+    w = _words
+    sections: list[tuple[str, str, list[Table | Figure]]] = [
+        ("who", w(lang, "Vilka deltog", "Who took part"), [meetings, participants]),
+        ("issues", w(lang, "Frågor som lyftes", "Issues raised"), [issues, actor_issues, quotes]),
+        ("network", w(lang, "Samverkansnätverket och dess utveckling", "The collaboration network and its trend"),
+         [collaboration, municipalities, trend]),
+        ("brokers", w(lang, "Mäklare och isolerade kommuner", "Brokers and isolated municipalities"), [brokers, isolated]),
+        ("strategy", w(lang, "Strategiområden och glapp", "Strategy areas and their gaps"), [strategy]),
+    ]
+    return ReportData(
+        round_iri=round_iri,
+        round_label=label,
+        year=year,
+        lang=lang,
+        summary=summary,
+        sections=sections,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d"),
+    )
+
+
+def render_report(report: ReportData) -> str:
+    """Render the report as one self-contained HTML page (every asset inlined; works offline)."""
+    title = (
+        f"{report.round_label}: sammanställning och analys"
+        if report.lang == "sv"
+        else f"{report.round_label}: summary and analysis"
+    )
+    return render_template(
+        "report.html.j2",
+        {"lang": report.lang, "report": report, "page_title": title},
+    )
+
+
+__all__ = ["Figure", "ReportData", "Table", "make_report", "render_report"]

@@ -1,0 +1,112 @@
+"""Fixtures of the API tests: a store from inline TriG plus the ontology, in-process clients, a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from api.main import create_app
+from api.settings import PROJECT_ROOT, Settings
+from graph.build import read_ontology
+from graph.store import GraphStore
+from starlette.exceptions import StarletteDeprecationWarning
+
+with warnings.catch_warnings():
+    # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from fastapi.testclient import TestClient
+
+FIXTURE = Path(__file__).parent / "fixture.trig"
+TOKEN = "s3cret-test-token"
+ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
+
+
+def fixture_quads() -> list[ox.Quad]:
+    """The fixture data plus the ontology, shapes and vocabularies (the writes are validated against them)."""
+    return [*ox.parse(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG), *read_ontology(ONTOLOGY_DIR).quads]
+
+
+@pytest.fixture(scope="session")
+def quads() -> list[ox.Quad]:
+    return fixture_quads()
+
+
+@pytest.fixture
+def store(quads: list[ox.Quad]) -> GraphStore:
+    gs = GraphStore.open(None)
+    gs.add(quads)
+    return gs
+
+
+def make_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {"store": None, "token": TOKEN, "cors_origins": ["http://localhost:3000"]}
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(store: GraphStore) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(), store=store)) as c:
+        yield c
+
+
+@pytest.fixture
+def readonly_client(store: GraphStore) -> Iterator[TestClient]:
+    with TestClient(create_app(make_settings(token=None), store=store)) as c:
+        yield c
+
+
+@pytest.fixture
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]) -> Iterator[str]:
+    """A real uvicorn process on 127.0.0.1 over a temporary store built from the fixture."""
+    path = tmp_path_factory.mktemp("store") / "store"
+    gs = GraphStore.open(path)
+    gs.add(quads)
+    gs.flush()
+    del gs  # releases the store's lock before the server opens it
+    port = free_port()
+    env = {**os.environ, "SAMVERKAN_STORE": str(path), "SAMVERKAN_TOKEN": TOKEN, "SAMVERKAN_QUERY_TIMEOUT": "5",
+           "SAMVERKAN_MAX_RESULTS": "1000"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"the server exited: {out}")
+            try:
+                if httpx.get(base + "/sparql", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the server did not start within 10 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

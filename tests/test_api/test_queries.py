@@ -1,0 +1,174 @@
+"""Named queries over HTTP: routes per .rq file, typed parameters, paging, CSV, reload."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+NACKA = "https://w3id.org/samverkan/id/municipality/0182"
+
+
+def rows(r):
+    assert r.status_code == 200, r.text
+    return r.json()["rows"]
+
+
+def test_read_named_queries_list(client):
+    r = client.get("/api/queries")
+    names = {q["name"] for q in r.json()["data"]}
+    assert {"municipalities", "partners-of-municipality", "cross-border-collaborations"} <= names
+    partners = next(q for q in r.json()["data"] if q["name"] == "partners-of-municipality")
+    assert partners["parameters"][0] == {
+        "name": "municipality", "type": "iri", "default": "id:municipality/0182",
+        "description": "an IRI, full or prefixed (id:municipality/0182)",
+    }
+
+
+def test_named_queries_in_openapi(client):
+    doc = client.get("/openapi.json").json()
+    op = doc["paths"]["/api/queries/issues-raised-by-k-municipalities"]["get"]
+    k = next(p for p in op["parameters"] if p["name"] == "k")
+    assert k["schema"]["anyOf"][0]["type"] == "integer"
+    assert "/api/queries/partners-of-municipality" in doc["paths"]
+
+
+def test_query_municipalities(client):
+    data = rows(client.get("/api/queries/municipalities"))
+    assert [r["code"] for r in data] == ["0120", "0180", "0182", "0183", "0184"]
+    assert data[2]["label"] == "Nacka kommun"
+
+
+def test_query_cross_border_collaborations(client):
+    data = rows(client.get("/api/queries/cross-border-collaborations"))
+    names = {r["collaboration"].rsplit("/", 1)[1]: r for r in data}
+    assert set(names) == {"kulturskola-solna-sundbyberg", "teater-nacka"}  # the Nacka-only one does not cross
+    assert names["kulturskola-solna-sundbyberg"]["year"] == 2015
+    assert names["kulturskola-solna-sundbyberg"]["municipalities"] == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        pytest.param({"domain": "kulturskola"}, {"kulturskola-solna-sundbyberg"}, id="domain-slug"),
+        pytest.param({"domain": "concept:domain/scenkonst"}, {"teater-nacka"}, id="domain-prefixed"),
+        pytest.param({"year": "2019"}, {"teater-nacka"}, id="year"),
+        pytest.param({"year": "2001"}, set(), id="no-year"),
+    ],
+)
+def test_query_cross_border_collaborations_filtered(client, params, expected):
+    data = rows(client.get("/api/queries/cross-border-collaborations", params=params))
+    assert {r["collaboration"].rsplit("/", 1)[1] for r in data} == expected
+
+
+def test_query_cross_border_by_domain(client):
+    data = rows(client.get("/api/queries/cross-border-by-domain"))
+    assert {r["domain"].rsplit("/", 1)[1]: r["collaborations"] for r in data} == {"kulturskola": 1, "scenkonst": 1}
+
+
+def test_query_partners_of_municipality(client):
+    data = rows(client.get("/api/queries/partners-of-municipality"))  # default: Nacka
+    assert [r["partner"].rsplit("/", 1)[1] for r in data] == ["teatercentrum-ostra"]
+    data = rows(client.get("/api/queries/partners-of-municipality", params={"municipality": "id:municipality/0184"}))
+    assert [r["partner"] for r in data] == ["https://w3id.org/samverkan/id/municipality/0183"]
+
+
+def test_query_issues_raised_by_k(client):
+    data = rows(client.get("/api/queries/issues-raised-by-k-municipalities"))
+    assert [(r["issue"].rsplit("/", 1)[1], r["municipalities"]) for r in data] == [("arms-length", 5)]
+    data = rows(client.get("/api/queries/issues-raised-by-k-municipalities", params={"k": 1}))
+    assert len(data) == 2
+    assert rows(client.get("/api/queries/issues-raised-by-k-municipalities", params={"k": 6})) == []
+
+
+def test_query_who_raised_issue(client):
+    data = rows(client.get("/api/queries/who-raised-issue", params={"issue": "cross-border-kulturskola"}))
+    assert len(data) == 1
+    assert data[0]["who"] == NACKA
+    assert data[0]["host"] == NACKA
+    assert data[0]["date"] == "2020-02"
+
+
+def test_query_members_of_group(client):
+    data = rows(client.get("/api/queries/members-of-group"))
+    assert sorted(r["municipality"][-4:] for r in data) == ["0120", "0180", "0182"]
+
+
+def test_query_actors_in_municipality(client):
+    data = rows(client.get("/api/queries/actors-in-municipality"))
+    assert [r["label"] for r in data] == ["Kulturskolan i Nacka"]
+
+
+def test_query_designated_dialogue_partners(client):
+    data = rows(client.get("/api/queries/designated-dialogue-partners"))
+    assert len(data) == 3
+
+
+def test_query_meeting_participants(client):
+    data = rows(client.get("/api/queries/meeting-participants"))  # who met in Nacka in 2020
+    assert [r["code"] for r in data] == ["0120", "0180", "0182"]
+    assert rows(client.get("/api/queries/meeting-participants", params={"year": "2021"})) == []
+
+
+def test_query_round_issues(client):
+    data = rows(client.get("/api/queries/round-issues"))
+    assert {(r["issue"].rsplit("/", 1)[1], r["stance"].rsplit("/", 1)[1]) for r in data} == {
+        ("arms-length", "concern"), ("cross-border-kulturskola", "need"),
+    }
+    assert all(r["source"].endswith("press-release-2020") for r in data)
+
+
+def test_query_paged_with_next(client):
+    r = client.get("/api/queries/municipalities", params={"limit": 2})
+    body = r.json()
+    assert [x["code"] for x in body["rows"]] == ["0120", "0180"]
+    assert body["next"] == "/api/queries/municipalities?limit=2&offset=2"
+    assert 'rel="next"' in r.headers["link"]
+    last = client.get("/api/queries/municipalities", params={"limit": 2, "offset": 4}).json()
+    assert [x["code"] for x in last["rows"]] == ["0184"]
+    assert last["next"] is None
+
+
+def test_query_csv(client):
+    r = client.get("/api/queries/municipalities", params={"format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    data = list(csv.DictReader(io.StringIO(r.text)))
+    assert data[0]["code"] == "0120"
+    assert data[0]["label"] == "Värmdö kommun"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "message"),
+    [
+        pytest.param("issues-raised-by-k-municipalities", {"k": "many"}, "k", id="integer"),
+        pytest.param("partners-of-municipality", {"municipality": "not an iri"}, "is not an IRI", id="iri"),
+        pytest.param("cross-border-by-domain", {"domain": "concept:issue/arms-length"}, "concept:domains", id="scheme"),
+        pytest.param("municipalities", {"limit": "0"}, "limit", id="limit"),
+    ],
+)
+def test_query_bad_parameter(client, path, params, message):
+    r = client.get(f"/api/queries/{path}", params=params)
+    assert r.status_code == 400
+    assert message in r.json()["message"]
+
+
+def test_query_unknown(client):
+    r = client.get("/api/queries/no-such-query")
+    assert r.status_code == 404
+
+
+def test_reload_named_queries(store, tmp_path, auth):
+    from tests.test_api.conftest import TestClient, make_settings
+
+    from api.main import create_app
+
+    (tmp_path / "one.rq").write_text("# title: One\nSELECT ?x WHERE { BIND(1 AS ?x) }\n", encoding="utf-8")
+    with TestClient(create_app(make_settings(queries_dir=tmp_path), store=store)) as client:
+        assert client.get("/api/queries/two").status_code == 404
+        (tmp_path / "two.rq").write_text("# title: Two\n# @param n: integer = 2\nSELECT ?n WHERE { VALUES ?n { 1 2 3 } }\n")
+        assert client.post("/api/queries/reload").status_code == 401
+        r = client.post("/api/queries/reload", headers=auth)
+        assert r.json()["count"] == 2
+        assert client.get("/api/queries/two", params={"n": 3}).json()["rows"] == [{"n": 3}]
+        assert "/api/queries/two" in client.get("/openapi.json").json()["paths"]

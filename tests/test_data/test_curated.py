@@ -1,0 +1,134 @@
+"""The curated data of data/: complete, sourced, and hypotheses kept out of the source graphs."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Quad
+
+from graph.namespaces import GEO, GRAPH, ID, META_GRAPH, ORG, RDF, SV, source_graph
+from graph.quads import Parsed
+from graph.tables import load_mapping, read_tables
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SOURCE_PREFIX = str(GRAPH["source/"])
+INFERRED_PREFIX = str(GRAPH["inferred/"])
+
+
+@pytest.fixture(scope="module")
+def parsed() -> Parsed:
+    return read_tables(DATA, load_mapping(DATA / "mapping.toml"))
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def objects(quads: list[Quad], subject: str, predicate: str) -> set[str]:
+    return {q.object.value for q in quads if q.subject.value == subject and q.predicate.value == predicate}
+
+
+def in_source_graphs(parsed: Parsed) -> list[Quad]:
+    return [q for q in parsed.quads if q.graph_name.value.startswith(SOURCE_PREFIX)]
+
+
+def test_municipalities_have_code_coordinates_and_source(parsed: Parsed) -> None:
+    sourced = in_source_graphs(parsed)
+    codes = [r["code"] for r in rows("municipalities.csv")]
+    assert len(codes) == len(set(codes)) == 26
+    for code in codes:
+        municipality = str(ID[f"municipality/{code}"])
+        graphs = {q.graph_name.value for q in sourced if q.subject.value == municipality}
+        assert graphs, code
+        assert objects(sourced, municipality, str(SV.municipalityCode)) == {code}
+        wkt = objects(sourced, str(ID[f"geometry/{code}"]), str(GEO.asWKT))
+        assert len(wkt) == 1, code
+        assert next(iter(wkt)).startswith("POINT(1"), code
+
+
+def test_every_quad_lies_in_a_source_meta_or_inferred_graph(parsed: Parsed) -> None:
+    for q in parsed.quads:
+        name = q.graph_name.value
+        assert name.startswith((SOURCE_PREFIX, INFERRED_PREFIX)) or name == str(META_GRAPH), q
+
+
+def test_every_source_graph_is_described_and_every_source_used(parsed: Parsed) -> None:
+    meta = [q for q in parsed.quads if q.graph_name.value == str(META_GRAPH)]
+    described = {q.subject.value for q in meta if q.object.value == str(SV.Source)}
+    used = {q.graph_name.value for q in in_source_graphs(parsed)}
+    used |= {
+        q.object.value.replace(str(ID["source/"]), SOURCE_PREFIX)
+        for q in meta
+        if q.subject.value.startswith(INFERRED_PREFIX) and "source/" in q.object.value
+    }
+    ids = {r["id"] for r in rows("sources.csv")}
+    assert {str(ID[f"source/{i}"]) for i in ids} == described
+    assert {str(source_graph(i)) for i in ids} == used
+
+
+def test_inferred_constellations_stay_out_of_source_graphs(parsed: Parsed) -> None:
+    inferred = {
+        q.subject.value
+        for q in parsed.quads
+        if q.graph_name.value == str(GRAPH["inferred/constellations-2020"])
+    }
+    assert str(ID["constellation/2020-sodertorn"]) in inferred
+    assert not [q for q in in_source_graphs(parsed) if q.subject.value in inferred]
+    basis = [
+        q
+        for q in parsed.quads
+        if q.graph_name.value == str(META_GRAPH)
+        and q.subject.value == str(GRAPH["inferred/constellations-2020"])
+        and q.predicate.value == str(SV.inferenceBasis)
+    ]
+    assert basis
+
+
+def test_inferred_constellations_with_nacka_cover_the_county_once() -> None:
+    members = [r["member"] for r in rows("inferred/constellations-2020.csv")]
+    members += [r["member"] for r in rows("constellation_members.csv")]
+    assert sorted(members) == sorted(r["code"] for r in rows("municipalities.csv"))
+
+
+def test_nacka_constellation_has_its_five_municipalities(parsed: Parsed) -> None:
+    sourced = in_source_graphs(parsed)
+    members = objects(sourced, str(ID["constellation/2020-nacka"]), str(ORG.hasMember))
+    assert members == {str(ID[f"municipality/{c}"]) for c in ("0180", "0184", "0186", "0182", "0120")}
+    meeting = str(ID["meeting/2020-nacka"])
+    assert objects(sourced, meeting, str(SV.host)) == {str(ID["municipality/0182"])}
+    assert objects(sourced, meeting, str(SV.participant)) == members
+
+
+def test_designated_partners(parsed: Parsed) -> None:
+    partners = objects(
+        in_source_graphs(parsed), str(ID["actor/kulturforvaltningen"]), str(SV.designatedDialoguePartner)
+    )
+    expected = {str(ID[f"municipality/{r['code']}"]) for r in rows("municipalities.csv")}
+    expected |= {str(ID[f"actor/{a}"]) for a in ("klys", "centrumbildningar-stockholm", "ika-stockholm")}
+    assert partners == expected
+
+
+def test_populations_2016_sum_to_county_total() -> None:
+    counts = [int(r["count"]) for r in rows("populations.csv") if r["date"] == "2016-12-31"]
+    assert len(counts) == 26
+    assert sum(counts) == 2_269_060
+
+
+def test_centrumbildningar_group_has_nine_known_of_twelve(parsed: Parsed) -> None:
+    sourced = in_source_graphs(parsed)
+    group = str(ID["actor/centrumbildningar-stockholm"])
+    assert len(objects(sourced, group, str(ORG.hasMember))) == 9
+    assert objects(sourced, group, str(SV.statedMemberCount)) == {"12"}
+    assert len(objects(sourced, str(ID["actor/klys"]), str(ORG.hasMember))) == 15
+
+
+def test_only_stockholm_has_a_wikidata_item() -> None:
+    assert [r["code"] for r in rows("municipalities.csv") if r["wikidata"]] == ["0180"]
+
+
+def test_every_actor_has_a_class(parsed: Parsed) -> None:
+    typed = {q.subject.value for q in parsed.quads if q.predicate.value == str(RDF.type)}
+    assert all(any(s.endswith("/" + r["id"]) for s in typed) for r in rows("actors.csv"))

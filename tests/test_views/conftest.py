@@ -1,0 +1,158 @@
+"""Fixtures of the view tests: a small store from inline TriG (Nacka, Solna, Sundbyberg), stand-in graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from graph.store import GraphStore
+
+XSS = "<img src=x onerror=alert(1)>"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+TRIG = """
+PREFIX sv: <https://w3id.org/samverkan/def#>
+PREFIX id: <https://w3id.org/samverkan/id/>
+PREFIX concept: <https://w3id.org/samverkan/concept/>
+PREFIX graph: <https://w3id.org/samverkan/graph/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+
+<https://w3id.org/samverkan/graph/source/test-source> {
+  <https://w3id.org/samverkan/id/municipality/0182> a sv:Municipality ; skos:prefLabel "Nacka kommun"@sv, "Nacka Municipality"@en ;
+      sv:municipalityCode "0182" ; sv:territory <https://w3id.org/samverkan/id/territory/0182> .
+  <https://w3id.org/samverkan/id/municipality/0184> a sv:Municipality ; skos:prefLabel "Solna stad"@sv, "Solna Municipality"@en ;
+      sv:municipalityCode "0184" ; sv:territory <https://w3id.org/samverkan/id/territory/0184> .
+  <https://w3id.org/samverkan/id/municipality/0183> a sv:Municipality ; skos:prefLabel "Sundbybergs stad"@sv, "Sundbyberg Municipality"@en ;
+      sv:municipalityCode "0183" ; sv:territory <https://w3id.org/samverkan/id/territory/0183> .
+  <https://w3id.org/samverkan/id/municipality/0180> a sv:Municipality ; skos:prefLabel "Stockholms stad"@sv, "City of Stockholm"@en ;
+      sv:municipalityCode "0180" ; sv:territory <https://w3id.org/samverkan/id/territory/0180> .
+  <https://w3id.org/samverkan/id/territory/0182> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0182> ; geo:sfTouches <https://w3id.org/samverkan/id/territory/0180> .
+  <https://w3id.org/samverkan/id/territory/0180> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0180> ;
+      geo:sfTouches <https://w3id.org/samverkan/id/territory/0182>, <https://w3id.org/samverkan/id/territory/0184>, <https://w3id.org/samverkan/id/territory/0183> .
+  <https://w3id.org/samverkan/id/territory/0184> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0184> ;
+      geo:sfTouches <https://w3id.org/samverkan/id/territory/0180>, <https://w3id.org/samverkan/id/territory/0183> .
+  <https://w3id.org/samverkan/id/territory/0183> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0183> ;
+      geo:sfTouches <https://w3id.org/samverkan/id/territory/0180>, <https://w3id.org/samverkan/id/territory/0184> .
+  <https://w3id.org/samverkan/id/geometry/0182> geo:asWKT "POINT(18.161225 59.309115)"^^geo:wktLiteral .
+  <https://w3id.org/samverkan/id/geometry/0180> geo:asWKT "POINT(18.0686 59.3293)"^^geo:wktLiteral .
+  <https://w3id.org/samverkan/id/geometry/0184> geo:asWKT "POINT(18.0009 59.3600)"^^geo:wktLiteral .
+  <https://w3id.org/samverkan/id/geometry/0183> geo:asWKT "POINT(17.9714 59.3617)"^^geo:wktLiteral .
+
+  <https://w3id.org/samverkan/id/actor/kulturskolan-nacka> a sv:CultureSchool ; skos:prefLabel "Kulturskolan Nacka"@sv ;
+      sv:basedIn <https://w3id.org/samverkan/id/municipality/0182> .
+  <https://w3id.org/samverkan/id/actor/xss-forening> a sv:Association ; skos:prefLabel "<img src=x onerror=alert(1)>"@sv ;
+      sv:basedIn <https://w3id.org/samverkan/id/municipality/0184> .
+  <https://w3id.org/samverkan/id/actor/klys> a sv:ProfessionalOrganisation ; skos:prefLabel "KLYS"@sv .
+
+  <https://w3id.org/samverkan/id/collaboration/kulturskola-solna-sundbyberg> a sv:Collaboration ;
+      skos:prefLabel "Kulturskoleutbyte Solna–Sundbyberg"@sv ;
+      org:hasMember <https://w3id.org/samverkan/id/municipality/0184>, <https://w3id.org/samverkan/id/municipality/0183> ;
+      sv:domain <https://w3id.org/samverkan/concept/domain/kulturskola> ; schema:startDate "2015"^^xsd:gYear .
+  <https://w3id.org/samverkan/id/collaboration/nacka-scen> a sv:Collaboration ;
+      org:hasMember <https://w3id.org/samverkan/id/actor/kulturskolan-nacka>, <https://w3id.org/samverkan/id/actor/xss-forening>, <https://w3id.org/samverkan/id/municipality/0182> ;
+      sv:domain <https://w3id.org/samverkan/concept/domain/scenkonst> ; schema:startDate "2019"^^xsd:gYear ; schema:endDate "2021"^^xsd:gYear .
+  <https://w3id.org/samverkan/id/collaboration/klys-stockholm> a sv:Collaboration ;
+      org:hasMember <https://w3id.org/samverkan/id/actor/klys>, <https://w3id.org/samverkan/id/municipality/0180> ;
+      sv:domain <https://w3id.org/samverkan/concept/domain/bibliotek> ; sv:observedIn "2020"^^xsd:gYear .
+
+  <https://w3id.org/samverkan/id/round/2020> a sv:DialogueRound ; sv:year "2020"^^xsd:gYear ; sv:constellationCount 4 ;
+      skos:prefLabel "Dialogrundan 2020"@sv, "Dialogue round 2020"@en ; sv:organisedBy <https://w3id.org/samverkan/id/actor/klys> .
+  <https://w3id.org/samverkan/id/meeting/2020-nacka> a sv:DialogueMeeting ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ; schema:startDate "2020-02"^^xsd:gYearMonth ;
+      skos:prefLabel "Dialogmöte Nacka kommun"@sv ;
+      sv:host <https://w3id.org/samverkan/id/municipality/0182> ; sv:constellation <https://w3id.org/samverkan/id/constellation/2020-nacka> ;
+      sv:participant <https://w3id.org/samverkan/id/municipality/0180>, <https://w3id.org/samverkan/id/municipality/0182>, <https://w3id.org/samverkan/id/municipality/0184> .
+  <https://w3id.org/samverkan/id/constellation/2020-nacka> a sv:Constellation ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
+      skos:prefLabel "Konstellationen Nacka 2020"@sv ;
+      org:hasMember <https://w3id.org/samverkan/id/municipality/0180>, <https://w3id.org/samverkan/id/municipality/0182>, <https://w3id.org/samverkan/id/municipality/0184> .
+  <https://w3id.org/samverkan/concept/issue/arms-length> a skos:Concept ;
+      skos:prefLabel "Principen om armlängds avstånd under tryck"@sv, "The arm's-length principle under strain"@en .
+  <https://w3id.org/samverkan/concept/issue/premises> a skos:Concept ; skos:prefLabel "Brist på lokaler"@sv .
+  <https://w3id.org/samverkan/concept/stance/concern> skos:prefLabel "Oro"@sv, "Concern"@en .
+  <https://w3id.org/samverkan/id/mention/2020-arms-length> a sv:IssueMention ; sv:issue <https://w3id.org/samverkan/concept/issue/arms-length> ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
+      sv:atMeeting <https://w3id.org/samverkan/id/meeting/2020-nacka> ; sv:raisedBy <https://w3id.org/samverkan/id/municipality/0182> ; sv:stance <https://w3id.org/samverkan/concept/stance/concern> ;
+      sv:quote "Mer oroande är fortsatta utmaningar med principen om armlängds avstånd"@sv .
+  <https://w3id.org/samverkan/id/mention/2020-premises> a sv:IssueMention ; sv:issue <https://w3id.org/samverkan/concept/issue/premises> ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
+      sv:atMeeting <https://w3id.org/samverkan/id/meeting/2020-nacka> ; sv:raisedBy <https://w3id.org/samverkan/id/municipality/0184> ; sv:stance <https://w3id.org/samverkan/concept/stance/concern> .
+}
+
+graph:meta {
+  <https://w3id.org/samverkan/id/source/test-source> a sv:Source ; dcterms:title "Dialogmöten med regionens kommuner"@sv ;
+      schema:url "https://www.kultur.sll.se/artikel/dialogmoten-med-regionens-26-kommuner" ;
+      dcterms:issued "2020"^^xsd:gYear .
+  <https://w3id.org/samverkan/graph/source/test-source> a sv:SourceGraph ; prov:wasDerivedFrom <https://w3id.org/samverkan/id/source/test-source> .
+}
+"""
+
+#: Typed actors in TRIG that are not groupings: four municipalities and three other actors.
+ACTOR_COUNT = 7
+
+
+def make_store() -> GraphStore:
+    store = GraphStore.open(None)
+    store.add(ox.parse(TRIG.encode("utf-8"), format=ox.RdfFormat.TRIG))
+    return store
+
+
+@pytest.fixture
+def store() -> GraphStore:
+    return make_store()
+
+
+def make_standin() -> nx.Graph:
+    """A tiny actor projection built with networkx directly, with the projection's attributes."""
+    G = nx.Graph(projection="actors", filters={}, graphs=["https://w3id.org/samverkan/graph/source/x"], data_date="2020")
+    base = "https://w3id.org/samverkan/id/"
+    rows = [
+        ("municipality/0182", "Nacka kommun", "Municipality", "municipality/0182"),
+        ("municipality/0184", "Solna stad", "Municipality", "municipality/0184"),
+        ("municipality/0183", "Sundbybergs stad", "Municipality", "municipality/0183"),
+        ("actor/kulturskolan-nacka", "Kulturskolan Nacka", "CultureSchool", "municipality/0182"),
+        ("actor/xss", XSS, "Association", "municipality/0184"),
+        ("actor/ensam", "Ensamma föreningen", "Association", None),
+    ]
+    for slug, label, cat, muni in rows:
+        G.add_node(
+            base + slug,
+            label=label,
+            label_en=label,
+            category=cat,
+            municipality=base + muni if muni else None,
+            sources=["https://w3id.org/samverkan/graph/source/x"],
+        )
+    def tie(a: str, b: str, w: float, domains: list[str]) -> None:
+        G.add_edge(base + a, base + b, weight=w, count=int(w), collaborations=[base + "collaboration/" + a.split("/")[1]],
+                   domains=domains, sources=["https://w3id.org/samverkan/graph/source/x"])
+    tie("municipality/0184", "municipality/0183", 2.0, ["kulturskola"])
+    tie("municipality/0182", "actor/kulturskolan-nacka", 1.0, ["kulturskola"])
+    tie("actor/kulturskolan-nacka", "actor/xss", 1.0, ["scenkonst"])
+    tie("actor/xss", "municipality/0184", 3.0, ["scenkonst", "bibliotek"])
+    return G
+
+
+@pytest.fixture
+def standin() -> nx.Graph:
+    return make_standin()
+
+
+def chromium_or_skip() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests")
