@@ -126,6 +126,7 @@ def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: thread
         result = store.query(
             req.sparql,
             substitutions=req.substitutions,
+            union_default_graph=True,  # the design's default graph: the union of all graphs
             default_graphs=req.default_graphs,
             named_graphs=req.named_graphs,
         )

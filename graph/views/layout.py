@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+import random
+import threading
 
 import igraph as ig
 import networkx as nx
 import numpy as np
+
+# igraph draws from one process-wide random source; a layout holds it for its run (seeded, then restored).
+_RNG_LOCK = threading.Lock()
 
 #: Average distance between neighbouring nodes on the page, in vis-network units (pixels at zoom 1).
 SPACING = 70.0
@@ -37,12 +42,17 @@ def layout_force(G: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
         g = ig.Graph(n=n, edges=edges)
         extent = math.sqrt(n)
         start = np.random.default_rng(seed).uniform(-extent, extent, (n, 2)).tolist()
-        coords = g.layout_fruchterman_reingold(
-            seed=start,
-            weights=weights or None,
-            niter=300 if n > 500 else 500,
-            grid=n > 500,
-        ).coords
+        with _RNG_LOCK:
+            ig.set_random_number_generator(random.Random(seed))
+            try:
+                coords = g.layout_fruchterman_reingold(
+                    seed=start,
+                    weights=weights or None,
+                    niter=300 if n > 500 else 500,
+                    grid=n > 500,
+                ).coords
+            finally:
+                ig.set_random_number_generator(random)
         out = _fit([str(u) for u in nodes], np.asarray(coords, dtype=float), span)
     if isolated:
         top = max((y for _, y in out.values()), default=-SPACING) + 2 * SPACING

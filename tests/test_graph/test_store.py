@@ -37,7 +37,9 @@ def test_query_uses_union_of_graphs_and_prefixes():
     store.add([quad("Nacka kommun", G1), quad("Nacka", G2)])
     rows = store.select("SELECT ?l WHERE { municipality:0182 skos:prefLabel ?l } ORDER BY ?l")
     assert [r["l"].value for r in rows] == ["Nacka", "Nacka kommun"]
-    per_graph = store.select("SELECT ?g WHERE { GRAPH ?g { municipality:0182 skos:prefLabel ?l } } ORDER BY ?g")
+    per_graph = store.select(
+        "SELECT ?g WHERE { GRAPH ?g { municipality:0182 skos:prefLabel ?l } } ORDER BY ?g"
+    )
     assert [r["g"].value for r in per_graph] == [G1.value, G2.value]
     only_g2 = store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }", default_graphs=[G2.value])
     assert [r["l"].value for r in only_g2] == ["Nacka"]
@@ -74,7 +76,9 @@ def test_default_graph_is_the_merge_without_repeats():
 def test_update_remerges_default_graph():
     store = GraphStore.open(None)
     store.add([quad("Nacka kommun", G1)])
-    store.update(f'DELETE DATA {{ GRAPH <{G1.value}> {{ municipality:0182 skos:prefLabel "Nacka kommun"@sv }} }}')
+    store.update(
+        f'DELETE DATA {{ GRAPH <{G1.value}> {{ municipality:0182 skos:prefLabel "Nacka kommun"@sv }} }}'
+    )
     assert store.count() == 0
     store.update(f'INSERT DATA {{ GRAPH <{G2.value}> {{ municipality:0182 skos:prefLabel "Nacka"@sv }} }}')
     assert [r["l"].value for r in store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }")] == ["Nacka"]
@@ -122,3 +126,32 @@ def test_dump_whole_store_needs_a_dataset_format():
     buffer = io.BytesIO()
     store.dump(buffer, format=ox.RdfFormat.TRIG)
     assert "Nacka kommun" in buffer.getvalue().decode()
+
+
+def test_mirrored_store_answers_from_memory_and_persists_on_disk(tmp_path):
+    path = tmp_path / "store"
+    GraphStore.open(path).add([quad("Nacka kommun", G1)])
+    store = GraphStore.open(path, mirror=True)
+    assert store.mirror is not None
+    assert store.count() == 1  # loaded from disk
+    store.add([quad("Nacka", G2)])
+    store.update(
+        f"DELETE DATA {{ GRAPH <{G1.value}> {{ municipality:0182 skos:prefLabel 'Nacka kommun'@sv }} }}"
+    )
+    store.bulk_add([quad("Nackas kommun", G2)])
+    in_memory = sorted(str(q) for q in store.mirror)
+    on_disk = sorted(str(q) for q in store.inner)
+    assert in_memory == on_disk
+    store.close()
+    reopened = GraphStore.open(path, read_only=True)
+    labels = sorted(r["l"].value for r in reopened.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }"))
+    assert labels == ["Nacka", "Nackas kommun"]
+
+
+def test_mirrored_store_refuses_non_deterministic_updates(tmp_path):
+    store = GraphStore.open(tmp_path / "store", mirror=True)
+    with pytest.raises(QueryError, match="NOW"):
+        store.update(
+            f"INSERT {{ GRAPH <{G1.value}> {{ municipality:0182 skos:note ?t }} }} WHERE {{ BIND(NOW() AS ?t) }}"
+        )
+    assert store.count() == 0

@@ -11,18 +11,6 @@ import pytest
 from graph.store import GraphStore
 
 XSS = "<img src=x onerror=alert(1)>"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 TRIG = """
 PREFIX sv: <https://w3id.org/samverkan/def#>
 PREFIX id: <https://w3id.org/samverkan/id/>
@@ -102,10 +90,6 @@ graph:meta {
 }
 """
 
-#: Typed actors in TRIG that are not groupings: four municipalities and three other actors.
-ACTOR_COUNT = 7
-
-
 def make_store() -> GraphStore:
     store = GraphStore.open(None)
     store.add(ox.parse(TRIG.encode("utf-8"), format=ox.RdfFormat.TRIG))
@@ -115,6 +99,13 @@ def make_store() -> GraphStore:
 @pytest.fixture
 def store() -> GraphStore:
     return make_store()
+
+
+@pytest.fixture
+def trig_path(tmp_path: Path) -> Path:
+    path = tmp_path / "fixture.trig"
+    path.write_text(TRIG, encoding="utf-8")
+    return path
 
 
 def make_standin() -> nx.Graph:
@@ -151,8 +142,3 @@ def make_standin() -> nx.Graph:
 @pytest.fixture
 def standin() -> nx.Graph:
     return make_standin()
-
-
-def chromium_or_skip() -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests")
