@@ -1,0 +1,90 @@
+"""Tests of the measurement helpers behind ``samverkan bench`` (graph.benchmark)."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.benchmark import (
+    BenchTable,
+    directory_size,
+    format_bytes,
+    format_rate,
+    format_seconds,
+    peak_rss_during,
+    run_isolated,
+)
+from graph.errors import LimitExceededError
+
+
+def test_bench_table_to_dict_keys_rows_by_column() -> None:
+    table = BenchTable("import", ["triples", "rate"], notes=["2 cores"])
+    table.add_row(100_000, 42_000.5)
+    assert table.to_dict() == {
+        "title": "import",
+        "columns": ["triples", "rate"],
+        "rows": [{"triples": 100_000, "rate": 42_000.5}],
+        "notes": ["2 cores"],
+    }
+
+
+def test_bench_table_rejects_short_row() -> None:
+    with pytest.raises(ValueError, match="2 cells"):
+        BenchTable("import", ["triples", "rate"]).add_row(1)
+
+
+def test_bench_table_to_rich_renders_cells() -> None:
+    table = BenchTable("import", ["triples", "note"])
+    table.add_row(1_000_000, None)
+    rendered = table.to_rich()
+    assert [c.header for c in rendered.columns] == ["triples", "note"]
+    assert list(rendered.columns[0].cells) == ["1,000,000"]
+    assert list(rendered.columns[1].cells) == ["-"]
+
+
+def test_peak_rss_during_sees_allocation() -> None:
+    measured = peak_rss_during(lambda: len(bytearray(64 * 1024 * 1024)))
+    assert measured.value == 64 * 1024 * 1024
+    assert measured.peak_rss > 64 * 1024 * 1024
+
+
+def test_run_isolated_returns_value_and_peak() -> None:
+    measured = run_isolated(math.factorial, 10)
+    assert measured.value == 3_628_800
+    assert measured.peak_rss > 1_000_000
+
+
+def test_run_isolated_stops_at_timeout() -> None:
+    start = time.perf_counter()
+    with pytest.raises(LimitExceededError, match="longer than"):
+        run_isolated(time.sleep, 30, timeout=0.5)
+    assert time.perf_counter() - start < 20
+
+
+def test_run_isolated_reports_child_error() -> None:
+    with pytest.raises(RuntimeError, match="math domain error"):
+        run_isolated(math.sqrt, -1)
+
+
+def test_directory_size_sums_files(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"x" * 10)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b").write_bytes(b"y" * 5)
+    assert directory_size(tmp_path) == 15
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(format_bytes(512), "512 B", id="bytes"),
+        pytest.param(format_bytes(1_500_000), "1.5 MB", id="megabytes"),
+        pytest.param(format_rate(412_345.4), "412,345/s", id="rate"),
+        pytest.param(format_seconds(0.421), "0.42 s", id="seconds"),
+        pytest.param(format_seconds(245), "4 min 05 s", id="minutes"),
+    ],
+)
+def test_format_for_people(text: str, expected: str) -> None:
+    assert text == expected
