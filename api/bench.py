@@ -1,4 +1,4 @@
-"""The API benchmark: named queries in process, over HTTP, and through rdflib-endpoint on the same generated data.
+"""The API benchmark: named queries in process, over HTTP and through rdflib-endpoint, on the same data.
 
 Not a test: it prints a table. Both servers run as separate processes on 127.0.0.1.
 """
@@ -48,7 +48,9 @@ def _free_port() -> int:
 
 @contextmanager
 def _process(args: list[str], *, url: str, env: dict[str, str], wait: float) -> Iterator[None]:
-    proc = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -73,8 +75,8 @@ def _process(args: list[str], *, url: str, env: dict[str, str], wait: float) -> 
 def peer_text(query: NamedQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """Rewrite a named query for an endpoint without substitutions: prefixes, then a trailing VALUES clause.
 
-    A trailing VALUES joins with the query's result, as Oxigraph's substitutions do; terms are written in their
-    N-Triples form by pyoxigraph.
+    A trailing VALUES joins with the query's result, as Oxigraph's substitutions do; terms are written in
+    their N-Triples form by pyoxigraph.
     """
     text = sparql_prefixes() + query.sparql
     if bindings:
@@ -126,27 +128,41 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
         print(f"  {report.triples} triples in {report.seconds:.1f} s", flush=True)
     if not store_dir.exists():
         gs = GraphStore.open(store_dir)
-        gs.inner.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-        gs.flush()
-        del gs
-    local = GraphStore.open(store_dir, read_only=True)
-    triples = len(local.inner)
+        gs.bulk_add(ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS))
+        gs.close()
+    local = GraphStore.open(store_dir, read_only=True, mirror=True)  # as the server opens it
+    triples = local.count()
     print(f"store: {triples} quads; machine: {os.cpu_count()} cores", flush=True)
 
     port = _free_port()
-    env = {**os.environ, "SAMVERKAN_STORE": str(store_dir), "SAMVERKAN_QUERY_TIMEOUT": "300",
-           "SAMVERKAN_MAX_RESULTS": "1000000"}
+    env = {
+        **os.environ,
+        "SAMVERKAN_STORE": str(store_dir),
+        "SAMVERKAN_QUERY_TIMEOUT": "300",
+        "SAMVERKAN_MAX_RESULTS": "1000000",
+    }
     env.pop("SAMVERKAN_TOKEN", None)
     ours = f"http://127.0.0.1:{port}"
-    server = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-              "--port", str(port), "--log-level", "warning"]
+    server = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "api.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     rows: list[tuple[str, float, float, float | None]] = []
     with _process(server, url=ours + "/sparql", env=env, wait=60), httpx.Client(timeout=600) as http:
         for name, query in library.items():
             bindings = bind_parameters(query, {})
 
             def in_process(q: NamedQuery = query, b: dict[str, ox.NamedNode | ox.Literal] = bindings) -> None:
-                result = local.query(q.sparql, substitutions=b, union_default_graph=True)
+                result = local.query(q.sparql, substitutions=b)
                 list(result) if not isinstance(result, ox.QueryBoolean) else bool(result)
 
             def over_http(n: str = name) -> None:
@@ -155,7 +171,10 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
             in_process()
             over_http()  # warm both
             rows.append((name, _median(in_process, runs), _median(over_http, runs), None))
-            print(f"  {name}: in-process {rows[-1][1] * 1000:.1f} ms, HTTP {rows[-1][2] * 1000:.1f} ms", flush=True)
+            print(
+                f"  {name}: in-process {rows[-1][1] * 1000:.1f} ms, HTTP {rows[-1][2] * 1000:.1f} ms",
+                flush=True,
+            )
         cheap = {"query": CHEAP_QUERY}
         tput = {n: _throughput(ours + "/sparql", cheap, n) for n in (1, 8)}
 
@@ -164,13 +183,17 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
         peer_url = f"http://127.0.0.1:{peer_port}/"
         print("starting rdflib-endpoint (loading the data into rdflib takes a while) ...", flush=True)
         script = [sys.executable, "-c", PEER_SCRIPT, str(data), str(peer_port)]
-        with _process(script, url=peer_url, env=dict(os.environ), wait=1800), httpx.Client(timeout=PEER_TIMEOUT) as http:
+        with (
+            _process(script, url=peer_url, env=dict(os.environ), wait=1800),
+            httpx.Client(timeout=PEER_TIMEOUT) as http,
+        ):
             for i, (name, inproc, over, _) in enumerate(rows):
                 text = peer_text(library[name], bind_parameters(library[name], {}))
 
                 def through_peer(t: str = text) -> None:
-                    http.post(peer_url, data={"query": t},
-                              headers={"Accept": "application/sparql-results+json"}).raise_for_status()
+                    http.post(
+                        peer_url, data={"query": t}, headers={"Accept": "application/sparql-results+json"}
+                    ).raise_for_status()
 
                 try:
                     seconds = _median(through_peer, max(1, min(runs, 3)))
@@ -181,7 +204,9 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
     _print_table(rows, tput, triples)
 
 
-def _print_table(rows: list[tuple[str, float, float, float | None]], tput: dict[int, float], triples: int) -> None:
+def _print_table(
+    rows: list[tuple[str, float, float, float | None]], tput: dict[int, float], triples: int
+) -> None:
     print(f"\nNamed queries on {triples} quads, median ms ({os.cpu_count()} cores)")
     head = f"{'query':38} {'in-process':>11} {'HTTP':>9} {'HTTP +%':>8} {'rdflib-ep':>10} {'peer/HTTP':>10}"
     print(head)
@@ -194,14 +219,23 @@ def _print_table(rows: list[tuple[str, float, float, float | None]], tput: dict[
         ratio = peer / over if peer is not None and over > 0 else None
         if ratio is not None:
             ratios.append(ratio)
-        print(f"{name:38} {inproc * 1000:11.1f} {over * 1000:9.1f} {extra:8.0f} "
-              f"{'' if peer is None else f'{peer * 1000:10.1f}':>10} {'' if ratio is None else f'{ratio:10.1f}x':>10}")
+        print(
+            f"{name:38} {inproc * 1000:11.1f} {over * 1000:9.1f} {extra:8.0f} "
+            f"{'' if peer is None else f'{peer * 1000:10.1f}':>10} "
+            f"{'' if ratio is None else f'{ratio:10.1f}x':>10}"
+        )
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"\ngeometric mean of per-query ratios (rdflib-endpoint / ours over HTTP): {geo:.1f}x (target >= 30x)")
+        print(
+            f"\ngeometric mean of per-query ratios (rdflib-endpoint / ours over HTTP): {geo:.1f}x"
+            " (target >= 30x)"
+        )
     if overheads:
         print(f"HTTP overhead on queries over 10 ms: max {max(overheads):.0f}% (target <= 30%)")
-    print(f"cheap-query throughput ({CHEAP_QUERY!r} over HTTP): 1 client {tput[1]:.0f}/s, 8 clients {tput[8]:.0f}/s")
+    print(
+        f"cheap-query throughput ({CHEAP_QUERY!r} over HTTP): "
+        f"1 client {tput[1]:.0f}/s, 8 clients {tput[8]:.0f}/s"
+    )
 
 
 __all__ = ["peer_text", "run_api_bench"]

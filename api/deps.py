@@ -1,4 +1,4 @@
-"""Dependencies of the routes: the settings, store, query runner and library of this app, and the write token."""
+"""Dependencies of the routes: this app's settings, store, query runner and library; the write token."""
 
 from __future__ import annotations
 

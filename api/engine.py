@@ -1,4 +1,4 @@
-"""Query evaluation under limits: a deadline, a cap on rows, evaluation in a worker thread, answers serialised.
+"""Query evaluation under limits: a deadline, a cap on rows, a worker thread, answers serialised.
 
 Why threads: pyoxigraph releases the GIL while it evaluates (measured: cheap queries keep a median of 35 µs
 while a 2-minute aggregate runs in another thread), so a slow query never holds up the others.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -101,7 +101,7 @@ def time_limit_message(timeout: float) -> str:
     """Say that a query hit the time limit and what to do about it."""
     return (
         f"the query ran past the time limit of {timeout:g} s and was stopped; "
-        "narrow it (LIMIT, more specific patterns) or ask the administrator for a longer SAMVERKAN_QUERY_TIMEOUT"
+        "narrow it (LIMIT, more specific patterns) or ask for a longer SAMVERKAN_QUERY_TIMEOUT"
     )
 
 
@@ -118,15 +118,14 @@ def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: thread
         if cancel.is_set() or time.monotonic() > deadline:
             raise LimitExceededError(time_limit_message(req.timeout))
 
-    # pyoxigraph's result iterators must be dropped in the thread that made them: no traceback that leaves this
-    # function may hold one, so errors are re-raised after ``result`` is gone.
+    # pyoxigraph's result iterators must be dropped in the thread that made them: no traceback that leaves
+    # this function may hold one, so errors are re-raised after ``result`` is gone.
     result: Any = None
     failure: Exception | None = None
     try:
         result = store.query(
             req.sparql,
             substitutions=req.substitutions,
-            union_default_graph=True,  # the design's default graph: the union of all graphs
             default_graphs=req.default_graphs,
             named_graphs=req.named_graphs,
         )
@@ -141,7 +140,10 @@ def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: thread
             answer.triples, answer.more = _window(result, req, check)
     except (LimitExceededError, QueryError) as exc:
         failure = type(exc)(str(exc))
-    except (RuntimeError, OSError) as exc:  # evaluation errors (e.g. a substitution of an unprojected variable)
+    except (
+        RuntimeError,
+        OSError,
+    ) as exc:  # evaluation errors (e.g. a substitution of an unprojected variable)
         failure = QueryError(f"the query cannot be evaluated: {exc}")
     finally:
         result = None
@@ -183,8 +185,11 @@ def term_json(term: Any) -> dict[str, Any]:
     if isinstance(term, ox.Triple):
         return {
             "type": "triple",
-            "value": {"subject": term_json(term.subject), "predicate": term_json(term.predicate),
-                      "object": term_json(term.object)},
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
         }
     msg = f"cannot render {term!r}"
     raise TypeError(msg)
@@ -214,14 +219,21 @@ def serialise(answer: Answer, choice: Choice, *, note: Mapping[str, Any] | None 
     """Serialise an answer in the negotiated format (pyoxigraph's serialisers for every standard format)."""
     if answer.kind == "graph":
         assert choice.rdf is not None
-        prefixes = PREFIXES if choice.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        return bytes(ox.serialize(answer.triples, format=choice.rdf, prefixes=prefixes))
+        return rdf_bytes(answer.triples, choice.rdf)
     assert choice.results is not None
     if choice.results == ox.QueryResultsFormat.JSON:
         return json.dumps(results_json(answer, note=note), ensure_ascii=False, separators=(",", ":")).encode()
     # The rows were pulled one by one under the deadline; pyoxigraph re-reads them to write XML, CSV or TSV.
     parsed = ox.parse_query_results(json.dumps(results_json(answer)), format=ox.QueryResultsFormat.JSON)
-    return bytes(parsed.serialize(format=choice.results))
+    return parsed.serialize(format=choice.results) or b""
+
+
+def rdf_bytes(
+    triples: Iterable[ox.Triple], rdf: ox.RdfFormat, *, prefixes: Mapping[str, str] = PREFIXES
+) -> bytes:
+    """Serialise triples with pyoxigraph; Turtle and RDF/XML get our prefixes."""
+    named = dict(prefixes) if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(triples, format=rdf, prefixes=named) or b""
 
 
 __all__ = [
@@ -230,6 +242,7 @@ __all__ = [
     "QueryRunner",
     "Request",
     "evaluate",
+    "rdf_bytes",
     "results_json",
     "serialise",
     "term_json",

@@ -1,4 +1,4 @@
-"""Our errors as HTTP answers: a status and a JSON body that says what to fix; anything else is a logged 500."""
+"""Our errors as HTTP answers: a status and a JSON body that says what to fix; else a logged 500."""
 
 from __future__ import annotations
 
@@ -74,7 +74,9 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": code, "message": message, **extra}
 
 
-def _json(status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: object) -> JSONResponse:
+def _json(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: object
+) -> JSONResponse:
     return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
 
 
@@ -100,7 +102,13 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     async def _validation(_: Request, exc: ValidationError) -> JSONResponse:
         violations = [
-            {"focus": v.focus, "property": v.path, "message": v.message, "value": v.value, "severity": v.severity}
+            {
+                "focus": v.focus,
+                "property": v.path,
+                "message": v.message,
+                "value": v.value,
+                "severity": v.severity,
+            }
             for v in exc.violations
         ]
         message = f"the change breaks {len(violations)} shape(s); nothing was written"

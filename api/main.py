@@ -26,12 +26,13 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def open_app_store(settings: Settings) -> GraphStore:
-    """Open the store of the settings: read-only unless a write token is configured.
+    """Open the store of the settings (read-only without a write token); queries run on a memory copy.
 
     Raises:
         StoreError: the store cannot be opened (missing, locked, not a store).
     """
-    return GraphStore.open(settings.store, read_only=settings.token is None and settings.store is not None)
+    read_only = settings.token is None and settings.store is not None
+    return GraphStore.open(settings.store, read_only=read_only, mirror=settings.store is not None)
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
@@ -45,14 +46,17 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         app.state.runner = QueryRunner(gs)
         app.state.writer = Writer(gs)
         install_named_queries(app, read_named_queries(settings.queries_dir))
-        log.info("serving %s (%s)", settings.store or "an in-memory store", "writable" if settings.token else "read-only")
+        log.info(
+            "serving %s (%s)",
+            settings.store or "an in-memory store",
+            "writable" if settings.token else "read-only",
+        )
         try:
             yield
         finally:
             app.state.runner.close()
             if store is None:
-                gs.flush()
-                del app.state.store, app.state.writer, app.state.runner
+                gs.close()
 
     app = FastAPI(
         title="samverkan",
@@ -74,8 +78,18 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     for module in (sparql, update, graph_store, queries, resources, pages):
         app.include_router(module.router)
+    _include_views(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _include_views(app: FastAPI) -> None:
+    """Mount the network views (/viz) and analysis (/api/analysis), which their own modules define."""
+    from api.deps import get_store
+    from api.routes import analysis, viz
+
+    app.include_router(viz.router)
+    app.include_router(analysis.make_router(get_store))
 
 
 __all__ = ["create_app", "open_app_store"]

@@ -24,22 +24,50 @@ class Choice:
 
 
 RESULT_CHOICES: tuple[Choice, ...] = (
-    Choice("json", "application/sparql-results+json", ("application/sparql-results+json", "application/json"),
-           results=ox.QueryResultsFormat.JSON),
-    Choice("xml", "application/sparql-results+xml",
-           ("application/sparql-results+xml", "application/xml", "text/xml"), results=ox.QueryResultsFormat.XML),
+    Choice(
+        "json",
+        "application/sparql-results+json",
+        ("application/sparql-results+json", "application/json"),
+        results=ox.QueryResultsFormat.JSON,
+    ),
+    Choice(
+        "xml",
+        "application/sparql-results+xml",
+        ("application/sparql-results+xml", "application/xml", "text/xml"),
+        results=ox.QueryResultsFormat.XML,
+    ),
     Choice("csv", "text/csv", ("text/csv",), results=ox.QueryResultsFormat.CSV),
-    Choice("tsv", "text/tab-separated-values", ("text/tab-separated-values",), results=ox.QueryResultsFormat.TSV),
+    Choice(
+        "tsv", "text/tab-separated-values", ("text/tab-separated-values",), results=ox.QueryResultsFormat.TSV
+    ),
 )
 GRAPH_CHOICES: tuple[Choice, ...] = (
     Choice("turtle", "text/turtle", ("text/turtle", "application/x-turtle"), rdf=ox.RdfFormat.TURTLE),
-    Choice("ntriples", "application/n-triples", ("application/n-triples", "text/plain"), rdf=ox.RdfFormat.N_TRIPLES),
-    Choice("jsonld", "application/ld+json", ("application/ld+json", "application/json"), rdf=ox.RdfFormat.JSON_LD),
-    Choice("rdfxml", "application/rdf+xml", ("application/rdf+xml", "application/xml", "text/xml"),
-           rdf=ox.RdfFormat.RDF_XML),
+    Choice(
+        "ntriples",
+        "application/n-triples",
+        ("application/n-triples", "text/plain"),
+        rdf=ox.RdfFormat.N_TRIPLES,
+    ),
+    Choice(
+        "jsonld", "application/ld+json", ("application/ld+json", "application/json"), rdf=ox.RdfFormat.JSON_LD
+    ),
+    Choice(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/rdf+xml", "application/xml", "text/xml"),
+        rdf=ox.RdfFormat.RDF_XML,
+    ),
 )
-ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml",
-           "srj": "json", "srx": "xml"}
+ALIASES = {
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "json-ld": "jsonld",
+    "rdf": "rdfxml",
+    "srj": "json",
+    "srx": "xml",
+}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:

@@ -1,4 +1,4 @@
-"""Reading SPARQL Protocol requests: the body under a size limit, form fields, one query, the dataset, limits."""
+"""Reading SPARQL Protocol requests: the body under a size limit, form fields, one query, the dataset."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,18 @@ class Settings(BaseSettings):
     max_results: int = Field(default=100_000, gt=0, description="Rows or triples per answer.")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     cors_origins: list[str] = Field(default_factory=list)
+    # A remote SPARQL 1.1 server instead of the embedded store (docs/backends.md).
+    backend: Literal["embedded", "remote"] = Field(
+        default="embedded", description="embedded: Oxigraph at `store`; remote: the SPARQL server below."
+    )
+    sparql_query_url: str | None = Field(default=None, description="The server's query endpoint.")
+    sparql_update_url: str | None = Field(default=None, description="Its update endpoint; none: read-only.")
+    sparql_graph_store_url: str | None = Field(
+        default=None, description="Its Graph Store HTTP Protocol endpoint, for bulk loads and graph reads."
+    )
+    sparql_user: str | None = None
+    sparql_password: str | None = None
+    sparql_auth: Literal["basic", "digest"] = Field(default="basic", description="digest for Virtuoso")
 
 
 @lru_cache

@@ -1,25 +1,31 @@
 """Validated, atomic writes: compute the change without touching the store, check the shapes, then apply it.
 
 A SPARQL update is evaluated on an in-memory copy of the whole store (the curated store holds thousands of
-quads; a store above ``MAX_COPY_QUADS`` refuses updates and takes Graph Store Protocol writes instead). The
-difference between copy and store is validated with ``graph.validate.validate_store_change`` and applied in one
-transaction. Writes are serialised by a lock, so two writers never validate against a stale store.
+quads; a store above ``MAX_COPY_QUADS`` refuses SPARQL Update, and the Graph Store Protocol still writes whole
+graphs). The difference in the named graphs between copy and store is validated with
+``graph.validate.validate_store_change`` and applied in one transaction by the store (``apply_change``, or
+``replace_graphs`` when statements with blank nodes go). The default graph is the store's merge of the named
+graphs: writes name their graph. Writes are serialised by a lock: no writer validates against a stale store.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from api.errors import BadRequestError
 from graph.errors import LimitExceededError, QueryError, ValidationError, Violation
 from graph.namespaces import PREFIXES
 from graph.sparql_guard import check_update
-from graph.store import GraphStore, insert_data
+from graph.store import REMERGE_ALL, GraphStore, check_deterministic
 
 MAX_COPY_QUADS = 2_000_000
+DEFAULT_GRAPH_REFUSED = (
+    "the default graph is the merge of the named graphs and cannot be written; put the statements in a"
+    " named graph (GRAPH <https://w3id.org/samverkan/graph/source/...> { ... } or ?graph=IRI)"
+)
 
 
 @dataclass
@@ -31,17 +37,12 @@ class Change:
     warnings: list[Violation] = field(default_factory=list)
 
 
-def delete_data(quads: Iterable[ox.Quad]) -> str:
-    """Render quads (without blank nodes) as one ``DELETE DATA`` operation, grouped by graph."""
-    return "DELETE" + insert_data(quads).removeprefix("INSERT")
+def _named(quads: ox.Store | list[ox.Quad]) -> set[ox.Quad]:
+    return {q for q in quads if isinstance(q.graph_name, ox.NamedNode)}
 
 
 def _has_blank(q: ox.Quad) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-
-
-def _graph_key(q: ox.Quad) -> str | None:
-    return q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
 
 
 class Writer:
@@ -56,17 +57,19 @@ class Writer:
 
         Raises:
             ForbiddenOperationError: LOAD or SERVICE.
-            QueryError: the update does not parse or fails on the copy.
+            QueryError: the update does not parse, fails on the copy, or writes the default graph.
             ValidationError: the result would break the shapes; nothing was written.
             LimitExceededError: the store is too large to copy.
         """
         check_update(sparql)
+        if self.store.mirror is not None:
+            check_deterministic(sparql)
         with self._lock:
-            before = list(self.store.inner.quads_for_pattern(None, None, None, None))
+            before = list(self.store.reader)
             if len(before) > MAX_COPY_QUADS:
                 msg = (
                     f"the store holds {len(before)} quads; SPARQL Update runs on a copy and is limited to "
-                    f"{MAX_COPY_QUADS}; write whole graphs with the Graph Store Protocol (/rdf-graphs) instead"
+                    f"{MAX_COPY_QUADS}; write whole graphs with the Graph Store Protocol (/rdf-graphs)"
                 )
                 raise LimitExceededError(msg)
             copy = ox.Store()
@@ -79,36 +82,63 @@ class Writer:
             except (RuntimeError, OSError, ValueError) as exc:
                 msg = f"the update cannot be evaluated: {exc}"
                 raise QueryError(msg) from exc
-            old, new = set(before), set(copy.quads_for_pattern(None, None, None, None))
-            added, removed = new - old, old - new
+            old_default = {q.triple for q in before if not isinstance(q.graph_name, ox.NamedNode)}
+            new_named = _named(copy)
+            held = {q.triple for q in new_named}
+            if any(
+                t not in held and t not in old_default
+                for t in (q.triple for q in copy.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            ):
+                raise BadRequestError(DEFAULT_GRAPH_REFUSED)
+            copy.update(REMERGE_ALL)
+            old_named = _named(before)
+            added, removed = new_named - old_named, old_named - new_named
             change = self._validate(added, removed)
-            self._apply(added, removed, after=new)
-            return change
-
-    def replace_graph(self, graph: str | None, quads: list[ox.Quad]) -> Change:
-        """Replace one graph (``None``: the default graph) by ``quads``, validated.
-
-        Raises:
-            ValidationError: the new content breaks the shapes; nothing was written.
-        """
-        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        with self._lock:
-            old = set(self.store.inner.quads_for_pattern(None, None, None, target))
-            new = set(quads)
-            change = self._validate(new - old, old - new)
-            clear = f"CLEAR SILENT GRAPH <{graph}>" if graph else "CLEAR SILENT DEFAULT"
-            self.store.update(f"{clear} ;\n{insert_data(new)}" if new else clear)
+            if any(_has_blank(q) for q in removed):
+                graphs = {
+                    q.graph_name.value for q in (*added, *removed) if isinstance(q.graph_name, ox.NamedNode)
+                }
+                content = [
+                    q
+                    for q in new_named
+                    if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs
+                ]
+                self.store.replace_graphs(content, graphs=sorted(graphs))
+            elif added or removed:
+                self.store.apply_change(added, removed)
             self.store.flush()
             return change
 
-    def add_to_graph(self, quads: list[ox.Quad]) -> Change:
-        """Merge ``quads`` into the store, validated.
+    def replace_graph(self, graph: str | None, quads: list[ox.Quad]) -> Change:
+        """Replace one named graph by ``quads`` (none: drop it), validated.
 
         Raises:
+            BadRequestError: the default graph was named.
+            ValidationError: the new content breaks the shapes; nothing was written.
+        """
+        if graph is None:
+            raise BadRequestError(DEFAULT_GRAPH_REFUSED)
+        with self._lock:
+            old, new = set(self.store.quads(graph)), set(quads)
+            change = self._validate(new - old, old - new)
+            if new:
+                self.store.replace_graphs(new, graphs=[graph])
+            else:  # DROP, not CLEAR: the graph's name goes too (the store re-merges its default graph)
+                self.store.update(f"DROP SILENT GRAPH <{graph}>")
+            self.store.flush()
+            return change
+
+    def add_to_graph(self, graph: str | None, quads: list[ox.Quad]) -> Change:
+        """Merge ``quads`` into a named graph, validated.
+
+        Raises:
+            BadRequestError: the default graph was named.
             ValidationError: the merged content breaks the shapes; nothing was written.
         """
+        if graph is None:
+            raise BadRequestError(DEFAULT_GRAPH_REFUSED)
         with self._lock:
-            added = {q for q in quads if q not in self.store.inner}
+            added = set(quads) - set(self.store.quads(graph))
             change = self._validate(added, set())
             if added:
                 self.store.add(added)
@@ -128,22 +158,5 @@ class Writer:
         change.warnings = [v for v in violations if v.severity != "Violation"]
         return change
 
-    def _apply(self, added: set[ox.Quad], removed: set[ox.Quad], *, after: set[ox.Quad]) -> None:
-        """Apply a change in one update; graphs that lose blank-node statements are rewritten whole."""
-        if not added and not removed:
-            return
-        rewrite = {_graph_key(q) for q in removed if _has_blank(q)}
-        parts = [
-            f"CLEAR SILENT GRAPH <{g}>" if g else "CLEAR SILENT DEFAULT" for g in sorted(rewrite, key=str)
-        ]
-        plain_removed = [q for q in removed if _graph_key(q) not in rewrite]
-        if plain_removed:
-            parts.append(delete_data(plain_removed))
-        inserted = [q for q in after if _graph_key(q) in rewrite] + [q for q in added if _graph_key(q) not in rewrite]
-        if inserted:
-            parts.append(insert_data(inserted))
-        self.store.update(" ;\n".join(parts))
-        self.store.flush()
 
-
-__all__ = ["MAX_COPY_QUADS", "Change", "Writer", "delete_data"]
+__all__ = ["MAX_COPY_QUADS", "Change", "Writer"]

@@ -20,7 +20,7 @@ import resource
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -224,12 +224,6 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
 
 
-def summarise(values: Sequence[float]) -> dict[str, float]:
-    """Return min, median and max of repeated timings."""
-    ordered = sorted(values)
-    return {"min": ordered[0], "median": ordered[len(ordered) // 2], "max": ordered[-1]}
-
-
 __all__ = [
     "BenchTable",
     "Cell",
@@ -242,5 +236,4 @@ __all__ = [
     "max_rss_self",
     "peak_rss_during",
     "run_isolated",
-    "summarise",
 ]

@@ -63,6 +63,9 @@ ACTOR_CLASSES: tuple[str, ...] = tuple(
 _COLLECTIVE = {str(SV.Grouping)}
 SV_NS = str(SV.Actor)[: -len("Actor")]
 DOMAIN_NS = str(CONCEPT["domain/"])
+# Predicate IRIs compared in the hot loops, as plain strings (rdflib namespace lookups are slow there).
+_P_BASEDIN, _P_MUNICIPALITYCODE, _P_TERRITORY = str(SV.basedIn), str(SV.municipalityCode), str(SV.territory)
+_P_DOMAIN, _P_OBSERVEDIN, _P_STRATEGYAREA = str(SV.domain), str(SV.observedIn), str(SV.strategyArea)
 _POINT = re.compile(r"POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)", re.IGNORECASE)
 
 Weighting = Literal["count", "newman"]
@@ -191,9 +194,8 @@ def _rows(store: GraphStore, sparql: str) -> Iterator[tuple[str | None, ...]]:
     """Run a SELECT and yield each row as a tuple of term values (lexical forms), by position."""
     result = store.query(sparql)
     assert isinstance(result, ox.QuerySolutions)
-    width = len(result.variables)
     for sol in result:
-        yield tuple(None if (t := sol[i]) is None else t.value for i in range(width))
+        yield tuple(None if t is None else t.value for t in sol)
 
 
 def _lang_rows(store: GraphStore, sparql: str) -> Iterator[tuple[str, str, str | None]]:
@@ -262,21 +264,18 @@ def read_snapshot(store: GraphStore, *, mentions: bool = False) -> Snapshot:
     territory_of: dict[str, str] = {}
     for s, p, o in _rows(
         store,
-        f"""SELECT ?s ?p ?o WHERE {{
-              VALUES ?t {{ {values} }} ?s a ?t .
-              VALUES ?p {{ sv:basedIn sv:municipalityCode sv:territory }} ?s ?p ?o }}""",
+        "SELECT ?s ?p ?o WHERE { VALUES ?p { sv:basedIn sv:municipalityCode sv:territory } ?s ?p ?o }",
     ):
         x = actors.get(s or "")
         if x is None or o is None:
             continue
-        if p == str(SV.basedIn):
+        if p == _P_BASEDIN:
             x.based_in.append(o)
-        elif p == str(SV.municipalityCode):
+        elif p == _P_MUNICIPALITYCODE:
             x.code = o
-        elif p == str(SV.territory):
+        elif p == _P_TERRITORY:
             x.territory = o
             territory_of[o] = s or ""
-    _read_labels(store, actors, f"VALUES ?t {{ {values} }} ?s a ?t .")
     for x in actors.values():
         if x.category == "Municipality":
             x.municipality = x.iri
@@ -312,9 +311,12 @@ def read_snapshot(store: GraphStore, *, mentions: bool = False) -> Snapshot:
         if r and yy is not None:
             rounds[r] = yy
     snap = Snapshot(actors, collaborations, points, neighbours, rounds, _read_data_dates(store))
+    labelled: dict[str, Actor | Issue] = dict(actors)
     if mentions:
         snap.mentions, snap.issues = _read_mentions(store, rounds)
+        labelled.update(snap.issues)
         _read_groupings_and_areas(store, snap)
+    _read_labels(store, labelled)
     return snap
 
 
@@ -339,11 +341,13 @@ def _read_groupings_and_areas(store: GraphStore, snap: Snapshot) -> None:
             snap.area_labels[slug] = text
 
 
-def _read_labels(store: GraphStore, records: dict[str, Actor] | dict[str, Issue], pattern: str) -> None:
-    """Fill Swedish and English labels (skos:prefLabel, else rdfs:label or foaf:name)."""
+def _read_labels(store: GraphStore, records: dict[str, Actor | Issue]) -> None:
+    """Fill Swedish and English labels (skos:prefLabel, else rdfs:label or foaf:name).
+
+    One query without a join (Oxigraph answers single patterns fastest); records not asked for are skipped.
+    """
     for s, text, lang in _lang_rows(
-        store,
-        f"SELECT ?s ?l WHERE {{ {pattern} VALUES ?p {{ skos:prefLabel rdfs:label foaf:name }} ?s ?p ?l }}",
+        store, "SELECT ?s ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label foaf:name } ?s ?p ?l }"
     ):
         x = records.get(s)
         if x is None:
@@ -357,30 +361,29 @@ def _read_labels(store: GraphStore, records: dict[str, Actor] | dict[str, Issue]
 
 
 def _read_collaborations(store: GraphStore) -> list[Collaboration]:
-    by_iri: dict[str, Collaboration] = {}
-    for c, m, g in _rows(
-        store, "SELECT ?c ?m ?g WHERE { ?c a sv:Collaboration . GRAPH ?g { ?c org:hasMember ?m } }"
-    ):
-        assert c is not None
-        assert m is not None
-        x = by_iri.get(c)
-        if x is None:
-            x = by_iri[c] = Collaboration(c)
+    by_iri: dict[str, Collaboration] = {
+        c: Collaboration(c) for (c,) in _rows(store, "SELECT ?c WHERE { ?c a sv:Collaboration }") if c
+    }
+    # Single patterns, filtered here: Oxigraph answers them much faster than the joins.
+    for c, m, g in _rows(store, "SELECT ?c ?m ?g WHERE { GRAPH ?g { ?c org:hasMember ?m } }"):
+        x = by_iri.get(c or "")
+        if x is None or m is None:
+            continue
         if m not in x.members:
             x.members.append(m)
         if g:
             x.sources.add(g)
     for c, p, o in _rows(
         store,
-        """SELECT ?c ?p ?o WHERE { ?c a sv:Collaboration .
-             VALUES ?p { sv:domain schema:startDate schema:endDate sv:observedIn } ?c ?p ?o }""",
+        "SELECT ?c ?p ?o WHERE { "
+        "VALUES ?p { sv:domain schema:startDate schema:endDate sv:observedIn } ?c ?p ?o }",
     ):
         x = by_iri.get(c or "")
         if x is None:
-            x = by_iri[c or ""] = Collaboration(c or "")
-        if p == str(SV.domain):
+            continue
+        if p == _P_DOMAIN:
             x.domains.add(_domain_slug(o or ""))
-        elif p == str(SV.observedIn):
+        elif p == _P_OBSERVEDIN:
             if (y := _year(o)) is not None:
                 x.observed.add(y)
         elif p and p.endswith("startDate"):
@@ -440,23 +443,20 @@ def _read_mentions(store: GraphStore, rounds: dict[str, int]) -> tuple[list[Ment
     for (i,) in _rows(store, "SELECT ?i WHERE { ?i skos:inScheme concept:issues }"):
         if i and i not in issues:
             issues[i] = Issue(i)
-    pattern = f"VALUES ?s {{ {_values(issues)} }}"
     for i, p, o, g in _rows(
         store,
-        f"""SELECT ?s ?p ?o ?g WHERE {{ {pattern}
-             VALUES ?p {{ sv:domain sv:strategyArea skos:inScheme skos:prefLabel }}
-             GRAPH ?g {{ ?s ?p ?o }} }}""",
+        f"""SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {_values(issues)} }}
+             VALUES ?p {{ sv:domain sv:strategyArea skos:inScheme }} GRAPH ?g {{ ?s ?p ?o }} }}""",
     ):
-        if not i or not o:
+        x_i = issues.get(i or "")
+        if x_i is None or not o:
             continue
-        x_i = issues.setdefault(i, Issue(i))
-        if p == str(SV.domain):
+        if p == _P_DOMAIN:
             x_i.domains.add(_domain_slug(o))
-        elif p == str(SV.strategyArea):
+        elif p == _P_STRATEGYAREA:
             x_i.areas.add(_local(o))
         if g:
             x_i.sources.add(g)
-    _read_labels(store, issues, pattern)
     mentions = sorted(by_iri.values(), key=lambda x: x.iri)
     return mentions, issues
 
@@ -651,13 +651,17 @@ def _edge_rows(
             sources = sorted(src)
             collaborations = sorted(c.iri for c in cs)
         weight = sum(1.0 / (len(c.members) - 1) for c in cs) if weighting == "newman" else float(len(cs))
-        yield a, b, {
-            "weight": weight,
-            "count": len(cs),
-            "collaborations": collaborations,
-            "domains": list(domains),
-            "sources": list(sources),
-        }
+        yield (
+            a,
+            b,
+            {
+                "weight": weight,
+                "count": len(cs),
+                "collaborations": collaborations,
+                "domains": list(domains),
+                "sources": list(sources),
+            },
+        )
 
 
 def project_municipalities(store: GraphStore | Snapshot, *, filters: Filters = Filters()) -> nx.Graph:

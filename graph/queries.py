@@ -29,7 +29,16 @@ from graph.errors import QueryError, UnknownResourceError
 from graph.namespaces import CONCEPT, PREFIXES, XSD
 
 ParamKind = Literal["iri", "string", "integer", "decimal", "boolean", "date", "year", "concept"]
-PARAM_KINDS: tuple[ParamKind, ...] = ("iri", "string", "integer", "decimal", "boolean", "date", "year", "concept")
+PARAM_KINDS: tuple[ParamKind, ...] = (
+    "iri",
+    "string",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "year",
+    "concept",
+)
 # Names a named query cannot use for a parameter: the API uses them for paging and formats.
 RESERVED_NAMES = frozenset({"limit", "offset", "format", "timeout"})
 
@@ -84,7 +93,7 @@ class NamedQuery:
 
 
 def parse_named_query(text: str, *, name: str) -> NamedQuery:
-    """Parse a named query: the header comments, then the SPARQL text.
+    r"""Parse a named query: the header comments, then the SPARQL text.
 
     Raises:
         QueryError: the name, a parameter line or a default value is malformed.
@@ -181,7 +190,7 @@ def concept_iri(scheme: str, value: str) -> str:
     value = value.strip()
     iri = expand_iri(value) if (":" in value) else base + value
     if not iri.startswith(base) or not re.match(r"^[\w-]+$", iri[len(base) :]):
-        msg = f"{value!r} is not a concept of concept:{scheme}; give its slug, e.g. {base[len(str(CONCEPT)):]}..."
+        msg = f"{value!r} is not a concept of concept:{scheme}; give a slug of {base[len(str(CONCEPT)) :]}..."
         raise QueryError(msg)
     return iri
 
@@ -224,7 +233,9 @@ def _bind(param: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def bind_parameters(query: NamedQuery, values: Mapping[str, str | None]) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_parameters(
+    query: NamedQuery, values: Mapping[str, str | None]
+) -> dict[str, ox.NamedNode | ox.Literal]:
     """Bind given values (or defaults) to RDF terms, as substitutions for ``GraphStore.query``.
 
     Raises:
@@ -233,7 +244,8 @@ def bind_parameters(query: NamedQuery, values: Mapping[str, str | None]) -> dict
     known = {p.name for p in query.parameters}
     unknown = sorted(set(values) - known)
     if unknown:
-        msg = f"{query.name}: unknown parameter(s) {', '.join(unknown)}; it takes {', '.join(sorted(known)) or 'none'}"
+        takes = ", ".join(sorted(known)) or "none"
+        msg = f"{query.name}: unknown parameter(s) {', '.join(unknown)}; it takes {takes}"
         raise QueryError(msg)
     bound: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.parameters:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -66,8 +67,7 @@ class GraphStore:
         except OSError as exc:
             if isinstance(exc, StoreError):
                 raise
-            msg = f"{path}: cannot open the store: {exc}"
-            raise StoreError(msg) from exc
+            raise store_error(path, exc, doing="cannot open the store") from exc
 
     def close(self) -> None:
         """Release the store (and its lock on disk); the object is unusable afterwards."""
@@ -269,7 +269,10 @@ class GraphStore:
     def flush(self) -> None:
         """Make every write durable on disk (Oxigraph writes through its log; this forces it)."""
         if self.path is not None and not self.read_only:
-            self.inner.flush()
+            try:
+                self.inner.flush()
+            except OSError as exc:
+                raise store_error(self.path, exc, doing="cannot flush the store") from exc
 
     def _run_update(self, text: str) -> None:
         try:
@@ -277,6 +280,8 @@ class GraphStore:
         except SyntaxError as exc:
             msg = f"SPARQL syntax error: {exc}"
             raise QueryError(msg) from exc
+        except OSError as exc:  # the transaction did not commit: the store holds what it held before
+            raise store_error(self.path, exc, doing="nothing was written") from exc
         if self.mirror is not None:
             try:
                 self.mirror.update(text, prefixes=PREFIXES)
@@ -288,6 +293,32 @@ class GraphStore:
         if self.read_only:
             msg = f"{self.path}: the store is open read-only"
             raise StoreError(msg)
+
+
+def store_error(path: Path | None, exc: OSError, *, doing: str) -> StoreError:
+    """Translate an I/O error of the store (Oxigraph reports most of them without an errno) into words.
+
+    A full disk, a read-only or forbidden directory and a store locked by another process each get a message
+    that says what to do; anything else keeps Oxigraph's text.
+    """
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or "No space left on device" in text:
+        reason = "the disk is full (no space left on device); free some space and try again"
+    elif exc.errno == errno.EROFS or "Read-only file system" in text:
+        reason = (
+            "the store directory is not writable (read-only file system); open the store read-only"
+            " or mount its directory writable"
+        )
+    elif exc.errno == errno.EACCES or "Permission denied" in text:
+        reason = "the store directory is not writable (permission denied)"
+    elif "lock" in text.lower() and ("LOCK" in text or "lock hold" in text):
+        reason = (
+            "the store is in use by another process (its lock is held): stop the server or command"
+            " that has it open, or open it read-only"
+        )
+    else:
+        reason = text
+    return StoreError(f"{path or 'memory'}: {doing}: {reason}")
 
 
 def load_mirror(disk: ox.Store) -> ox.Store:

@@ -11,7 +11,9 @@ from api.settings import get_settings
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: SAMVERKAN_HOST, 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on (default: SAMVERKAN_HOST, 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: SAMVERKAN_PORT, 8000).")] = None,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, named queries, resources and the query page."""
@@ -20,15 +22,23 @@ def serve(
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     mode = "read-write (token set)" if settings.token else "read-only (set SAMVERKAN_TOKEN to allow writes)"
-    typer.echo(f"samverkan: serving {settings.store or 'an in-memory store'} on http://{host}:{port}/ ({mode})", err=True)
+    typer.echo(
+        f"samverkan: serving {settings.store or 'an in-memory store'} on http://{host}:{port}/ ({mode})",
+        err=True,
+    )
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_level="info")
 
 
 def bench_api(
-    actors: Annotated[int, typer.Option(help="Actors in the generated graph (about 19.5 triples each; 52 000 give a million).")] = 52_000,
+    actors: Annotated[
+        int,
+        typer.Option(help="Actors in the generated graph (about 19.5 triples each; 52 000 give a million)."),
+    ] = 52_000,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 1,
     runs: Annotated[int, typer.Option(help="Runs per query (the median is printed).")] = 5,
-    work_dir: Annotated[Path | None, typer.Option(help="Where the generated data and store go (default: a temp dir).")] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option(help="Where the generated data and store go (default: a temp dir).")
+    ] = None,
     peer: Annotated[bool, typer.Option(help="Also measure rdflib-endpoint on the same data.")] = True,
 ) -> None:
     """Time the named queries over HTTP, in process and through rdflib-endpoint; print a table."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +27,7 @@ ARGS_CHROMIUM = (
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-class ViewName(str, Enum):
+class ViewName(StrEnum):
     """The views (graph.views.VIEWS)."""
 
     collaboration = "collaboration"
@@ -37,14 +37,14 @@ class ViewName(str, Enum):
     issue_comentions = "issue-comentions"
 
 
-class Colour(str, Enum):
+class Colour(StrEnum):
     """What colours the nodes."""
 
     category = "category"
     community = "community"
 
 
-class Size(str, Enum):
+class Size(StrEnum):
     """What sizes the nodes."""
 
     betweenness = "betweenness"
@@ -54,7 +54,7 @@ class Size(str, Enum):
     none = "none"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     """The language of labels and headings."""
 
     sv = "sv"
@@ -79,14 +79,20 @@ def _write(path: Path, data: bytes) -> None:
 
 def viz(
     view: Annotated[ViewName, typer.Argument(help="Which view to draw.", show_default=False)],
-    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.html (self-contained page), .png or .svg.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="FILE.html (self-contained page), .png or .svg.")
+    ],
     year: Annotated[int | None, typer.Option(help="Collaborations active that year.")] = None,
-    round: Annotated[str | None, typer.Option("--round", help="Dialogue round: 2020 or id:round/2020.")] = None,
+    round: Annotated[
+        str | None, typer.Option("--round", help="Dialogue round: 2020 or id:round/2020.")
+    ] = None,
     domain: Annotated[str | None, typer.Option(help="Domain slug, e.g. kulturskola.")] = None,
     grouping: Annotated[str | None, typer.Option(help="Only members of this grouping (slug or IRI).")] = None,
     constellation: Annotated[str | None, typer.Option(help="Only members of this constellation.")] = None,
     category: Annotated[str | None, typer.Option(help="Actor category, e.g. CultureSchool.")] = None,
-    center: Annotated[str | None, typer.Option(help="Ego view: actor or municipality (klys, 0182, IRI).")] = None,
+    center: Annotated[
+        str | None, typer.Option(help="Ego view: actor or municipality (klys, 0182, IRI).")
+    ] = None,
     radius: Annotated[int, typer.Option(min=1, max=2, help="Ego view: one or two steps out.")] = 1,
     network: Annotated[str, typer.Option(help="Ego view: actors or municipalities.")] = "actors",
     colour: Annotated[Colour, typer.Option(help="Colour nodes by category or community.")] = Colour.category,
@@ -105,7 +111,14 @@ def viz(
     map), ego (one actor or municipality, --center, --radius), actor-issues (who raised what),
     issue-comentions (issues raised together).
     """
-    from graph.views import ViewOptions, ViewQuery, make_view, make_view_from_graph, render_page, render_picture
+    from graph.views import (
+        ViewOptions,
+        ViewQuery,
+        make_view,
+        make_view_from_graph,
+        render_page,
+        render_picture,
+    )
     from graph.views.sample import make_sample_actors, make_sample_issues, make_sample_municipalities
 
     suffix = output.suffix.lower()
@@ -124,9 +137,9 @@ def viz(
             network=network,  # type: ignore[arg-type]
         )
         options = ViewOptions(
-            colour_by=colour.value,  # type: ignore[arg-type]
-            size_by=size.value,  # type: ignore[arg-type]
-            lang=lang.value,  # type: ignore[arg-type]
+            colour_by=colour.value,
+            size_by=size.value,
+            lang=lang.value,
             max_nodes=max_nodes,
             title=title,
         )
@@ -165,7 +178,7 @@ def report(
     from graph.views.report import make_report, render_report
 
     try:
-        data = make_report(_open_store(store), round, lang=lang.value)  # type: ignore[arg-type]
+        data = make_report(_open_store(store), round, lang=lang.value)
         _write(output, render_report(data).encode("utf-8"))
     except (SamverkanError, ValueError, LookupError, OSError) as exc:
         raise _fail(exc) from None
@@ -207,7 +220,10 @@ def bench_views(
         draw_times = _time_in_browser([r["path"] for r in rows], repeat=repeat)
     for r, d in zip(rows, draw_times, strict=True):
         r["browser"] = d
-    head = f"{'nodes':>7} {'drawn':>6} {'lines':>6} {'aggr':>5} {'build s':>8} {'html s':>7} {'MB':>6} {'drawn s':>8}"
+    head = (
+        f"{'nodes':>7} {'drawn':>6} {'lines':>6} {'aggr':>5} {'build s':>8} {'html s':>7} {'MB':>6} "
+        f"{'drawn s':>8}"
+    )
     typer.echo(head)
     for r in rows:
         drawn = f"{r['browser']:.2f}" if r["browser"] is not None else "n/a"
@@ -244,7 +260,9 @@ def _time_in_browser(paths: list[Path], *, repeat: int) -> list[float | None]:
                         "Object.values(window.samverkan.views).every(v => v.drawnAt)",
                         timeout=120_000,
                     )
-                    ms = page.evaluate("() => Math.max(...Object.values(window.samverkan.views).map(v => v.drawnAt))")
+                    ms = page.evaluate(
+                        "() => Math.max(...Object.values(window.samverkan.views).map(v => v.drawnAt))"
+                    )
                     page.close()
                     seconds = float(ms) / 1000.0
                     best = seconds if best is None else min(best, seconds)

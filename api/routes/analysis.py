@@ -73,7 +73,8 @@ def make_router(store_dependency: Callable[..., GraphStore] = get_store) -> APIR
     def read_measure(
         measure: str,
         request: Request,
-        store: Annotated[GraphStore, Depends(store_dependency)],
+        # A default, not Annotated: the dependency is a local name, which a string annotation cannot reach.
+        store: GraphStore = Depends(store_dependency),
         year: Annotated[int | None, Query(description="Collaborations active that year; that round.")] = None,
         round: Annotated[str | None, Query(description="Round: a year, round/2020 or an IRI.")] = None,
         domain: Annotated[str | None, Query(description="Domain slug, e.g. kulturskola.")] = None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import require_writer
+from api.engine import rdf_bytes
 from api.errors import BadRequestError
 from api.negotiate import negotiate
 from api.protocol import media_type, read_body
@@ -17,7 +18,6 @@ from api.settings import Settings
 from api.writes import Writer
 from graph.errors import UnknownResourceError
 from graph.ingest import parse_bytes
-from graph.namespaces import PREFIXES
 from graph.queries import expand_iri
 from graph.store import GraphStore
 
@@ -27,8 +27,10 @@ GraphParam = Annotated[str | None, Query(description="IRI of the graph (or use ?
 DefaultParam = Annotated[str | None, Query(description="Present (empty) to mean the default graph")]
 _BODY_DOC = {
     "requestBody": {
-        "content": {t: {"schema": {"type": "string"}} for t in
-                    ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")},
+        "content": {
+            t: {"schema": {"type": "string"}}
+            for t in ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+        },
     },
 }
 
@@ -55,8 +57,9 @@ def _target(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
 
 
 @router.get("", response_class=Response)
-def read_graph(request: Request, graph: GraphParam = None, default: DefaultParam = None,
-               format: str | None = None) -> Response:
+def read_graph(
+    request: Request, graph: GraphParam = None, default: DefaultParam = None, format: str | None = None
+) -> Response:
     """Return one graph of the store in the negotiated RDF format."""
     store: GraphStore = request.app.state.store
     iri = target_graph(graph, default)
@@ -65,9 +68,8 @@ def read_graph(request: Request, graph: GraphParam = None, default: DefaultParam
         raise UnknownResourceError(msg)
     choice = negotiate("graph", accept=request.headers.get("accept"), format=format)
     assert choice.rdf is not None
-    triples = (q.triple for q in store.inner.quads_for_pattern(None, None, None, _target(iri)))
-    prefixes = PREFIXES if choice.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = bytes(ox.serialize(triples, format=choice.rdf, prefixes=prefixes))
+    triples = (q.triple for q in store.reader.quads_for_pattern(None, None, None, _target(iri)))
+    body = rdf_bytes(triples, choice.rdf)
     return Response(body, media_type=choice.media_type, headers={"Vary": "Accept"})
 
 
@@ -79,8 +81,10 @@ async def _read_quads(request: Request, iri: str | None) -> list[ox.Quad]:
     except ValueError:
         fmt = None
     if fmt is None or fmt.supports_datasets:
-        msg = (f"media type {kind or '(none)'!r} is not an RDF graph format; send text/turtle, "
-               "application/n-triples, application/ld+json or application/rdf+xml")
+        msg = (
+            f"media type {kind or '(none)'!r} is not an RDF graph format; send text/turtle, "
+            "application/n-triples, application/ld+json or application/rdf+xml"
+        )
         raise BadRequestError(msg)
     body = await read_body(request, max_bytes=settings.max_body_bytes)
     placeholder = iri or "urn:samverkan:default-graph"
@@ -107,7 +111,7 @@ async def add_to_graph(request: Request, graph: GraphParam = None, default: Defa
     quads = await _read_quads(request, iri)
     writer: Writer = request.app.state.writer
     existed = iri is None or writer.store.has_graph(iri)
-    change = await run_in_threadpool(writer.add_to_graph, quads)
+    change = await run_in_threadpool(writer.add_to_graph, iri, quads)
     return change_response(change, status=200 if existed else 201)
 
 

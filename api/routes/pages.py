@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.engine import rdf_bytes
 from api.negotiate import negotiate, parse_accept
 from api.routes.resources import local_url
 from graph.errors import UnknownResourceError
@@ -19,7 +20,14 @@ from graph.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")  # autoescape on
-EXAMPLE = "SELECT ?municipality ?code ?label WHERE {\n  ?municipality a sv:Municipality ; sv:municipalityCode ?code ;\n    skos:prefLabel ?label .\n  FILTER(LANG(?label) = \"sv\")\n}\nORDER BY ?code\nLIMIT 50\n"
+EXAMPLE = """SELECT ?municipality ?code ?label WHERE {
+  ?municipality a sv:Municipality ; sv:municipalityCode ?code ;
+    skos:prefLabel ?label .
+  FILTER(LANG(?label) = "sv")
+}
+ORDER BY ?code
+LIMIT 50
+"""
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -28,7 +36,8 @@ def read_query_page(request: Request) -> HTMLResponse:
     """Show the query page: an editor, the named queries as examples, a results table and downloads."""
     library = request.app.state.library
     return templates.TemplateResponse(
-        request, "query.html",
+        request,
+        "query.html",
         {"prefixes": sparql_prefixes(), "example": EXAMPLE, "queries": list(library.values())},
     )
 
@@ -37,7 +46,7 @@ def compact(iri: str) -> str:
     """Write an IRI as a prefixed name when one of our prefixes fits."""
     for prefix, ns in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
         if iri.startswith(ns) and re.fullmatch(r"[\w./-]*", iri[len(ns) :]):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -48,7 +57,8 @@ def wants_html(request: Request) -> bool:
         return fmt.lower() == "html"
     ranges = dict(parse_accept(request.headers.get("accept")))
     return ranges.get("text/html", 0) > 0 and ranges.get("text/html", 0) >= max(
-        (q for m, q in ranges.items() if m not in ("text/html", "*/*")), default=0)
+        (q for m, q in ranges.items() if m not in ("text/html", "*/*")), default=0
+    )
 
 
 def _view(request: Request, term: Any) -> dict[str, str | None]:
@@ -62,29 +72,40 @@ def _view(request: Request, term: Any) -> dict[str, str | None]:
 def _describe(request: Request, iri: str) -> Response:
     store: GraphStore = request.app.state.store
     node = ox.NamedNode(iri)
-    triples = sorted({q.triple for q in store.inner.quads_for_pattern(node, None, None, None)}, key=str)
-    incoming = sorted({q.triple for q in store.inner.quads_for_pattern(None, None, node, None)}, key=str)
+    triples = sorted({q.triple for q in store.reader.quads_for_pattern(node, None, None, None)}, key=str)
+    incoming = sorted({q.triple for q in store.reader.quads_for_pattern(None, None, node, None)}, key=str)
     if not triples and not incoming:
         msg = f"nothing is known about <{iri}>"
         raise UnknownResourceError(msg)
     if wants_html(request):
-        labels = [t.object.value for t in triples if t.predicate.value.endswith("#prefLabel")
-                  and isinstance(t.object, ox.Literal)]
+        labels = [
+            t.object.value
+            for t in triples
+            if t.predicate.value.endswith("#prefLabel") and isinstance(t.object, ox.Literal)
+        ]
         rows = [{"p": _view(request, t.predicate), "o": _view(request, t.object)} for t in triples]
         back = [{"s": _view(request, t.subject), "p": _view(request, t.predicate)} for t in incoming[:500]]
-        return templates.TemplateResponse(request, "resource.html", {
-            "iri": iri, "title": labels[0] if labels else compact(iri), "rows": rows, "incoming": back,
-        })
-    choice = negotiate("graph", accept=request.headers.get("accept"), format=request.query_params.get("format"))
+        return templates.TemplateResponse(
+            request,
+            "resource.html",
+            {
+                "iri": iri,
+                "title": labels[0] if labels else compact(iri),
+                "rows": rows,
+                "incoming": back,
+            },
+        )
+    choice = negotiate(
+        "graph", accept=request.headers.get("accept"), format=request.query_params.get("format")
+    )
     assert choice.rdf is not None
-    prefixes = PREFIXES if choice.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    body = bytes(ox.serialize(triples, format=choice.rdf, prefixes=prefixes))
+    body = rdf_bytes(triples, choice.rdf)
     return Response(body, media_type=choice.media_type, headers={"Vary": "Accept"})
 
 
 @router.get("/id/{path:path}", response_class=Response)
 def read_resource(request: Request, path: str) -> Response:
-    """Dereference a resource IRI https://w3id.org/samverkan/id/...: HTML for a browser, else Turtle or JSON-LD."""
+    """Dereference a resource IRI https://w3id.org/samverkan/id/...: HTML, Turtle or JSON-LD."""
     return _describe(request, f"{BASE}id/{path}")
 
 

@@ -73,8 +73,12 @@ def to_public(q: NamedQuery, request: Request) -> NamedQueryPublic:
         description=q.description,
         url=str(request.url_for(ROUTE_PREFIX + q.name)),
         parameters=[
-            ParameterPublic(name=p.name, type=f"concept({p.scheme})" if p.scheme else p.kind, default=p.default,
-                            description=p.describe())
+            ParameterPublic(
+                name=p.name,
+                type=f"concept({p.scheme})" if p.scheme else p.kind,
+                default=p.default,
+                description=p.describe(),
+            )
             for p in q.parameters
         ],
         sparql=q.sparql,
@@ -159,26 +163,50 @@ def make_endpoint(query: NamedQuery) -> Any:
         if current is None:
             msg = f"no named query {query.name!r}; GET /api/queries lists them"
             raise UnknownResourceError(msg)
-        values = {k: (None if v is None else str(v).lower() if isinstance(v, bool) else str(v))
-                  for k, v in kwargs.items()}
+        values = {
+            k: (None if v is None else str(v).lower() if isinstance(v, bool) else str(v))
+            for k, v in kwargs.items()
+        }
         substitutions = bind_parameters(current, values)
-        answer = runner.run(QueryRequest(current.sparql, timeout=timeout, limit=min(limit, settings.max_results),
-                                         offset=offset, substitutions=substitutions))
+        answer = runner.run(
+            QueryRequest(
+                current.sparql,
+                timeout=timeout,
+                limit=min(limit, settings.max_results),
+                offset=offset,
+                substitutions=substitutions,
+            )
+        )
         return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)
 
     params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for p in query.parameters:
         params.append(_signature_parameter(p))
     params += [
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[int, Query(ge=1, description="Rows per page")], default=DEFAULT_PAGE),
-        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[int, Query(ge=0, description="Rows to skip")], default=0),
-        inspect.Parameter("format", inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[Literal["json", "csv"], Query()], default="json"),
-        inspect.Parameter("timeout", inspect.Parameter.KEYWORD_ONLY,
-                          annotation=Annotated[str | None, Query(description="Seconds, below the server's limit")],
-                          default=None),
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[int, Query(ge=1, description="Rows per page")],
+            default=DEFAULT_PAGE,
+        ),
+        inspect.Parameter(
+            "offset",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[int, Query(ge=0, description="Rows to skip")],
+            default=0,
+        ),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[Literal["json", "csv"], Query()],
+            default="json",
+        ),
+        inspect.Parameter(
+            "timeout",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=Annotated[str | None, Query(description="Seconds, below the server's limit")],
+            default=None,
+        ),
     ]
     endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
@@ -188,7 +216,9 @@ def make_endpoint(query: NamedQuery) -> Any:
 
 def _signature_parameter(p: Parameter) -> inspect.Parameter:
     kind = _PYTHON_TYPES.get(p.kind, str)
-    default_note = f" (default {p.default})" if p.default is not None else " (optional: left out, matches any)"
+    default_note = (
+        f" (default {p.default})" if p.default is not None else " (optional: left out, matches any)"
+    )
     annotation = Annotated[kind | None, Query(description=p.describe() + default_note)]  # type: ignore[valid-type]
     return inspect.Parameter(p.name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=None)
 

@@ -20,13 +20,30 @@ from graph.queries import concept_iri, expand_iri
 router = APIRouter(prefix="/api", tags=["resources"])
 
 ACTOR_CLASSES = (
-    SV.Actor, SV.Region, SV.Committee, SV.Administration, SV.Municipality, SV.UmbrellaOrganisation,
-    SV.ProfessionalOrganisation, SV.Centrumbildning, SV.CivilSocietyAlliance, SV.InterestOrganisation,
-    SV.StudyAssociation, SV.StudyAssociationDistrict, SV.FolkHighSchool, SV.CultureSchool, SV.Association,
-    SV.RegionalCultureFunction, SV.Network, SV.Grouping, SV.SportsFacility,
+    SV.Actor,
+    SV.Region,
+    SV.Committee,
+    SV.Administration,
+    SV.Municipality,
+    SV.UmbrellaOrganisation,
+    SV.ProfessionalOrganisation,
+    SV.Centrumbildning,
+    SV.CivilSocietyAlliance,
+    SV.InterestOrganisation,
+    SV.StudyAssociation,
+    SV.StudyAssociationDistrict,
+    SV.FolkHighSchool,
+    SV.CultureSchool,
+    SV.Association,
+    SV.RegionalCultureFunction,
+    SV.Network,
+    SV.Grouping,
+    SV.SportsFacility,
 )
 _ACTOR_VALUES = " ".join(f"<{c}>" for c in ACTOR_CLASSES)
-MUNICIPALITY_OF = "{ ?actor sv:basedIn ?municipality } UNION { ?actor a sv:Municipality BIND(?actor AS ?municipality) }"
+MUNICIPALITY_OF = (
+    "{ ?actor sv:basedIn ?municipality } UNION { ?actor a sv:Municipality BIND(?actor AS ?municipality) }"
+)
 
 
 class Ref(BaseModel):
@@ -167,9 +184,14 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def _select(runner: QueryRunner, settings: SettingsDep, sparql: str, **subs: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
-    answer = runner.run(QueryRequest(sparql, timeout=settings.query_timeout, limit=settings.max_results,
-                                     substitutions=subs or None))
+def _select(
+    runner: QueryRunner, settings: SettingsDep, sparql: str, **subs: ox.NamedNode | ox.Literal
+) -> list[dict[str, Any]]:
+    answer = runner.run(
+        QueryRequest(
+            sparql, timeout=settings.query_timeout, limit=settings.max_results, substitutions=subs or None
+        )
+    )
     return [{v: row[v] for v in answer.variables} for row in answer.rows]
 
 
@@ -186,8 +208,12 @@ def _labels(runner: QueryRunner, settings: SettingsDep, iris: Iterable[str]) -> 
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in iris)  # IRIs read from the store, not from the request
-    rows = _select(runner, settings, f'SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?l '
-                                     f'FILTER(LANGMATCHES(LANG(?l), "sv")) }}')
+    rows = _select(
+        runner,
+        settings,
+        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s skos:prefLabel ?l "
+        f'FILTER(LANGMATCHES(LANG(?l), "sv")) }}',
+    )
     return {str(r["s"].value): str(r["l"].value) for r in rows}
 
 
@@ -204,16 +230,25 @@ def _actor_iri(actor: str) -> str:
 @router.get("/municipalities", response_model=MunicipalitiesPublic)
 def read_municipalities(request: Request, runner: RunnerDep, settings: SettingsDep) -> MunicipalitiesPublic:
     """List the municipalities with their codes."""
-    rows = _select(runner, settings, """
+    rows = _select(
+        runner,
+        settings,
+        """
         SELECT ?m ?code (SAMPLE(?sv) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
           ?m a sv:Municipality ; sv:municipalityCode ?code .
           OPTIONAL { ?m skos:prefLabel ?sv FILTER(LANGMATCHES(LANG(?sv), "sv")) }
           OPTIONAL { ?m skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
-        } GROUP BY ?m ?code ORDER BY ?code""")
+        } GROUP BY ?m ?code ORDER BY ?code""",
+    )
     data = [
-        MunicipalityPublic(id=str(r["code"].value), iri=str(r["m"].value), code=str(r["code"].value),
-                           label=_value(r["label"]), label_en=_value(r["labelEn"]),
-                           url=local_url(request, str(r["m"].value)))
+        MunicipalityPublic(
+            id=str(r["code"].value),
+            iri=str(r["m"].value),
+            code=str(r["code"].value),
+            label=_value(r["label"]),
+            label_en=_value(r["labelEn"]),
+            url=local_url(request, str(r["m"].value)),
+        )
         for r in rows
     ]
     return MunicipalitiesPublic(count=len(data), data=data)
@@ -237,7 +272,9 @@ def read_actors(
     request: Request,
     runner: RunnerDep,
     settings: SettingsDep,
-    category: Annotated[str | None, Query(description="Actor class: CultureSchool, sv:Association, or an IRI")] = None,
+    category: Annotated[
+        str | None, Query(description="Actor class: CultureSchool, sv:Association, or an IRI")
+    ] = None,
     municipality: Annotated[str | None, Query(description="Municipality code (0182) or IRI")] = None,
     q: Annotated[str | None, Query(description="Text in a Swedish or English name (any case)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -248,13 +285,18 @@ def read_actors(
     if category:
         subs["category"] = ox.NamedNode(_resolve_category(category))
     wanted_municipality = _resolve_municipality(municipality) if municipality else None
-    rows = _select(runner, settings, f"""
+    rows = _select(
+        runner,
+        settings,
+        f"""
         SELECT ?actor ?category ?municipality ?label WHERE {{
           VALUES ?category {{ {_ACTOR_VALUES} }}
           ?actor a ?category .
           OPTIONAL {{ {MUNICIPALITY_OF} }}
           OPTIONAL {{ ?actor skos:prefLabel|skos:altLabel ?label }}
-        }}""", **subs)
+        }}""",
+        **subs,
+    )
     actors: dict[str, dict[str, Any]] = {}
     for r in rows:
         iri = str(r["actor"].value)
@@ -268,7 +310,8 @@ def read_actors(
             a["labels"].setdefault(label.language or "", label.value)
     needle = fold(q.strip()) if q and q.strip() else None
     matches = [
-        (iri, a) for iri, a in actors.items()
+        (iri, a)
+        for iri, a in actors.items()
         if (wanted_municipality is None or wanted_municipality in a["municipality"])
         and (needle is None or any(needle in n for n in a["names"]))
     ]
@@ -287,8 +330,11 @@ def _actor_public(request: Request, iri: str, a: dict[str, Any], labels: dict[st
     specific = sorted(c for c in a["category"] if c != str(SV.Actor)) or [str(SV.Actor)]
     municipality = min(a["municipality"]) if a["municipality"] else None
     return ActorPublic(
-        id=actor_id(iri), iri=iri, category=specific[0].removeprefix(str(SV)),
-        label=a["labels"].get("sv"), label_en=a["labels"].get("en"),
+        id=actor_id(iri),
+        iri=iri,
+        category=specific[0].removeprefix(str(SV)),
+        label=a["labels"].get("sv"),
+        label_en=a["labels"].get("en"),
         municipality=_ref(request, municipality, labels) if municipality else None,
         url=local_url(request, iri),
     )
@@ -299,7 +345,10 @@ def read_actor(request: Request, actor: str, runner: RunnerDep, settings: Settin
     """Return one actor with its names, memberships, collaborations and dialogue partners."""
     iri = _actor_iri(actor)
     node = ox.NamedNode(iri)
-    rows = _select(runner, settings, f"""
+    rows = _select(
+        runner,
+        settings,
+        f"""
         SELECT ?actor ?category ?municipality ?label ?rel ?other WHERE {{
           VALUES ?category {{ {_ACTOR_VALUES} }}
           ?actor a ?category .
@@ -310,13 +359,17 @@ def read_actor(request: Request, actor: str, runner: RunnerDep, settings: Settin
           UNION {{ ?actor org:hasMember ?other BIND("members" AS ?rel) }}
           UNION {{ ?other org:hasMember ?actor ; a sv:Collaboration BIND("collaborations" AS ?rel) }}
           UNION {{ ?actor sv:designatedDialoguePartner ?other BIND("designated_partners" AS ?rel) }}
-        }}""", actor=node)
+        }}""",
+        actor=node,
+    )
     if not rows:
         msg = f"no actor {actor!r} (<{iri}>); GET /api/actors lists them"
         raise UnknownResourceError(msg)
     a: dict[str, Any] = {"category": set(), "municipality": set(), "labels": {}, "names": set()}
     alt: set[str] = set()
-    ties: dict[str, set[str]] = {k: set() for k in ("member_of", "members", "collaborations", "designated_partners")}
+    ties: dict[str, set[str]] = {
+        k: set() for k in ("member_of", "members", "collaborations", "designated_partners")
+    }
     for r in rows:
         a["category"].add(str(r["category"].value))
         if r["municipality"] is not None:
@@ -332,23 +385,33 @@ def read_actor(request: Request, actor: str, runner: RunnerDep, settings: Settin
     base = _actor_public(request, iri, a, labels)
     alt.discard(base.label or "")
     alt.discard(base.label_en or "")
+    refs = {k: [_ref(request, i, labels) for i in sorted(v)] for k, v in ties.items()}
     return ActorDetailPublic(
-        **base.model_dump(exclude={"municipality"}), municipality=base.municipality, alt_labels=sorted(alt),
-        **{k: [_ref(request, i, labels) for i in sorted(v)] for k, v in ties.items()},
+        **base.model_dump(exclude={"municipality"}),
+        municipality=base.municipality,
+        alt_labels=sorted(alt),
+        member_of=refs["member_of"],
+        members=refs["members"],
+        collaborations=refs["collaborations"],
+        designated_partners=refs["designated_partners"],
     )
 
 
 @router.get("/issues", response_model=IssuesPublic)
 def read_issues(request: Request, runner: RunnerDep, settings: SettingsDep) -> IssuesPublic:
     """List the issues raised in the dialogues, with who raised them."""
-    rows = _select(runner, settings, """
+    rows = _select(
+        runner,
+        settings,
+        """
         SELECT ?issue ?label ?labelEn ?area ?mention ?who WHERE {
           ?issue a skos:Concept ; skos:inScheme concept:issues .
           OPTIONAL { ?issue skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "sv")) }
           OPTIONAL { ?issue skos:prefLabel ?labelEn FILTER(LANGMATCHES(LANG(?labelEn), "en")) }
           OPTIONAL { ?issue sv:strategyArea ?area }
           OPTIONAL { ?mention sv:issue ?issue . OPTIONAL { ?mention sv:raisedBy ?who } }
-        }""")
+        }""",
+    )
     issues: dict[str, dict[str, Any]] = {}
     for r in rows:
         i = issues.setdefault(str(r["issue"].value), {"row": r, "mentions": set(), "who": set()})
@@ -358,9 +421,15 @@ def read_issues(request: Request, runner: RunnerDep, settings: SettingsDep) -> I
             i["who"].add(r["who"].value)
     labels = _labels(runner, settings, [w for i in issues.values() for w in i["who"]])
     data = [
-        IssuePublic(iri=iri, label=_value(i["row"]["label"]), label_en=_value(i["row"]["labelEn"]),
-                    strategy_area=_value(i["row"]["area"]), mentions=len(i["mentions"]),
-                    raised_by=[_ref(request, w, labels) for w in sorted(i["who"])], url=local_url(request, iri))
+        IssuePublic(
+            iri=iri,
+            label=_value(i["row"]["label"]),
+            label_en=_value(i["row"]["labelEn"]),
+            strategy_area=_value(i["row"]["area"]),
+            mentions=len(i["mentions"]),
+            raised_by=[_ref(request, w, labels) for w in sorted(i["who"])],
+            url=local_url(request, iri),
+        )
         for iri, i in issues.items()
     ]
     data.sort(key=lambda x: (-x.mentions, fold(x.label or x.iri)))
@@ -373,11 +442,16 @@ def read_collaborations(
     runner: RunnerDep,
     settings: SettingsDep,
     domain: Annotated[str | None, Query(description="Domain slug, e.g. kulturskola")] = None,
-    crosses_border: Annotated[bool | None, Query(description="Only those that cross (or do not cross) a border")] = None,
+    crosses_border: Annotated[
+        bool | None, Query(description="Only those that cross (or do not cross) a border")
+    ] = None,
 ) -> CollaborationsPublic:
     """List documented collaborations, with whether each crosses a municipal border."""
     subs = {"domain": ox.NamedNode(concept_iri("domains", domain))} if domain else {}
-    rows = _select(runner, settings, f"""
+    rows = _select(
+        runner,
+        settings,
+        f"""
         SELECT ?c ?label ?labelEn ?domain ?kind ?start ?actor ?municipality WHERE {{
           ?c a sv:Collaboration ; sv:domain ?domain .
           OPTIONAL {{ ?c skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "sv")) }}
@@ -385,7 +459,9 @@ def read_collaborations(
           OPTIONAL {{ ?c sv:agreementKind ?kind }}
           OPTIONAL {{ ?c schema:startDate ?start }}
           OPTIONAL {{ ?c org:hasMember ?actor OPTIONAL {{ {MUNICIPALITY_OF} }} }}
-        }}""", **subs)
+        }}""",
+        **subs,
+    )
     collabs: dict[str, dict[str, Any]] = {}
     for r in rows:
         c = collabs.setdefault(str(r["c"].value), {"row": r, "members": set(), "municipalities": set()})
@@ -400,11 +476,19 @@ def read_collaborations(
         crosses = len(c["municipalities"]) > 1
         if crosses_border is not None and crosses != crosses_border:
             continue
-        data.append(CollaborationPublic(
-            iri=iri, label=_value(r["label"]), label_en=_value(r["labelEn"]), domain=_value(r["domain"]),
-            agreement_kind=_value(r["kind"]), start=_value(r["start"]),
-            members=[_ref(request, m, labels) for m in sorted(c["members"])], crosses_border=crosses,
-            url=local_url(request, iri)))
+        data.append(
+            CollaborationPublic(
+                iri=iri,
+                label=_value(r["label"]),
+                label_en=_value(r["labelEn"]),
+                domain=_value(r["domain"]),
+                agreement_kind=_value(r["kind"]),
+                start=_value(r["start"]),
+                members=[_ref(request, m, labels) for m in sorted(c["members"])],
+                crosses_border=crosses,
+                url=local_url(request, iri),
+            )
+        )
     data.sort(key=lambda x: fold(x.label or x.iri))
     return CollaborationsPublic(count=len(data), data=data)
 
@@ -412,7 +496,10 @@ def read_collaborations(
 @router.get("/dialogues", response_model=DialoguesPublic)
 def read_dialogues(request: Request, runner: RunnerDep, settings: SettingsDep) -> DialoguesPublic:
     """List the dialogue rounds with their meetings, hosts and participants."""
-    rows = _select(runner, settings, """
+    rows = _select(
+        runner,
+        settings,
+        """
         SELECT ?round ?year ?label ?meeting ?date ?host ?mode ?participant WHERE {
           ?round a sv:DialogueRound .
           OPTIONAL { ?round sv:year ?year }
@@ -420,7 +507,8 @@ def read_dialogues(request: Request, runner: RunnerDep, settings: SettingsDep) -
           OPTIONAL { ?meeting sv:inRound ?round ; a sv:DialogueMeeting .
                      OPTIONAL { ?meeting schema:startDate ?date } OPTIONAL { ?meeting sv:host ?host }
                      OPTIONAL { ?meeting sv:mode ?mode } OPTIONAL { ?meeting sv:participant ?participant } }
-        }""")
+        }""",
+    )
     rounds: dict[str, dict[str, Any]] = {}
     for r in rows:
         rd = rounds.setdefault(str(r["round"].value), {"row": r, "meetings": {}})
@@ -429,8 +517,12 @@ def read_dialogues(request: Request, runner: RunnerDep, settings: SettingsDep) -
             if r["participant"] is not None:
                 m["participants"].add(r["participant"].value)
     iris = [p for rd in rounds.values() for m in rd["meetings"].values() for p in m["participants"]]
-    iris += [str(m["row"]["host"].value) for rd in rounds.values() for m in rd["meetings"].values()
-             if m["row"]["host"] is not None]
+    iris += [
+        str(m["row"]["host"].value)
+        for rd in rounds.values()
+        for m in rd["meetings"].values()
+        if m["row"]["host"] is not None
+    ]
     labels = _labels(runner, settings, iris)
     data = []
     for iri, rd in sorted(rounds.items()):
@@ -438,12 +530,25 @@ def read_dialogues(request: Request, runner: RunnerDep, settings: SettingsDep) -
         for miri, m in sorted(rd["meetings"].items()):
             mr = m["row"]
             host = _value(mr["host"])
-            meetings.append(MeetingPublic(
-                iri=miri, date=_value(mr["date"]), host=_ref(request, host, labels) if host else None,
-                mode=_value(mr["mode"]), participants=[_ref(request, p, labels) for p in sorted(m["participants"])],
-                url=local_url(request, miri)))
-        data.append(RoundPublic(iri=iri, year=_value(rd["row"]["year"]), label=_value(rd["row"]["label"]),
-                                meetings=meetings, url=local_url(request, iri)))
+            meetings.append(
+                MeetingPublic(
+                    iri=miri,
+                    date=_value(mr["date"]),
+                    host=_ref(request, host, labels) if host else None,
+                    mode=_value(mr["mode"]),
+                    participants=[_ref(request, p, labels) for p in sorted(m["participants"])],
+                    url=local_url(request, miri),
+                )
+            )
+        data.append(
+            RoundPublic(
+                iri=iri,
+                year=_value(rd["row"]["year"]),
+                label=_value(rd["row"]["label"]),
+                meetings=meetings,
+                url=local_url(request, iri),
+            )
+        )
     return DialoguesPublic(count=len(data), data=data)
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import check_token
-from api.engine import Answer, QueryRunner, serialise, time_limit_message
+from api.engine import Answer, QueryRunner, rdf_bytes, serialise, time_limit_message
 from api.engine import Request as QueryRequest
 from api.errors import BadRequestError
 from api.negotiate import GRAPH_CHOICES, RESULT_CHOICES, negotiate
@@ -28,12 +28,24 @@ TRUNCATED_HEADER = "X-Samverkan-Truncated"
 _SPARQL_DOC = {
     "parameters": [
         {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "A SPARQL 1.1 query"},
-        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        {
+            "name": "default-graph-uri",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}},
+        },
         {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
-        {"name": "format", "in": "query", "schema": {"type": "string"},
-         "description": "json, xml, csv, tsv (SELECT, ASK); turtle, ntriples, jsonld, rdfxml (CONSTRUCT, DESCRIBE)"},
-        {"name": "timeout", "in": "query", "schema": {"type": "number"},
-         "description": "Seconds; lower than the server's limit or ignored"},
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "json, xml, csv, tsv (SELECT, ASK); turtle, ntriples, jsonld, rdfxml (graphs)",
+        },
+        {
+            "name": "timeout",
+            "in": "query",
+            "schema": {"type": "number"},
+            "description": "Seconds; lower than the server's limit or ignored",
+        },
     ],
 }
 _POST_DOC = {
@@ -42,8 +54,10 @@ _POST_DOC = {
             "application/sparql-query": {"schema": {"type": "string"}},
             "application/sparql-update": {"schema": {"type": "string"}},
             "application/x-www-form-urlencoded": {
-                "schema": {"type": "object", "properties": {"query": {"type": "string"},
-                                                            "update": {"type": "string"}}},
+                "schema": {
+                    "type": "object",
+                    "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                },
             },
         },
     },
@@ -88,8 +102,11 @@ async def answer_query(request: Request, op: Operation) -> Response:
         negotiate(form, accept=accept, format=fmt)  # a 406 before any work is done
     default_graphs = op.default_graphs or ([] if op.named_graphs else None)
     req = QueryRequest(
-        op.text, timeout=timeout, limit=settings.max_results,
-        default_graphs=default_graphs, named_graphs=op.named_graphs or None,
+        op.text,
+        timeout=timeout,
+        limit=settings.max_results,
+        default_graphs=default_graphs,
+        named_graphs=op.named_graphs or None,
     )
 
     def serialise_answer(answer: Answer) -> tuple[Answer, bytes, str]:
@@ -118,7 +135,7 @@ async def answer_update(request: Request, op: Operation) -> Response:
         msg = "the update is empty"
         raise BadRequestError(msg)
     if op.default_graphs or op.named_graphs:
-        msg = "using-graph-uri and using-named-graph-uri are not supported; name graphs with USING in the update"
+        msg = "using-graph-uri and using-named-graph-uri are not supported; write USING in the update"
         raise QueryError(msg)
     writer: Writer = request.app.state.writer
     change = await run_in_threadpool(writer.update, op.text)
@@ -139,7 +156,9 @@ def describe_service(request: Request) -> Response:
     """Build the SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format."""
     settings: Settings = request.app.state.settings
     store = request.app.state.store
-    choice = negotiate("graph", accept=request.headers.get("accept"), format=request.query_params.get("format"))
+    choice = negotiate(
+        "graph", accept=request.headers.get("accept"), format=request.query_params.get("format")
+    )
     endpoint = ox.NamedNode(str(request.url_for("query_sparql")))
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
 
@@ -165,11 +184,13 @@ def describe_service(request: Request) -> Response:
             triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(fmt.iri)))
     for i, g in enumerate(store.graph_names()):
         named = ox.BlankNode(f"g{i}")
-        triples += [ox.Triple(dataset, sd("namedGraph"), named), ox.Triple(named, sd("name"), ox.NamedNode(g))]
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, sd("name"), ox.NamedNode(g)),
+        ]
     assert choice.rdf is not None
-    body = ox.serialize(triples, format=choice.rdf, prefixes={"sd": str(SD), "rdf": str(RDF)}
-                        if choice.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
-    return Response(bytes(body), media_type=choice.media_type, headers={"Vary": "Accept"})
+    body = rdf_bytes(triples, choice.rdf, prefixes={"sd": str(SD), "rdf": str(RDF)})
+    return Response(body, media_type=choice.media_type, headers={"Vary": "Accept"})
 
 
 __all__ = ["TRUNCATED_HEADER", "answer_query", "answer_update", "change_response", "router"]

@@ -29,6 +29,6 @@ async def update_sparql(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     op = await read_operation(request, max_bytes=settings.max_body_bytes)
     if op.kind != "update":
-        msg = "POST /update takes an update ('update' form field or application/sparql-update); queries go to /sparql"
+        msg = "/update takes an update (form field 'update' or application/sparql-update); queries: /sparql"
         raise BadRequestError(msg)
     return await answer_update(request, op)

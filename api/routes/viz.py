@@ -1,4 +1,4 @@
-"""Network views over HTTP: ``/viz/{view}`` is a self-contained page for an iframe; ``.png``/``.svg`` for print."""
+"""Network views over HTTP: ``/viz/{view}`` is a self-contained page for an iframe; PNG and SVG for print."""
 
 from __future__ import annotations
 
@@ -29,17 +29,23 @@ class ViewParams:
 
     def __init__(
         self,
-        year: Annotated[int | None, Query(ge=1900, le=2200, description="Collaborations active that year.")] = None,
+        year: Annotated[
+            int | None, Query(ge=1900, le=2200, description="Collaborations active that year.")
+        ] = None,
         round: Annotated[str | None, Query(description="Dialogue round: a year or id:round/… .")] = None,
         domain: Annotated[str | None, Query(description="Domain slug, e.g. kulturskola.")] = None,
         grouping: Annotated[str | None, Query(description="Only the members of this grouping.")] = None,
-        constellation: Annotated[str | None, Query(description="Only the members of this constellation.")] = None,
+        constellation: Annotated[
+            str | None, Query(description="Only the members of this constellation.")
+        ] = None,
         category: Annotated[str | None, Query(description="Actor category, e.g. CultureSchool.")] = None,
         center: Annotated[str | None, Query(description="Ego view: the actor or municipality.")] = None,
         radius: Annotated[int, Query(ge=1, le=2, description="Ego view: steps out.")] = 1,
         network: Annotated[Literal["actors", "municipalities"], Query()] = "actors",
         colour: Annotated[Literal["category", "community"], Query()] = "category",
-        size: Annotated[Literal["betweenness", "degree", "strength", "pagerank", "none"], Query()] = "betweenness",
+        size: Annotated[
+            Literal["betweenness", "degree", "strength", "pagerank", "none"], Query()
+        ] = "betweenness",
         lang: Annotated[Literal["sv", "en"], Query()] = "sv",
         max_nodes: Annotated[int, Query(ge=10, le=50_000, description="Aggregate above this size.")] = 3000,
     ) -> None:
@@ -58,7 +64,7 @@ class ViewParams:
 
 
 def _make(store: GraphStore, view: str, params: ViewParams) -> ViewData:
-    """Make a view; a malformed filter is the client's to fix (422), our errors go to the app's handlers."""
+    """Make a view; a malformed filter is the client's to fix (400), our errors go to the app's handlers."""
     try:
         query: Any = ViewQuery(**params.query)  # type: ignore[arg-type]
         options: Any = ViewOptions(**params.options)  # type: ignore[arg-type]
@@ -66,7 +72,7 @@ def _make(store: GraphStore, view: str, params: ViewParams) -> ViewData:
     except SamverkanError:
         raise
     except ValueError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
 
 
 def _headers() -> dict[str, str]:
@@ -102,7 +108,9 @@ def read_view_png(
 ) -> Response:
     """Draw a view as a PNG picture (same positions, colours and legend as the page)."""
     data = _make(store, view, params)
-    return Response(render_picture(data, "png"), media_type="image/png", headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        render_picture(data, "png"), media_type="image/png", headers={"X-Content-Type-Options": "nosniff"}
+    )
 
 
 @router.get("/{view}.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})

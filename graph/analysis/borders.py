@@ -15,8 +15,9 @@ from collections import defaultdict
 from typing import Literal
 
 import networkx as nx
+import numpy as np
 
-from graph.analysis.context import Context
+from graph.analysis.context import Context, IGraphCopy, to_igraph
 from graph.analysis.result import Result
 from graph.analysis.trend import MIN_POINTS, mann_kendall
 from graph.project import Collaboration, Filters, Snapshot, resolve, select_collaborations
@@ -51,6 +52,14 @@ def tabulate_border_share(ctx: Context, *, basis: Basis = "active") -> dict[tupl
     if basis not in {"active", "started"}:
         msg = f"basis must be 'active' or 'started', not {basis!r}"
         raise ValueError(msg)
+    key = f"border_table/{basis}"
+    if key not in ctx.cache:
+        ctx.cache[key] = _tabulate(ctx, basis)
+    table: dict[tuple[str, int], list[int]] = ctx.cache[key]
+    return table
+
+
+def _tabulate(ctx: Context, basis: Basis) -> dict[tuple[str, int], list[int]]:
     snap = ctx.scoped_snapshot()
     scope = resolve(snap, ctx.filters)
     f = ctx.filters
@@ -183,7 +192,9 @@ def measure_border_trend(ctx: Context, *, basis: Basis = "active", alpha: float 
     )
 
 
-def compute_ei_index(G: nx.Graph) -> tuple[dict[str, tuple[int, int, int]], tuple[int, int]]:
+def compute_ei_index(
+    G: nx.Graph, *, copy: IGraphCopy | None = None
+) -> tuple[dict[str, tuple[int, int, int]], tuple[int, int]]:
     """E–I index parts by municipality: per municipality (actors, internal ties, external ties), and totals.
 
     A tie is external when its two actors belong to different municipalities; ties to actors of unknown
@@ -194,25 +205,19 @@ def compute_ei_index(G: nx.Graph) -> tuple[dict[str, tuple[int, int, int]], tupl
         >>> compute_ei_index(G)[1]
         (0, 1)
     """
-    actors: dict[str, int] = defaultdict(int)
-    internal: dict[str, int] = defaultdict(int)
-    external: dict[str, int] = defaultdict(int)
-    for _n, m in G.nodes(data="municipality"):
-        if m is not None:
-            actors[m] += 1
-    e_total = i_total = 0
-    for u, v in G.edges():
-        mu, mv = G.nodes[u].get("municipality"), G.nodes[v].get("municipality")
-        if mu is None or mv is None:
-            continue
-        if mu == mv:
-            internal[mu] += 1
-            i_total += 1
-        else:
-            external[mu] += 1
-            external[mv] += 1
-            e_total += 1
-    return {m: (actors[m], internal[m], external[m]) for m in actors}, (e_total, i_total)
+    c = copy or to_igraph(G)
+    g, values = c.codes(G, "municipality")
+    k = len(values)
+    actors = np.bincount(g[g >= 0], minlength=k)
+    e = c.edge_array()
+    gu, gv = (g[e[:, 0]], g[e[:, 1]]) if len(e) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    known = (gu >= 0) & (gv >= 0)
+    gu, gv = gu[known], gv[known]
+    inside = gu == gv
+    internal = np.bincount(gu[inside], minlength=k)
+    external = np.bincount(gu[~inside], minlength=k) + np.bincount(gv[~inside], minlength=k)
+    parts = {str(m): (int(actors[i]), int(internal[i]), int(external[i])) for i, m in enumerate(values)}
+    return parts, (int((~inside).sum()), int(inside.sum()))
 
 
 def _ei(e: int, i: int) -> float | None:
@@ -222,7 +227,7 @@ def _ei(e: int, i: int) -> float | None:
 def measure_ei_index(ctx: Context) -> Result:
     """Krackhardt's E–I index by municipality over actor ties: (E−I)/(E+I), −1 all inside, +1 all across."""
     G = ctx.actors()
-    parts, (e, i) = compute_ei_index(G)
+    parts, (e, i) = compute_ei_index(G, copy=ctx.igraph("actors"))
     rows = [(ALL, "hela nätverket", sum(a for a, _, _ in parts.values()), i, e, _ei(e, i))]
     for m in sorted(parts, key=lambda m: str(G.nodes[m]["label"]) if m in G else m):
         a, im, em = parts[m]
@@ -239,42 +244,44 @@ def measure_ei_index(ctx: Context) -> Result:
     )
 
 
-def attribute_assortativity(G: nx.Graph, attribute: str) -> tuple[float | None, int]:
+def attribute_assortativity(
+    G: nx.Graph, attribute: str, *, copy: IGraphCopy | None = None
+) -> tuple[float | None, int]:
     """Newman's attribute assortativity over the ties whose two ends have the attribute.
 
-    The same value as ``networkx.attribute_assortativity_coefficient`` on that subgraph, in one pass.
+    The same value as ``networkx.attribute_assortativity_coefficient`` on that subgraph, computed with numpy.
 
     Returns:
         The coefficient (None when every tie has one value), and the number of ties used.
     """
-    e: dict[tuple[object, object], float] = defaultdict(float)
-    ties = 0
-    for u, v in G.edges():
-        a, b = G.nodes[u].get(attribute), G.nodes[v].get(attribute)
-        if a is None or b is None:
-            continue
-        e[(a, b)] += 1
-        e[(b, a)] += 1
-        ties += 1
+    c = copy or to_igraph(G)
+    g, values = c.codes(G, attribute)
+    e = c.edge_array()
+    if not len(e):
+        return None, 0
+    a, b = g[e[:, 0]], g[e[:, 1]]
+    known = (a >= 0) & (b >= 0)
+    a, b = a[known], b[known]
+    ties = len(a)
     if not ties:
         return None, 0
-    total = 2.0 * ties
-    margin: dict[object, float] = defaultdict(float)
-    for (a, _b), w in e.items():
-        margin[a] += w / total
-    trace = sum(w for (a, b), w in e.items() if a == b) / total
-    expected = sum(x * x for x in margin.values())
-    return ((trace - expected) / (1 - expected) if expected < 1 else None), ties
+    k = len(values)
+    # Symmetric mixing matrix: each tie counts both ways.
+    mix = np.bincount(np.concatenate([a * k + b, b * k + a]), minlength=k * k).reshape(k, k) / (2.0 * ties)
+    margin = mix.sum(axis=1)
+    expected = float((margin * margin).sum())
+    trace = float(np.trace(mix))
+    return ((trace - expected) / (1 - expected) if expected < 1 - 1e-12 else None), ties
 
 
 def measure_assortativity(ctx: Context) -> Result:
     """Do actors tie to their own kind? Assortativity by municipality, by category and by degree."""
     G = ctx.actors()
     rows: list[tuple[object, ...]] = []
-    for attribute in ("municipality", "category"):
-        r, ties = attribute_assortativity(G, attribute)
-        rows.append((attribute, r, ties))
     copy = ctx.igraph("actors")
+    for attribute in ("municipality", "category"):
+        r, ties = attribute_assortativity(G, attribute, copy=copy)
+        rows.append((attribute, r, ties))
     degree_r = copy.graph.assortativity_degree(directed=False) if copy.graph.ecount() else None
     rows.append(("degree", degree_r, G.number_of_edges()))
     return ctx.result(

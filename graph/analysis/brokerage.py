@@ -14,6 +14,7 @@ import math
 from collections import Counter, defaultdict
 
 import networkx as nx
+import numpy as np
 
 from graph.analysis.context import NODE_COLUMNS, Context, IGraphCopy, Network, node_columns, to_igraph
 from graph.analysis.result import Result
@@ -67,10 +68,13 @@ def rank_constraint(ctx: Context, *, network: Network = "actors", top: int = 0) 
     )
 
 
-def count_brokerage_roles(G: nx.Graph, *, group: str = "municipality") -> dict[str, dict[str, int]]:
+def count_brokerage_roles(
+    G: nx.Graph, *, group: str = "municipality", copy: IGraphCopy | None = None
+) -> dict[str, dict[str, int]]:
     """Count Gould–Fernandez roles of each node on the undirected reading, groups from a node attribute.
 
-    Nodes without a group neither broker nor count as ends of a triad.
+    Nodes without a group neither broker nor count as ends of a triad. All pairs of a broker's neighbours
+    are counted by group (numpy), then every closed pair (a triangle, from igraph) is taken off again.
 
     Returns:
         node -> role -> number of open triads it brokers in that role.
@@ -81,43 +85,41 @@ def count_brokerage_roles(G: nx.Graph, *, group: str = "municipality") -> dict[s
         >>> count_brokerage_roles(G)["v"]["consultant"]
         1
     """
-    g = {n: d.get(group) for n, d in G.nodes(data=True)}
-    roles: dict[str, dict[str, int]] = {}
-    for v in G:
-        gv = g[v]
-        counts = Counter(g[u] for u in G[v] if g[u] is not None and u != v)
-        if gv is None:
-            roles[v] = dict.fromkeys(ROLES, 0)
-            continue
-        total = sum(counts.values())
-        same = counts.get(gv, 0)
-        other_pairs_same_group = sum(m * (m - 1) // 2 for grp, m in counts.items() if grp != gv)
-        roles[v] = {
-            "coordinator": same * (same - 1) // 2,
-            "consultant": other_pairs_same_group,
-            "gatekeeper_representative": same * (total - same),
-            "liaison": (total - same) * (total - same - 1) // 2 - other_pairs_same_group,
-        }
-    # Closed pairs (a and c tied) are not brokerage: remove every triangle from its three corners.
-    for a, b, c in _triangles(G):
-        for v, x, y in ((a, b, c), (b, a, c), (c, a, b)):
-            if g[v] is None or g[x] is None or g[y] is None:
-                continue
-            roles[v][_role(g[v], g[x], g[y])] -= 1
-    return roles
-
-
-def _role(gv: object, gx: object, gy: object) -> str:
-    if gx == gy:
-        return "coordinator" if gx == gv else "consultant"
-    return "gatekeeper_representative" if gv in (gx, gy) else "liaison"
-
-
-def _triangles(G: nx.Graph) -> list[tuple[str, str, str]]:
-    if G.number_of_edges() == 0:
-        return []
-    c = to_igraph(G)
-    return [(c.nodes[i], c.nodes[j], c.nodes[k]) for i, j, k in c.graph.list_triangles()]
+    c = copy or to_igraph(G)
+    n = len(c.nodes)
+    g, _values = c.codes(G, group)
+    counts = np.zeros((n, len(ROLES)), dtype=np.int64)
+    e = c.edge_array()
+    if len(e):
+        src = np.concatenate([e[:, 0], e[:, 1]])
+        dst = np.concatenate([e[:, 1], e[:, 0]])
+        keep = (g[src] >= 0) & (g[dst] >= 0)
+        src, dst = src[keep], dst[keep]
+        total = np.bincount(src, minlength=n)
+        same = np.bincount(src, weights=(g[dst] == g[src]).astype(np.int64), minlength=n).astype(np.int64)
+        # Neighbours per (broker, group): pairs inside one group other than the broker's own.
+        ngroups = int(g.max()) + 1
+        keys, per = np.unique(src * ngroups + g[dst], return_counts=True)
+        broker, grp = keys // ngroups, keys % ngroups
+        pairs = per * (per - 1) // 2
+        other = np.bincount(broker, weights=np.where(grp != g[broker], pairs, 0), minlength=n).astype(
+            np.int64
+        )
+        outside = total - same
+        counts[:, 0] = same * (same - 1) // 2
+        counts[:, 1] = other
+        counts[:, 2] = same * outside
+        counts[:, 3] = outside * (outside - 1) // 2 - other
+        triangles = np.array(c.graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+        for v, x, y in ((0, 1, 2), (1, 0, 2), (2, 0, 1)):
+            gv, gx, gy = g[triangles[:, v]], g[triangles[:, x]], g[triangles[:, y]]
+            ok = (gv >= 0) & (gx >= 0) & (gy >= 0)
+            role = np.where(gx == gy, np.where(gx == gv, 0, 1), np.where((gv == gx) | (gv == gy), 2, 3))
+            np.add.at(counts, (triangles[ok, v], role[ok]), -1)
+    counts[g < 0] = 0
+    return {
+        node: dict(zip(ROLES, map(int, row), strict=True)) for node, row in zip(c.nodes, counts, strict=True)
+    }
 
 
 def rank_brokerage_roles(ctx: Context, *, by: str = "actor", top: int = 0) -> Result:
@@ -130,7 +132,7 @@ def rank_brokerage_roles(ctx: Context, *, by: str = "actor", top: int = 0) -> Re
         msg = f"by must be 'actor' or 'municipality', not {by!r}"
         raise ValueError(msg)
     G = ctx.actors()
-    roles = count_brokerage_roles(G)
+    roles = count_brokerage_roles(G, copy=ctx.igraph("actors"))
     notes = [
         "undirected reading: collaborations have no direction, so gatekeeper and representative are counted "
         "together; groups are municipalities (actors without one are left out)",

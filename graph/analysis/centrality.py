@@ -99,8 +99,9 @@ def rank_betweenness(
 def rank_degree(ctx: Context, *, network: Network = "actors", top: int = 0) -> Result:
     """Degree (partners) and strength (shared collaborations, summed) of every node."""
     G = ctx.network(network)
-    degree = dict(G.degree())
-    strength = dict(G.degree(weight="weight"))
+    c = ctx.igraph(network)
+    degree = dict(zip(c.nodes, c.graph.degree(), strict=True))
+    strength = dict(zip(c.nodes, c.graph.strength(weights=c.weights or None), strict=True))
     order = sorted(G, key=lambda n: (-degree[n], -strength[n], n))
     rows = [(*node_columns(G, n), degree[n], float(strength[n])) for n in order]
     isolated = sum(1 for d in degree.values() if d == 0)

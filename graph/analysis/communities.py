@@ -67,7 +67,11 @@ def find_communities(
 def find_components(ctx: Context, *, network: Network = "actors") -> Result:
     """Connected components: their sizes and how many municipalities each spans."""
     G = ctx.network(network)
-    comps = sorted(nx.connected_components(G), key=lambda c: (-len(c), min(c)))
+    copy = ctx.igraph(network)
+    members: dict[int, list[str]] = {}
+    for n, m in zip(copy.nodes, copy.graph.connected_components().membership, strict=True):
+        members.setdefault(m, []).append(n)
+    comps = sorted(members.values(), key=lambda c: (-len(c), min(c)))
     rows = []
     for i, comp in enumerate(comps):
         munis = {G.nodes[n].get("municipality") for n in comp} - {None}

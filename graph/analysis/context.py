@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 import igraph as ig
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 
 from graph.analysis.result import Result, make_result
 from graph.project import (
@@ -31,6 +33,20 @@ class IGraphCopy:
     graph: ig.Graph
     nodes: list[str]
     weights: list[float]
+
+    def edge_array(self) -> npt.NDArray[np.int64]:
+        """The edges as an (m, 2) array of vertex indices."""
+        return np.array(self.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+
+    def codes(self, G: nx.Graph, attribute: str) -> tuple[npt.NDArray[np.int64], list[object]]:
+        """Integer codes of a node attribute (−1 where it is missing), and the values coded."""
+        values: dict[object, int] = {}
+        out = np.full(len(self.nodes), -1, dtype=np.int64)
+        for i, n in enumerate(self.nodes):
+            v = G.nodes[n].get(attribute)
+            if v is not None:
+                out[i] = values.setdefault(v, len(values))
+        return out, list(values)
 
 
 def to_igraph(G: nx.Graph) -> IGraphCopy:
@@ -64,6 +80,7 @@ class Context:
     _snap: Snapshot | None = None
     _graphs: dict[str, nx.Graph] = field(default_factory=dict)
     _igraphs: dict[str, IGraphCopy] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # intermediate tables shared by measures
 
     def snapshot(self, *, mentions: bool = False) -> Snapshot:
         """The plain records read from the store (with mentions when asked)."""

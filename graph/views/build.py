@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
@@ -149,14 +150,12 @@ def _colours(H: nx.Graph, options: ViewOptions) -> tuple[dict[str, str], list[Le
         counts = Counter(keys.values())
         ranked = sorted(counts, key=lambda k: (-counts[k], int(k[1:])))
         word = say("community", lang)
-        colour_of = {k: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, k in enumerate(ranked)}
-        legend = [
-            LegendEntry(k, f"{word} {k[1:]}", colour_of[k], counts[k]) for k in ranked[: len(PALETTE)]
-        ]
+        by_rank = {k: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, k in enumerate(ranked)}
+        legend = [LegendEntry(k, f"{word} {k[1:]}", by_rank[k], counts[k]) for k in ranked[: len(PALETTE)]]
         if len(ranked) > len(PALETTE):
             rest = sum(counts[k] for k in ranked[len(PALETTE) :])
             legend.append(LegendEntry("other", say("other", lang), OTHER_COLOUR, rest))
-        return {u: colour_of[k] for u, k in keys.items()}, legend, community
+        return {u: by_rank[k] for u, k in keys.items()}, legend, community
     cats = {str(u): str(c or "Actor") for u, c in H.nodes(data="category")}
     counts = Counter(cats.values())
     ranked = sorted(counts, key=lambda k: (-counts[k], k))
@@ -169,7 +168,14 @@ def _colours(H: nx.Graph, options: ViewOptions) -> tuple[dict[str, str], list[Le
             colour_of[k] = free.pop(0)
         else:
             colour_of[k] = OTHER_COLOUR
-    legend = [LegendEntry(k, category_label(k, lang), colour_of[k], counts[k]) for k in ranked]
+    legend = [
+        LegendEntry(k, category_label(k, lang), colour_of[k], counts[k])
+        for k in ranked
+        if colour_of[k] != OTHER_COLOUR
+    ]
+    rest = sum(counts[k] for k in ranked if colour_of[k] == OTHER_COLOUR)
+    if rest:
+        legend.append(LegendEntry("other", say("other", lang), OTHER_COLOUR, rest))
     return {u: colour_of[c] for u, c in cats.items()}, legend, {}
 
 
@@ -185,7 +191,9 @@ def _listed(items: Iterable[str]) -> str:
     return head + (f" … (+{len(values) - _MAX_LIST})" if len(values) > _MAX_LIST else "")
 
 
-def _year_spans(d: Mapping[str, Any], edge_years: Mapping[str, list[YearSpan]] | None) -> list[list[int | None]]:
+def _year_spans(
+    d: Mapping[str, Any], edge_years: Mapping[str, list[YearSpan]] | None
+) -> list[list[int | None]]:
     if not edge_years:
         return []
     spans = {tuple(s) for c in d.get("collaborations", []) for s in edge_years.get(str(c), [])}
@@ -247,10 +255,18 @@ def build_view(
         all_notes.insert(0, note)
         aggregated = True
         layout = "force"
+    if layout == "force" and any(d == 0 for _, d in H.degree):
+        all_notes.append(
+            "Noderna i raderna nederst har inget samarbete i urvalet."
+            if lang == "sv"
+            else "The nodes in the rows at the bottom have no tie in this selection."
+        )
     measure = compute_measure(H, options.size_by)
-    sizes = scale_sizes(measure)
+    sizes = scale_sizes(measure, smallest=10.0 if H.number_of_nodes() <= 100 else 7.0)
     if aggregated and options.size_by == "none":
         sizes = scale_sizes({u: float(d.get("members", 1)) for u, d in H.nodes(data=True)})
+    if options.colour_by == "category" and len({d.get("category") for _, d in H.nodes(data=True)}) == 1:
+        options = replace(options, colour_by="community")  # one category says nothing: show communities
     colour, legend, community = _colours(H, options)
     positions = layout_geo(H) if layout == "geo" else layout_force(H, seed=options.seed)
     labels = {str(u): _node_label(d, lang) for u, d in H.nodes(data=True)}
@@ -278,9 +294,9 @@ def build_view(
         )
         options_dict = dict(net.node_map[key])
         options_dict.update(
-            cat=str(d.get("category") or "Actor") if options.colour_by == "category" else _community_key(
-                community, key
-            ),
+            cat=str(d.get("category") or "Actor")
+            if options.colour_by == "category"
+            else _community_key(community, key),
             kind=str(d.get("category") or "Actor"),
             c0=colour_value,
             tip=tip,

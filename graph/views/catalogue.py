@@ -296,7 +296,9 @@ def make_view_from_graph(
         )
     else:
         notes.append(
-            "Placering: kommunernas koordinater." if options.lang == "sv" else "Layout: the municipalities' coordinates."
+            "Placering: kommunernas koordinater."
+            if options.lang == "sv"
+            else "Layout: the municipalities' coordinates."
         )
     return build_view(
         G,

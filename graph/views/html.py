@@ -38,13 +38,13 @@ def template_environment() -> jinja2.Environment:
 
 
 def dumps_script_json(data: Any) -> str:
-    """Serialise data as JSON safe inside ``<script type="application/json">``.
+    r"""Serialise data as JSON safe inside ``<script type="application/json">``.
 
-    ``<``, ``>`` and ``&`` are written as ``\\u003c``… so no ``</script>`` or comment can end the block early.
+    ``<``, ``>`` and ``&`` are written as ``\u003c``… so no ``</script>`` or comment can end the block early.
 
     Example:
         >>> dumps_script_json({"label": "</script><img src=x>"})
-        '{"label": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+        '{"label": "\\u003c/script\\u003e\\u003cimg src=x\\u003e"}'
     """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
     return (
@@ -61,7 +61,7 @@ def iframe_snippet(src: str, title: str, *, height: int = 640) -> str:
     return (
         f'<iframe src="{escape(src, quote=True)}" title="{escape(title, quote=True)}" '
         f'width="100%" height="{height}" style="border:0" loading="lazy" '
-        'sandbox="allow-scripts"></iframe>'
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
     )
 
 

@@ -15,6 +15,8 @@ _RNG_LOCK = threading.Lock()
 
 #: Average distance between neighbouring nodes on the page, in vis-network units (pixels at zoom 1).
 SPACING = 70.0
+#: The smallest drawing: vis-network does not zoom past 1 when it fits a view, so small networks are spread.
+MIN_SPAN = 700.0
 
 
 def layout_force(G: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
@@ -32,7 +34,7 @@ def layout_force(G: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
     nodes = sorted((u for u, d in G.degree if d > 0), key=str)
     n = len(nodes)
     out: dict[str, tuple[float, float]] = {}
-    span = SPACING * math.sqrt(max(n, 1))
+    span = max(SPACING * math.sqrt(max(n, 1)), MIN_SPAN)
     if n == 1:
         out[str(nodes[0])] = (0.0, 0.0)
     elif n > 1:
@@ -64,7 +66,7 @@ def layout_force(G: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
     return out
 
 
-def layout_geo(G: nx.Graph, *, size: float = 1400.0) -> dict[str, tuple[float, float]]:
+def layout_geo(G: nx.Graph, *, size: float = 1000.0) -> dict[str, tuple[float, float]]:
     """Place nodes at their ``lat``/``lon`` (equirectangular, north up); nodes without both in a row below."""
     placed = {
         str(u): (float(d["lon"]), float(d["lat"]))
@@ -90,7 +92,9 @@ def _fit(nodes: list[str], xy: np.ndarray, span: float) -> dict[str, tuple[float
     lo, hi = xy.min(axis=0), xy.max(axis=0)
     side = float(max(hi - lo)) or 1.0
     centred = (xy - (lo + hi) / 2) * (span / side)
-    return {str(u): (round(float(x), 2), round(float(y), 2)) for u, (x, y) in zip(nodes, centred, strict=True)}
+    return {
+        str(u): (round(float(x), 2), round(float(y), 2)) for u, (x, y) in zip(nodes, centred, strict=True)
+    }
 
 
-__all__ = ["SPACING", "layout_force", "layout_geo"]
+__all__ = ["MIN_SPAN", "SPACING", "layout_force", "layout_geo"]

@@ -54,7 +54,9 @@ def detect_communities(G: nx.Graph, *, seed: int = 42) -> dict[str, int]:
     return {str(k): int(v) for k, v in membership.items()}
 
 
-def scale_sizes(values: dict[str, float], *, smallest: float = 7.0, largest: float = 34.0) -> dict[str, float]:
+def scale_sizes(
+    values: dict[str, float], *, smallest: float = 7.0, largest: float = 34.0
+) -> dict[str, float]:
     """Map measure values to node radii: the square root keeps area proportional to the value."""
     top = max(values.values(), default=0.0)
     if top <= 0 or not math.isfinite(top):

@@ -68,8 +68,17 @@ def draw_figure(view: ViewData, *, width: float = 11.0, height: float = 8.5) -> 
         pad = span * 0.04
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad, max(ys) + pad)
-        ranked = sorted(view.nodes, key=lambda n: -float(n["size"]))
-        shown = ranked if len(ranked) <= _LABELLED else ranked[:15]
+        degree: dict[str, int] = {}
+        for e in view.edges:
+            for end in (str(e["from"]), str(e["to"])):
+                degree[end] = degree.get(end, 0) + 1
+        ranked = sorted(
+            view.nodes, key=lambda n: (-float(n["size"]), -degree.get(str(n["id"]), 0), str(n["label"]))
+        )
+        if len(ranked) <= _LABELLED:
+            shown = ranked
+        else:  # the largest of the tied nodes only: a row of nodes left out would be a wall of text
+            shown = [n for n in ranked if degree.get(str(n["id"]), 0) > 0][:15]
         for n in shown:
             x, y = pos[str(n["id"])]
             ax.annotate(
@@ -84,8 +93,16 @@ def draw_figure(view: ViewData, *, width: float = 11.0, height: float = 8.5) -> 
                 zorder=3,
             )
     handles = [
-        Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=e.colour,
-               markeredgecolor="#333333", label=_plain(f"{e.label} ({e.count})" if e.count else e.label))
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            markerfacecolor=e.colour,
+            markeredgecolor="#333333",
+            label=_plain(f"{e.label} ({e.count})" if e.count else e.label),
+        )
         for e in view.legend
     ]
     handles += [Line2D([], [], color=e.colour, linewidth=2, label=_plain(e.label)) for e in view.edge_legend]

@@ -75,8 +75,10 @@ def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
 def _label_query(var: str, lang: Lang) -> str:
     other = "en" if lang == "sv" else "sv"
     return (
-        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L1 FILTER(langMatches(lang({var}L1), '{lang}')) }} "
-        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L2 FILTER(langMatches(lang({var}L2), '{other}') "
+        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L1 "
+        f"FILTER(langMatches(lang({var}L1), '{lang}')) }} "
+        f"OPTIONAL {{ {var} skos:prefLabel|rdfs:label|foaf:name {var}L2 "
+        f"FILTER(langMatches(lang({var}L2), '{other}') "
         f"|| lang({var}L2) = '') }} BIND(COALESCE({var}L1, {var}L2) AS {var}Label)"
     )
 
@@ -105,8 +107,13 @@ def _table_from_result(
 ) -> Table:
     """Turn an analysis result into a report table (chosen columns, renamed), with its sources and date."""
     records = result.records()[:limit]
-    rows = [[_fmt(r[c]) if c not in ("node", "municipality") else short_iri(str(r[c] or "–")) for c in columns] for r in records]
-    numeric = frozenset(i for i, c in enumerate(columns) if records and isinstance(records[0][c], int | float))
+    rows = [
+        [_fmt(r[c]) if c not in ("node", "municipality") else short_iri(str(r[c] or "–")) for c in columns]
+        for r in records
+    ]
+    numeric = frozenset(
+        i for i, c in enumerate(columns) if records and isinstance(records[0][c], int | float)
+    )
     return Table(
         key=key,
         title=title,
@@ -122,24 +129,27 @@ def _table_from_result(
 def _round(store: GraphStore, round_iri: str, lang: Lang) -> tuple[str, int | None, dict[str, str | None]]:
     rows = store.select(
         f"""SELECT ?year ?count ?orgLabel ?rLabel WHERE {{ VALUES ?r {{ <{round_iri}> }}
-              ?r a sv:DialogueRound . OPTIONAL {{ ?r sv:year ?year }} OPTIONAL {{ ?r sv:constellationCount ?count }}
-              OPTIONAL {{ ?r sv:organisedBy ?org . {_label_query('?org', lang)} }}
-              {_label_query('?r', lang)} }}""",
+              ?r a sv:DialogueRound . OPTIONAL {{ ?r sv:year ?year }}
+              OPTIONAL {{ ?r sv:constellationCount ?count }}
+              OPTIONAL {{ ?r sv:organisedBy ?org . {_label_query("?org", lang)} }}
+              {_label_query("?r", lang)} }}""",
     )
     if not rows:
         msg = f"no dialogue round {short_iri(round_iri)} in the store"
         raise UnknownResourceError(msg)
     row = {k: _v(v) for k, v in rows[0].items()}
-    year = int(row["year"][:4]) if row.get("year") and str(row["year"])[:4].isdigit() else None
+    year_text = str(row.get("year") or "")[:4]
+    year = int(year_text) if year_text.isdigit() else None
     return row.get("rLabel") or short_iri(round_iri), year, row
 
 
 def _participants(store: GraphStore, round_iri: str, lang: Lang) -> Table:
     rows = store.select(
-        f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?type) AS ?t) (SAMPLE(?g) AS ?graph) WHERE {{ VALUES ?r {{ <{round_iri}> }}
+        f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?type) AS ?t) (SAMPLE(?g) AS ?graph)
+            WHERE {{ VALUES ?r {{ <{round_iri}> }}
               ?m a sv:DialogueMeeting ; sv:inRound ?r . GRAPH ?g {{ ?m sv:participant ?p }}
               OPTIONAL {{ ?p a ?type FILTER(STRSTARTS(STR(?type), STR(sv:))) }}
-              {_label_query('?p', lang)} }} GROUP BY ?p ?pLabel ORDER BY ?pLabel""",
+              {_label_query("?p", lang)} }} GROUP BY ?p ?pLabel ORDER BY ?pLabel""",
     )
     table_rows = []
     graphs: set[str] = set()
@@ -157,34 +167,52 @@ def _participants(store: GraphStore, round_iri: str, lang: Lang) -> Table:
     return Table(
         key="participants",
         title=_words(lang, "Deltagare", "Participants"),
-        columns=[_words(lang, "Deltagare", "Participant"), _words(lang, "Kategori", "Category"),
-                 _words(lang, "Möten", "Meetings")],
+        columns=[
+            _words(lang, "Deltagare", "Participant"),
+            _words(lang, "Kategori", "Category"),
+            _words(lang, "Möten", "Meetings"),
+        ],
         rows=table_rows,
         sources=read_sources(store, sorted(graphs)),
-        notes=[_words(lang, "Deltagare enligt mötenas sv:participant.", "Participants as stated (sv:participant).")],
+        notes=[
+            _words(
+                lang, "Deltagare enligt mötenas sv:participant.", "Participants as stated (sv:participant)."
+            )
+        ],
         numeric=frozenset({2}),
     )
 
 
 def _meetings(store: GraphStore, round_iri: str, lang: Lang) -> Table:
     rows = store.select(
-        f"""SELECT ?m ?mLabel (SAMPLE(?d) AS ?date) (SAMPLE(?hLabel) AS ?host) (SAMPLE(?cLabel) AS ?constellation)
+        f"""SELECT ?m ?mLabel (SAMPLE(?d) AS ?date) (SAMPLE(?hLabel) AS ?host)
+                   (SAMPLE(?cLabel) AS ?constellation)
                    (COUNT(DISTINCT ?p) AS ?n) (SAMPLE(?g) AS ?graph) WHERE {{ VALUES ?r {{ <{round_iri}> }}
               GRAPH ?g {{ ?m a sv:DialogueMeeting ; sv:inRound ?r }}
               OPTIONAL {{ ?m schema:startDate ?d }} OPTIONAL {{ ?m sv:participant ?p }}
-              OPTIONAL {{ ?m sv:host ?h . {_label_query('?h', lang)} }}
-              OPTIONAL {{ ?m sv:constellation ?c . {_label_query('?c', lang)} }}
-              {_label_query('?m', lang)} }} GROUP BY ?m ?mLabel ORDER BY ?date ?mLabel""",
+              OPTIONAL {{ ?m sv:host ?h . {_label_query("?h", lang)} }}
+              OPTIONAL {{ ?m sv:constellation ?c . {_label_query("?c", lang)} }}
+              {_label_query("?m", lang)} }} GROUP BY ?m ?mLabel ORDER BY ?date ?mLabel""",
     )
     graphs = {str(_v(r["graph"])) for r in rows if _v(r["graph"])}
     return Table(
         key="meetings",
         title=_words(lang, "Möten", "Meetings"),
-        columns=[_words(lang, "Möte", "Meeting"), _words(lang, "Datum", "Date"), _words(lang, "Värd", "Host"),
-                 _words(lang, "Konstellation", "Constellation"), _words(lang, "Deltagare", "Participants")],
+        columns=[
+            _words(lang, "Möte", "Meeting"),
+            _words(lang, "Datum", "Date"),
+            _words(lang, "Värd", "Host"),
+            _words(lang, "Konstellation", "Constellation"),
+            _words(lang, "Deltagare", "Participants"),
+        ],
         rows=[
-            [_v(r["mLabel"]) or short_iri(_v(r["m"]) or ""), _v(r["date"]) or "–", _v(r["host"]) or "–",
-             _v(r["constellation"]) or "–", _v(r["n"]) or "0"]
+            [
+                _v(r["mLabel"]) or short_iri(_v(r["m"]) or ""),
+                _v(r["date"]) or "–",
+                _v(r["host"]) or "–",
+                _v(r["constellation"]) or "–",
+                _v(r["n"]) or "0",
+            ]
             for r in rows
         ],
         sources=read_sources(store, sorted(graphs)),
@@ -194,15 +222,16 @@ def _meetings(store: GraphStore, round_iri: str, lang: Lang) -> Table:
 
 def _issues(store: GraphStore, round_iri: str, lang: Lang) -> tuple[Table, Table]:
     rows = store.select(
-        f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?aLabel ?quote ?g WHERE {{ VALUES ?r {{ <{round_iri}> }}
+        f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?aLabel ?quote ?g
+            WHERE {{ VALUES ?r {{ <{round_iri}> }}
               GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i .
               {{ ?x sv:inRound ?r }} UNION {{ ?x sv:atMeeting/sv:inRound ?r }}
-              OPTIONAL {{ ?x sv:stance ?st . {_label_query('?st', lang)} }}
-              OPTIONAL {{ ?x sv:atMeeting/sv:constellation ?c . {_label_query('?c', lang)} }}
-              OPTIONAL {{ ?x sv:raisedBy ?w . {_label_query('?w', lang)} }}
-              OPTIONAL {{ ?i sv:strategyArea ?a . {_label_query('?a', lang)} }}
+              OPTIONAL {{ ?x sv:stance ?st . {_label_query("?st", lang)} }}
+              OPTIONAL {{ ?x sv:atMeeting/sv:constellation ?c . {_label_query("?c", lang)} }}
+              OPTIONAL {{ ?x sv:raisedBy ?w . {_label_query("?w", lang)} }}
+              OPTIONAL {{ ?i sv:strategyArea ?a . {_label_query("?a", lang)} }}
               OPTIONAL {{ ?x sv:quote ?quote }}
-              {_label_query('?i', lang)} }}""",
+              {_label_query("?i", lang)} }}""",
     )
     no_constellation = _words(lang, "(hela rundan)", "(whole round)")
     stances: list[str] = []
@@ -235,12 +264,26 @@ def _issues(store: GraphStore, round_iri: str, lang: Lang) -> tuple[Table, Table
     sources = read_sources(store, sorted(graphs))
     by_issue = Table(
         key="issues",
-        title=_words(lang, "Frågor som lyftes, per konstellation och hållning", "Issues raised, by constellation and stance"),
-        columns=[_words(lang, "Fråga", "Issue"), _words(lang, "Konstellation", "Constellation"),
-                 *stances, _words(lang, "Lyft av", "Raised by"), _words(lang, "Strategiområde", "Strategy area")],
+        title=_words(
+            lang,
+            "Frågor som lyftes, per konstellation och hållning",
+            "Issues raised, by constellation and stance",
+        ),
+        columns=[
+            _words(lang, "Fråga", "Issue"),
+            _words(lang, "Konstellation", "Constellation"),
+            *stances,
+            _words(lang, "Lyft av", "Raised by"),
+            _words(lang, "Strategiområde", "Strategy area"),
+        ],
         rows=[
-            [issue, constellation, *(str(counts[(issue, constellation)][s]) for s in stances),
-             ", ".join(sorted(who[(issue, constellation)])) or "–", area.get(issue, "–")]
+            [
+                issue,
+                constellation,
+                *(str(counts[(issue, constellation)][s]) for s in stances),
+                ", ".join(sorted(who[(issue, constellation)])) or "–",
+                area.get(issue, "–"),
+            ]
             for issue, constellation in sorted(counts)
         ],
         sources=sources,
@@ -307,18 +350,27 @@ def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> Rep
         Result(
             trend_result.measure,
             trend_result.columns,
-            tuple(r for r in trend_result.rows if r[0] == "(all)" and (year is None or int(str(r[1])) <= year)),
+            tuple(
+                r for r in trend_result.rows if r[0] == "(all)" and (year is None or int(str(r[1])) <= year)
+            ),
             trend_result.parameters,
             trend_result.data_date,
             trend_result.graphs,
             trend_result.notes,
         ),
         key="trend",
-        title=_words(lang, "Samarbeten per år och andel över kommungräns", "Collaborations per year and share across borders"),
-        columns={"year": _words(lang, "År", "Year"), "collaborations": _words(lang, "Samarbeten", "Collaborations"),
-                 "cross_border": _words(lang, "Över gräns", "Across borders"),
-                 "within": _words(lang, "Inom kommun", "Within"),
-                 "share_cross_border": _words(lang, "Andel över gräns", "Share across")},
+        title=_words(
+            lang,
+            "Samarbeten per år och andel över kommungräns",
+            "Collaborations per year and share across borders",
+        ),
+        columns={
+            "year": _words(lang, "År", "Year"),
+            "collaborations": _words(lang, "Samarbeten", "Collaborations"),
+            "cross_border": _words(lang, "Över gräns", "Across borders"),
+            "within": _words(lang, "Inom kommun", "Within"),
+            "share_cross_border": _words(lang, "Andel över gräns", "Share across"),
+        },
         lang=lang,
     )
     node_cols = {"label": _words(lang, "Namn", "Name"), "category": _words(lang, "Kategori", "Category")}
@@ -334,7 +386,9 @@ def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> Rep
         store,
         run_measure("isolates", ctx, params={"network": "municipalities"}),
         key="isolated",
-        title=_words(lang, "Kommuner utan samarbete över gränsen", "Municipalities without a cross-border tie"),
+        title=_words(
+            lang, "Kommuner utan samarbete över gränsen", "Municipalities without a cross-border tie"
+        ),
         columns=node_cols,
         lang=lang,
     )
@@ -342,34 +396,63 @@ def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> Rep
         store,
         run_measure("strategy_areas", ctx),
         key="strategy",
-        title=_words(lang, "Strategiområden: frågor och samarbeten", "Strategy areas: issues and collaborations"),
-        columns={"label": _words(lang, "Område", "Area"), "issues": _words(lang, "Frågor", "Issues"),
-                 "mentions": _words(lang, "Omnämnanden", "Mentions"),
-                 "collaborations": _words(lang, "Samarbeten", "Collaborations"),
-                 "gap": _words(lang, "Glapp (andel frågor − andel samarbeten)", "Gap (issue share − collaboration share)")},
+        title=_words(
+            lang, "Strategiområden: frågor och samarbeten", "Strategy areas: issues and collaborations"
+        ),
+        columns={
+            "label": _words(lang, "Område", "Area"),
+            "issues": _words(lang, "Frågor", "Issues"),
+            "mentions": _words(lang, "Omnämnanden", "Mentions"),
+            "collaborations": _words(lang, "Samarbeten", "Collaborations"),
+            "gap": _words(
+                lang, "Glapp (andel frågor − andel samarbeten)", "Gap (issue share − collaboration share)"
+            ),
+        },
         lang=lang,
     )
     summary = [
-        _words(lang, f"{len(participants.rows)} deltagare i {len(meetings.rows)} möten.",
-               f"{len(participants.rows)} participants in {len(meetings.rows)} meetings."),
-        _words(lang, f"{len(issues.rows)} frågor (per konstellation) lyftes.",
-               f"{len(issues.rows)} issues (per constellation) were raised."),
-        _words(lang, f"{len(collaboration.view.edges)} samarbetsband mellan {len(collaboration.view.nodes)} aktörer.",
-               f"{len(collaboration.view.edges)} collaboration ties among {len(collaboration.view.nodes)} actors."),
-        _words(lang, f"{len(isolated.rows)} kommuner utan samarbete över gränsen.",
-               f"{len(isolated.rows)} municipalities without a cross-border tie."),
+        _words(
+            lang,
+            f"{len(participants.rows)} deltagare i {len(meetings.rows)} möten.",
+            f"{len(participants.rows)} participants in {len(meetings.rows)} meetings.",
+        ),
+        _words(
+            lang,
+            f"{len(issues.rows)} frågor (per konstellation) lyftes.",
+            f"{len(issues.rows)} issues (per constellation) were raised.",
+        ),
+        _words(
+            lang,
+            f"{len(collaboration.view.edges)} samarbetsband mellan {len(collaboration.view.nodes)} aktörer.",
+            f"{len(collaboration.view.edges)} collaboration ties among "
+            f"{len(collaboration.view.nodes)} actors.",
+        ),
+        _words(
+            lang,
+            f"{len(isolated.rows)} kommuner utan samarbete över gränsen.",
+            f"{len(isolated.rows)} municipalities without a cross-border tie.",
+        ),
     ]
     if info.get("count"):
-        summary.insert(1, _words(lang, f"{info['count']} konstellationer.", f"{info['count']} constellations."))
+        summary.insert(
+            1, _words(lang, f"{info['count']} konstellationer.", f"{info['count']} constellations.")
+        )
     if info.get("orgLabel"):
         summary.insert(0, _words(lang, f"Arrangör: {info['orgLabel']}.", f"Organised by {info['orgLabel']}."))
     w = _words
     sections: list[tuple[str, str, list[Table | Figure]]] = [
         ("who", w(lang, "Vilka deltog", "Who took part"), [meetings, participants]),
         ("issues", w(lang, "Frågor som lyftes", "Issues raised"), [issues, actor_issues, quotes]),
-        ("network", w(lang, "Samverkansnätverket och dess utveckling", "The collaboration network and its trend"),
-         [collaboration, municipalities, trend]),
-        ("brokers", w(lang, "Mäklare och isolerade kommuner", "Brokers and isolated municipalities"), [brokers, isolated]),
+        (
+            "network",
+            w(lang, "Samverkansnätverket och dess utveckling", "The collaboration network and its trend"),
+            [collaboration, municipalities, trend],
+        ),
+        (
+            "brokers",
+            w(lang, "Mäklare och isolerade kommuner", "Brokers and isolated municipalities"),
+            [brokers, isolated],
+        ),
         ("strategy", w(lang, "Strategiområden och glapp", "Strategy areas and their gaps"), [strategy]),
     ]
     return ReportData(

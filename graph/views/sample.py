@@ -5,8 +5,8 @@ They carry every attribute a real projection carries, and say in ``G.graph`` tha
 
 from __future__ import annotations
 
-import numpy as np
 import networkx as nx
+import numpy as np
 
 from graph.namespaces import CONCEPT, GRAPH, ID
 
@@ -191,11 +191,25 @@ def make_sample_issues() -> nx.Graph:
     for i, (code, name, _, _) in enumerate(MUNICIPALITIES[:8]):
         m = _municipality_iri(code)
         G.add_node(
-            m, label=name, label_en=name, category="Municipality", municipality=m, sources=[SAMPLE_GRAPH], bipartite=0
+            m,
+            label=name,
+            label_en=name,
+            category="Municipality",
+            municipality=m,
+            sources=[SAMPLE_GRAPH],
+            bipartite=0,
         )
         for j, slug in enumerate(issues):
             if (i + j) % 3 != 2:
-                G.add_edge(m, str(CONCEPT[f"issue/{slug}"]), weight=1.0, count=1, collaborations=[], domains=[], sources=[SAMPLE_GRAPH])
+                G.add_edge(
+                    m,
+                    str(CONCEPT[f"issue/{slug}"]),
+                    weight=1.0,
+                    count=1,
+                    collaborations=[],
+                    domains=[],
+                    sources=[SAMPLE_GRAPH],
+                )
     return G
 
 

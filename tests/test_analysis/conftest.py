@@ -82,7 +82,8 @@ id:round/2019 a sv:DialogueRound ; sv:year "2019"^^xsd:gYear .
 id:round/2020 a sv:DialogueRound ; sv:year "2020"^^xsd:gYear .
 id:constellation/2020-nacka a sv:Constellation ; sv:inRound id:round/2020 ;
     org:hasMember id:municipality/0180, id:municipality/0182, id:municipality/0120 .
-id:meeting/2020-nacka a sv:DialogueMeeting ; sv:inRound id:round/2020 ; schema:startDate "2020-02"^^xsd:gYearMonth ;
+id:meeting/2020-nacka a sv:DialogueMeeting ; sv:inRound id:round/2020 ;
+    schema:startDate "2020-02"^^xsd:gYearMonth ;
     sv:host id:municipality/0182 ; sv:constellation id:constellation/2020-nacka .
 id:mention/2020-arms-length-nacka a sv:IssueMention ; sv:issue concept:issue/arms-length ;
     sv:atMeeting id:meeting/2020-nacka ; sv:raisedBy id:municipality/0182 ; sv:stance concept:stance/concern .
@@ -96,12 +97,14 @@ id:mention/2019-arms-length-solna a sv:IssueMention ; sv:issue concept:issue/arm
 
 VOCABULARY = """
 concept:issue/arms-length a skos:Concept ; skos:inScheme concept:issues ;
-    skos:prefLabel "Principen om armlängds avstånd under tryck"@sv, "The arm's-length principle under strain"@en ;
+    skos:prefLabel "Principen om armlängds avstånd under tryck"@sv,
+        "The arm's-length principle under strain"@en ;
     sv:strategyArea concept:strategy-area/artistic-development .
 concept:issue/folkbildning-support a skos:Concept ; skos:inScheme concept:issues ;
     skos:prefLabel "Svag stödstruktur för folkbildningen"@sv ; sv:domain concept:domain/folkbildning ;
     sv:strategyArea concept:strategy-area/participation .
-concept:domain/kulturskola skos:prefLabel "Kulturskola"@sv ; sv:strategyArea concept:strategy-area/participation .
+concept:domain/kulturskola skos:prefLabel "Kulturskola"@sv ;
+    sv:strategyArea concept:strategy-area/participation .
 concept:domain/idrott skos:prefLabel "Idrott"@sv ; sv:strategyArea concept:strategy-area/planning .
 concept:domain/scenkonst skos:prefLabel "Scenkonst"@sv ;
     sv:strategyArea concept:strategy-area/artistic-development .
@@ -130,8 +133,11 @@ REGION_TRIG = (
 )
 
 
-BASES = {"id": "https://w3id.org/samverkan/id/", "concept": "https://w3id.org/samverkan/concept/",
-         "graph": "https://w3id.org/samverkan/graph/"}
+BASES = {
+    "id": "https://w3id.org/samverkan/id/",
+    "concept": "https://w3id.org/samverkan/concept/",
+    "graph": "https://w3id.org/samverkan/graph/",
+}
 
 
 def expand(trig: str) -> str:

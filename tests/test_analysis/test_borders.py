@@ -15,8 +15,16 @@ from graph.store import GraphStore
 
 def test_ei_index_is_minus_one_when_every_tie_stays_inside() -> None:
     G = nx.Graph([("kulturskolan-solna", "solna-if"), ("nacka-teater", "kulturskolan-nacka")])
-    nx.set_node_attributes(G, {"kulturskolan-solna": "Solna", "solna-if": "Solna", "nacka-teater": "Nacka",
-                               "kulturskolan-nacka": "Nacka"}, "municipality")
+    nx.set_node_attributes(
+        G,
+        {
+            "kulturskolan-solna": "Solna",
+            "solna-if": "Solna",
+            "nacka-teater": "Nacka",
+            "kulturskolan-nacka": "Nacka",
+        },
+        "municipality",
+    )
     parts, (e, i) = compute_ei_index(G)
     assert (e - i) / (e + i) == -1
     assert parts["Solna"] == (2, 1, 0)
@@ -47,8 +55,10 @@ def test_border_share_per_domain_and_year(region: GraphStore) -> None:
     assert (rows[("(all)", 2020)]["cross_border"], rows[("(all)", 2020)]["within"]) == (3, 1)
     assert rows[("kulturskola", 2018)]["share_cross_border"] == 0.5
     assert ("idrott", 2018) not in rows
-    started = {(r["domain"], r["year"]): r for r in
-               run_measure("border_share", region, params={"basis": "started"}).records()}
+    started = {
+        (r["domain"], r["year"]): r
+        for r in run_measure("border_share", region, params={"basis": "started"}).records()
+    }
     assert started[("(all)", 2019)]["collaborations"] == 1
 
 

@@ -26,7 +26,9 @@ def test_effective_size_matches_networkx_unweighted() -> None:
     [
         pytest.param(("Solna", "Solna", "Solna"), "coordinator", id="coordinator"),
         pytest.param(("Solna", "Nacka", "Solna"), "consultant", id="consultant"),
-        pytest.param(("Solna", "Solna", "Nacka"), "gatekeeper_representative", id="gatekeeper-representative"),
+        pytest.param(
+            ("Solna", "Solna", "Nacka"), "gatekeeper_representative", id="gatekeeper-representative"
+        ),
         pytest.param(("Solna", "Nacka", "Värmdö"), "liaison", id="liaison"),
     ],
 )
@@ -47,7 +49,37 @@ def test_closed_triads_broker_nothing() -> None:
 def test_brokerage_roles_by_municipality(region: GraphStore) -> None:
     result = run_measure("brokerage_roles", region, params={"by": "municipality"})
     nacka = next(r for r in result.records() if r["municipality"] == str(ID["municipality/0182"]))
-    # Nacka kommun ties Kulturskolan Nacka (own), Värmdö, Stockholm and Solna (the last two tied to each other):
-    # own–other pairs: 3, of them none closed -> 3; other–other: Värmdö–Stockholm, Värmdö–Solna -> liaison 2.
+    # Nacka kommun ties Kulturskolan Nacka (own), Värmdö, Stockholm and Solna (the last two tied):
+    # own–other pairs: 3, none closed; other–other: Värmdö–Stockholm, Värmdö–Solna -> liaison 2.
     assert (nacka["gatekeeper_representative"], nacka["liaison"], nacka["coordinator"]) == (3, 2, 0)
     assert "undirected" in result.notes[0]
+
+
+def brute_force_roles(G: nx.Graph) -> dict[str, dict[str, int]]:
+    from itertools import combinations
+
+    from graph.analysis.brokerage import ROLES
+
+    out = {v: dict.fromkeys(ROLES, 0) for v in G}
+    g = nx.get_node_attributes(G, "municipality")
+    for v in G:
+        for a, c in combinations(G[v], 2):
+            if G.has_edge(a, c) or v not in g or a not in g or c not in g:
+                continue
+            if g[a] == g[c]:
+                role = "coordinator" if g[a] == g[v] else "consultant"
+            else:
+                role = "gatekeeper_representative" if g[v] in (g[a], g[c]) else "liaison"
+            out[v][role] += 1
+    return out
+
+
+def test_brokerage_roles_match_a_brute_force_count() -> None:
+    import random
+
+    rng = random.Random(4)
+    G = nx.gnm_random_graph(60, 200, seed=4)
+    G = nx.relabel_nodes(G, {i: f"actor-{i}" for i in G})
+    towns = ["Solna", "Nacka", "Värmdö", "Tyresö"]
+    nx.set_node_attributes(G, {n: rng.choice(towns) for n in G if rng.random() > 0.1}, "municipality")
+    assert count_brokerage_roles(G) == brute_force_roles(G)

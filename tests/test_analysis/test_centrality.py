@@ -78,7 +78,7 @@ def test_sampled_betweenness_is_seeded_and_says_so() -> None:
 
 def test_sampled_betweenness_with_every_source_is_exact() -> None:
     G = nx.Graph(nx.karate_club_graph().edges())
-    sampled, method = compute_betweenness(G, exact_max_nodes=10, k=33, seed=0)
+    _sampled, method = compute_betweenness(G, exact_max_nodes=10, k=33, seed=0)
     assert method == "sampled"
     from graph.analysis.context import to_igraph
 

@@ -28,14 +28,18 @@ def test_louvain_finds_the_two_community_split() -> None:
     assert len(west) == len(east) == 1
     assert west != east
     expected = nx.community.modularity(
-        two_cliques(), [{"Solna", "Sundbyberg", "Järfälla", "Sollentuna"}, {"Nacka", "Värmdö", "Tyresö", "Haninge"}]
+        two_cliques(),
+        [{"Solna", "Sundbyberg", "Järfälla", "Sollentuna"}, {"Nacka", "Värmdö", "Tyresö", "Haninge"}],
     )
     assert q == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
     "G",
-    [pytest.param(nx.karate_club_graph(), id="karate"), pytest.param(nx.les_miserables_graph(), id="les-mis")],
+    [
+        pytest.param(nx.karate_club_graph(), id="karate"),
+        pytest.param(nx.les_miserables_graph(), id="les-mis"),
+    ],
 )
 def test_louvain_modularity_matches_networkx(G: nx.Graph) -> None:
     membership, q = detect_communities(G, seed=7)

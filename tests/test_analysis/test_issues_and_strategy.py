@@ -30,10 +30,16 @@ def test_issue_trend_compares_rounds(region: GraphStore) -> None:
 def test_strategy_areas_and_gaps(region: GraphStore) -> None:
     result = run_measure("strategy_areas", region)
     rows = {r["area"]: r for r in result.records()}
-    assert [r["area"] for r in result.records()][:4] == ["participation", "artistic-development",
-                                                         "digitalisation", "planning"]
+    assert [r["area"] for r in result.records()][:4] == [
+        "participation",
+        "artistic-development",
+        "digitalisation",
+        "planning",
+    ]
     assert (rows["participation"]["issues"], rows["participation"]["collaborations"]) == (1, 2)
     assert rows["planning"]["collaborations"] == 1
     assert any(n.startswith("planning: collaborations but no issue") for n in result.notes)
-    filtered = {r["area"]: r for r in run_measure("strategy_areas", region, filters=Filters(year=2016)).records()}
+    filtered = {
+        r["area"]: r for r in run_measure("strategy_areas", region, filters=Filters(year=2016)).records()
+    }
     assert filtered["participation"]["collaborations"] == 1

@@ -1,4 +1,4 @@
-"""Fixtures of the API tests: a store from inline TriG plus the ontology, in-process clients, a real server."""
+"""Fixtures of the API tests: a store from a TriG fixture plus the ontology, clients, a real server."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from starlette.exceptions import StarletteDeprecationWarning
 
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
 from graph.build import read_ontology
 from graph.store import GraphStore
-from starlette.exceptions import StarletteDeprecationWarning
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.
@@ -77,21 +77,43 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]) -> Iterator[str]:
-    """A real uvicorn process on 127.0.0.1 over a temporary store built from the fixture."""
+    """A real uvicorn process on 127.0.0.1 over a temporary store built from the fixture.
+
+    Module-scoped: the slow-query tests leave an aggregate running in the server (it cannot be interrupted),
+    so the process ends with the module rather than burning a core through the rest of the session.
+    """
     path = tmp_path_factory.mktemp("store") / "store"
     gs = GraphStore.open(path)
     gs.add(quads)
-    gs.flush()
-    del gs  # releases the store's lock before the server opens it
+    gs.close()  # releases the store's lock before the server opens it
     port = free_port()
-    env = {**os.environ, "SAMVERKAN_STORE": str(path), "SAMVERKAN_TOKEN": TOKEN, "SAMVERKAN_QUERY_TIMEOUT": "5",
-           "SAMVERKAN_MAX_RESULTS": "1000"}
+    env = {
+        **os.environ,
+        "SAMVERKAN_STORE": str(path),
+        "SAMVERKAN_TOKEN": TOKEN,
+        "SAMVERKAN_QUERY_TIMEOUT": "5",
+        "SAMVERKAN_MAX_RESULTS": "1000",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "api.main:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -110,3 +132,5 @@ def server(tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]) -> It
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -21,7 +21,9 @@ def test_read_named_queries_list(client):
     assert {"municipalities", "partners-of-municipality", "cross-border-collaborations"} <= names
     partners = next(q for q in r.json()["data"] if q["name"] == "partners-of-municipality")
     assert partners["parameters"][0] == {
-        "name": "municipality", "type": "iri", "default": "id:municipality/0182",
+        "name": "municipality",
+        "type": "iri",
+        "default": "id:municipality/0182",
         "description": "an IRI, full or prefixed (id:municipality/0182)",
     }
 
@@ -64,13 +66,18 @@ def test_query_cross_border_collaborations_filtered(client, params, expected):
 
 def test_query_cross_border_by_domain(client):
     data = rows(client.get("/api/queries/cross-border-by-domain"))
-    assert {r["domain"].rsplit("/", 1)[1]: r["collaborations"] for r in data} == {"kulturskola": 1, "scenkonst": 1}
+    assert {r["domain"].rsplit("/", 1)[1]: r["collaborations"] for r in data} == {
+        "kulturskola": 1,
+        "scenkonst": 1,
+    }
 
 
 def test_query_partners_of_municipality(client):
     data = rows(client.get("/api/queries/partners-of-municipality"))  # default: Nacka
     assert [r["partner"].rsplit("/", 1)[1] for r in data] == ["teatercentrum-ostra"]
-    data = rows(client.get("/api/queries/partners-of-municipality", params={"municipality": "id:municipality/0184"}))
+    data = rows(
+        client.get("/api/queries/partners-of-municipality", params={"municipality": "id:municipality/0184"})
+    )
     assert [r["partner"] for r in data] == ["https://w3id.org/samverkan/id/municipality/0183"]
 
 
@@ -114,7 +121,8 @@ def test_query_meeting_participants(client):
 def test_query_round_issues(client):
     data = rows(client.get("/api/queries/round-issues"))
     assert {(r["issue"].rsplit("/", 1)[1], r["stance"].rsplit("/", 1)[1]) for r in data} == {
-        ("arms-length", "concern"), ("cross-border-kulturskola", "need"),
+        ("arms-length", "concern"),
+        ("cross-border-kulturskola", "need"),
     }
     assert all(r["source"].endswith("press-release-2020") for r in data)
 
@@ -143,7 +151,9 @@ def test_query_csv(client):
     [
         pytest.param("issues-raised-by-k-municipalities", {"k": "many"}, "k", id="integer"),
         pytest.param("partners-of-municipality", {"municipality": "not an iri"}, "is not an IRI", id="iri"),
-        pytest.param("cross-border-by-domain", {"domain": "concept:issue/arms-length"}, "concept:domains", id="scheme"),
+        pytest.param(
+            "cross-border-by-domain", {"domain": "concept:issue/arms-length"}, "concept:domains", id="scheme"
+        ),
         pytest.param("municipalities", {"limit": "0"}, "limit", id="limit"),
     ],
 )
@@ -159,14 +169,15 @@ def test_query_unknown(client):
 
 
 def test_reload_named_queries(store, tmp_path, auth):
-    from tests.test_api.conftest import TestClient, make_settings
-
     from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
 
     (tmp_path / "one.rq").write_text("# title: One\nSELECT ?x WHERE { BIND(1 AS ?x) }\n", encoding="utf-8")
     with TestClient(create_app(make_settings(queries_dir=tmp_path), store=store)) as client:
         assert client.get("/api/queries/two").status_code == 404
-        (tmp_path / "two.rq").write_text("# title: Two\n# @param n: integer = 2\nSELECT ?n WHERE { VALUES ?n { 1 2 3 } }\n")
+        (tmp_path / "two.rq").write_text(
+            "# title: Two\n# @param n: integer = 2\nSELECT ?n WHERE { VALUES ?n { 1 2 3 } }\n"
+        )
         assert client.post("/api/queries/reload").status_code == 401
         r = client.post("/api/queries/reload", headers=auth)
         assert r.json()["count"] == 2

@@ -25,9 +25,15 @@ def test_read_municipalities(client):
         pytest.param({"q": "O\u0308stra"}, {"teatercentrum-ostra"}, id="decomposed"),
         pytest.param({"q": "ostra"}, set(), id="o-is-not-o-umlaut"),
         pytest.param({"q": "culture school"}, {"kulturskolan-nacka"}, id="english"),
-        pytest.param({"category": "CultureSchool"}, {"kulturskolan-nacka", "kulturskolan-solna"}, id="category"),
-        pytest.param({"category": "sv:CultureSchool", "municipality": "0184"}, {"kulturskolan-solna"}, id="both"),
-        pytest.param({"municipality": "0180"}, {"teatercentrum-ostra", "municipality/0180"}, id="municipality"),
+        pytest.param(
+            {"category": "CultureSchool"}, {"kulturskolan-nacka", "kulturskolan-solna"}, id="category"
+        ),
+        pytest.param(
+            {"category": "sv:CultureSchool", "municipality": "0184"}, {"kulturskolan-solna"}, id="both"
+        ),
+        pytest.param(
+            {"municipality": "0180"}, {"teatercentrum-ostra", "municipality/0180"}, id="municipality"
+        ),
         pytest.param({"q": "värmdö"}, {"municipality/0120"}, id="a-umlaut"),
     ],
 )
@@ -80,8 +86,14 @@ def test_read_issues(client):
 def test_read_collaborations(client):
     body = client.get("/api/collaborations").json()
     crossing = {c["iri"].rsplit("/", 1)[1]: c["crosses_border"] for c in body["data"]}
-    assert crossing == {"kulturskola-solna-sundbyberg": True, "teater-nacka": True, "nacka-kulturskola-lokal": False}
-    body = client.get("/api/collaborations", params={"domain": "kulturskola", "crosses_border": "false"}).json()
+    assert crossing == {
+        "kulturskola-solna-sundbyberg": True,
+        "teater-nacka": True,
+        "nacka-kulturskola-lokal": False,
+    }
+    body = client.get(
+        "/api/collaborations", params={"domain": "kulturskola", "crosses_border": "false"}
+    ).json()
     assert [c["label"] for c in body["data"]] == ["Kulturskolan i Nackas lokaler"]
 
 
@@ -108,10 +120,16 @@ def test_read_resource_jsonld(client):
 def test_read_resource_html_escaped(client, store):
     import pyoxigraph as ox
 
-    store.add([ox.Quad(ox.NamedNode("https://w3id.org/samverkan/id/actor/klys"),
-                       ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"),
-                       ox.Literal("<script>alert(1)</script>"),
-                       ox.NamedNode("https://w3id.org/samverkan/graph/source/fixture"))])
+    store.add(
+        [
+            ox.Quad(
+                ox.NamedNode("https://w3id.org/samverkan/id/actor/klys"),
+                ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"),
+                ox.Literal("<script>alert(1)</script>"),
+                ox.NamedNode("https://w3id.org/samverkan/graph/source/fixture"),
+            )
+        ]
+    )
     r = client.get("/id/actor/klys", headers={"Accept": "text/html,*/*;q=0.8"})
     assert r.headers["content-type"].startswith("text/html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text

@@ -10,8 +10,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from api.settings import Settings
-
 MUNICIPALITIES = "SELECT ?m ?code WHERE { ?m a sv:Municipality ; sv:municipalityCode ?code } ORDER BY ?code"
 CONSTRUCT = "CONSTRUCT { ?m skos:prefLabel ?l } WHERE { ?m a sv:Municipality ; skos:prefLabel ?l }"
 
@@ -34,7 +32,9 @@ def test_query_sparql_post_form(client):
 
 
 def test_query_sparql_post_body(client):
-    r = client.post("/sparql", content=MUNICIPALITIES.encode(), headers={"Content-Type": "application/sparql-query"})
+    r = client.post(
+        "/sparql", content=MUNICIPALITIES.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 200
     assert len(codes(r)) == 5
 
@@ -42,9 +42,21 @@ def test_query_sparql_post_body(client):
 @pytest.mark.parametrize(
     ("accept", "media", "fmt"),
     [
-        pytest.param("application/sparql-results+json", "application/sparql-results+json", ox.QueryResultsFormat.JSON, id="json"),
-        pytest.param("application/sparql-results+xml", "application/sparql-results+xml", ox.QueryResultsFormat.XML, id="xml"),
-        pytest.param("text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV, id="tsv"),
+        pytest.param(
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            ox.QueryResultsFormat.JSON,
+            id="json",
+        ),
+        pytest.param(
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ox.QueryResultsFormat.XML,
+            id="xml",
+        ),
+        pytest.param(
+            "text/tab-separated-values", "text/tab-separated-values", ox.QueryResultsFormat.TSV, id="tsv"
+        ),
     ],
 )
 def test_query_sparql_select_formats(client, accept, media, fmt):
@@ -63,8 +75,11 @@ def test_query_sparql_select_csv(client):
 
 
 def test_query_sparql_accept_q_values(client):
-    r = client.get("/sparql", params={"query": MUNICIPALITIES},
-                   headers={"Accept": "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1"})
+    r = client.get(
+        "/sparql",
+        params={"query": MUNICIPALITIES},
+        headers={"Accept": "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1"},
+    )
     assert r.headers["content-type"].startswith("text/csv")
 
 
@@ -93,9 +108,18 @@ def test_query_sparql_construct_formats(client, accept, fmt):
 
 
 def test_query_sparql_ask(client):
-    r = client.get("/sparql", params={"query": "ASK { <https://w3id.org/samverkan/id/municipality/0182> a sv:Municipality }"})
+    r = client.get(
+        "/sparql",
+        params={"query": "ASK { <https://w3id.org/samverkan/id/municipality/0182> a sv:Municipality }"},
+    )
     assert r.json() == {"head": {}, "boolean": True}
-    r = client.get("/sparql", params={"query": "ASK { <https://w3id.org/samverkan/id/municipality/9999> a sv:Municipality }", "format": "xml"})
+    r = client.get(
+        "/sparql",
+        params={
+            "query": "ASK { <https://w3id.org/samverkan/id/municipality/9999> a sv:Municipality }",
+            "format": "xml",
+        },
+    )
     assert "<boolean>false</boolean>" in r.text
 
 
@@ -117,7 +141,9 @@ def test_query_sparql_service_description(client):
 
 def test_query_sparql_dataset_selects_graphs(client):
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a sv:Municipality }"
-    r = client.get("/sparql", params={"query": q, "default-graph-uri": "https://w3id.org/samverkan/graph/source/fixture"})
+    r = client.get(
+        "/sparql", params={"query": q, "default-graph-uri": "https://w3id.org/samverkan/graph/source/fixture"}
+    )
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
     r = client.get("/sparql", params={"query": q, "default-graph-uri": "http://example.org/not-held"})
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "0"
@@ -125,7 +151,9 @@ def test_query_sparql_dataset_selects_graphs(client):
 
 def test_query_sparql_named_graph_uri(client):
     q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a sv:Municipality } }"
-    r = client.get("/sparql", params={"query": q, "named-graph-uri": "https://w3id.org/samverkan/graph/source/fixture"})
+    r = client.get(
+        "/sparql", params={"query": q, "named-graph-uri": "https://w3id.org/samverkan/graph/source/fixture"}
+    )
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [
         "https://w3id.org/samverkan/graph/source/fixture"
     ]
@@ -138,9 +166,8 @@ def test_query_sparql_from_unknown_graph_is_empty(client):
 
 
 def test_query_sparql_truncated(store):
-    from tests.test_api.conftest import TestClient, make_settings  # noqa: PLC0415
-
     from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
 
     with TestClient(create_app(make_settings(max_results=3), store=store)) as client:
         r = client.get("/sparql", params={"query": MUNICIPALITIES})
@@ -171,7 +198,9 @@ def test_query_sparql_two_queries(client):
 
 
 def test_query_sparql_query_in_url_and_body(client):
-    r = client.post("/sparql?query=ASK%7B%7D", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
+    r = client.post(
+        "/sparql?query=ASK%7B%7D", content=b"ASK {}", headers={"Content-Type": "application/sparql-query"}
+    )
     assert r.status_code == 400
     assert "another in the body" in r.json()["message"]
 
@@ -189,15 +218,18 @@ def test_query_sparql_post_wrong_media_type(client):
 
 
 def test_query_sparql_body_not_utf8(client):
-    body = "ASK { ?s ?p \"Södertörn\" }".encode("latin-1")
+    body = 'ASK { ?s ?p "Södertörn" }'.encode("latin-1")
     r = client.post("/sparql", content=body, headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 400
     assert "not UTF-8" in r.json()["message"]
 
 
 def test_query_sparql_form_not_utf8(client):
-    r = client.post("/sparql", content=b"query=ASK%20%7B%20%22S%F6dert%F6rn%22%20%7D",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/sparql",
+        content=b"query=ASK%20%7B%20%22S%F6dert%F6rn%22%20%7D",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 400
     assert "not UTF-8" in r.json()["message"]
 
@@ -242,7 +274,9 @@ def test_query_sparql_service_refused(client, query):
 
 
 def test_query_sparql_service_in_string_allowed(client):
-    r = client.get("/sparql", params={"query": 'SELECT ?x WHERE { BIND("SERVICE <http://x/>" AS ?x) } # SERVICE'})
+    r = client.get(
+        "/sparql", params={"query": 'SELECT ?x WHERE { BIND("SERVICE <http://x/>" AS ?x) } # SERVICE'}
+    )
     assert r.status_code == 200
 
 
@@ -253,11 +287,9 @@ def test_query_sparql_bad_timeout(client):
 
 
 def test_query_sparql_timeout(store):
-    from tests.test_api.conftest import TestClient, make_settings  # noqa: PLC0415
-
     from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
 
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with TestClient(create_app(make_settings(query_timeout=0.3), store=store)) as client:
         r = client.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
         assert r.status_code == 503
@@ -272,28 +304,30 @@ def test_query_sparql_client_timeout_lower(client):
 
 
 def test_query_sparql_body_too_large(store):
-    from tests.test_api.conftest import TestClient, make_settings  # noqa: PLC0415
-
     from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
 
     with TestClient(create_app(make_settings(max_body_bytes=100), store=store)) as client:
-        r = client.post("/sparql", content=b"ASK {}" + b" " * 200, headers={"Content-Type": "application/sparql-query"})
+        r = client.post(
+            "/sparql", content=b"ASK {}" + b" " * 200, headers={"Content-Type": "application/sparql-query"}
+        )
         assert r.status_code == 413
         assert "100 bytes" in r.json()["message"]
 
 
 def test_query_sparql_cors(client):
-    r = client.options("/sparql", headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"})
+    r = client.options(
+        "/sparql", headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST"}
+    )
     assert r.headers["access-control-allow-origin"] == "http://localhost:3000"
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://evil.example"})
     assert "access-control-allow-origin" not in r.headers
 
 
 def test_unexpected_error_is_500_without_internals(store, monkeypatch):
-    from tests.test_api.conftest import TestClient, make_settings  # noqa: PLC0415
-
     from api import engine
     from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
 
     def boom(*args, **kwargs):
         raise KeyError("secret internal detail")

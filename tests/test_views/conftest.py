@@ -23,72 +23,89 @@ PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX muni: <https://w3id.org/samverkan/id/municipality/>
+PREFIX terr: <https://w3id.org/samverkan/id/territory/>
+PREFIX geom: <https://w3id.org/samverkan/id/geometry/>
+PREFIX actor: <https://w3id.org/samverkan/id/actor/>
+PREFIX collab: <https://w3id.org/samverkan/id/collaboration/>
+PREFIX round: <https://w3id.org/samverkan/id/round/>
+PREFIX meeting: <https://w3id.org/samverkan/id/meeting/>
+PREFIX const: <https://w3id.org/samverkan/id/constellation/>
+PREFIX issue: <https://w3id.org/samverkan/concept/issue/>
+PREFIX stance: <https://w3id.org/samverkan/concept/stance/>
+PREFIX mention: <https://w3id.org/samverkan/id/mention/>
+PREFIX source: <https://w3id.org/samverkan/id/source/>
+PREFIX domain: <https://w3id.org/samverkan/concept/domain/>
+PREFIX sgraph: <https://w3id.org/samverkan/graph/source/>
 
-<https://w3id.org/samverkan/graph/source/test-source> {
-  <https://w3id.org/samverkan/id/municipality/0182> a sv:Municipality ; skos:prefLabel "Nacka kommun"@sv, "Nacka Municipality"@en ;
-      sv:municipalityCode "0182" ; sv:territory <https://w3id.org/samverkan/id/territory/0182> .
-  <https://w3id.org/samverkan/id/municipality/0184> a sv:Municipality ; skos:prefLabel "Solna stad"@sv, "Solna Municipality"@en ;
-      sv:municipalityCode "0184" ; sv:territory <https://w3id.org/samverkan/id/territory/0184> .
-  <https://w3id.org/samverkan/id/municipality/0183> a sv:Municipality ; skos:prefLabel "Sundbybergs stad"@sv, "Sundbyberg Municipality"@en ;
-      sv:municipalityCode "0183" ; sv:territory <https://w3id.org/samverkan/id/territory/0183> .
-  <https://w3id.org/samverkan/id/municipality/0180> a sv:Municipality ; skos:prefLabel "Stockholms stad"@sv, "City of Stockholm"@en ;
-      sv:municipalityCode "0180" ; sv:territory <https://w3id.org/samverkan/id/territory/0180> .
-  <https://w3id.org/samverkan/id/territory/0182> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0182> ; geo:sfTouches <https://w3id.org/samverkan/id/territory/0180> .
-  <https://w3id.org/samverkan/id/territory/0180> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0180> ;
-      geo:sfTouches <https://w3id.org/samverkan/id/territory/0182>, <https://w3id.org/samverkan/id/territory/0184>, <https://w3id.org/samverkan/id/territory/0183> .
-  <https://w3id.org/samverkan/id/territory/0184> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0184> ;
-      geo:sfTouches <https://w3id.org/samverkan/id/territory/0180>, <https://w3id.org/samverkan/id/territory/0183> .
-  <https://w3id.org/samverkan/id/territory/0183> a sv:MunicipalTerritory ; geo:hasGeometry <https://w3id.org/samverkan/id/geometry/0183> ;
-      geo:sfTouches <https://w3id.org/samverkan/id/territory/0180>, <https://w3id.org/samverkan/id/territory/0184> .
-  <https://w3id.org/samverkan/id/geometry/0182> geo:asWKT "POINT(18.161225 59.309115)"^^geo:wktLiteral .
-  <https://w3id.org/samverkan/id/geometry/0180> geo:asWKT "POINT(18.0686 59.3293)"^^geo:wktLiteral .
-  <https://w3id.org/samverkan/id/geometry/0184> geo:asWKT "POINT(18.0009 59.3600)"^^geo:wktLiteral .
-  <https://w3id.org/samverkan/id/geometry/0183> geo:asWKT "POINT(17.9714 59.3617)"^^geo:wktLiteral .
+sgraph:test-source {
+  muni:0182 a sv:Municipality ; skos:prefLabel "Nacka kommun"@sv, "Nacka Municipality"@en ;
+      sv:municipalityCode "0182" ; sv:territory terr:0182 .
+  muni:0184 a sv:Municipality ; skos:prefLabel "Solna stad"@sv, "Solna Municipality"@en ;
+      sv:municipalityCode "0184" ; sv:territory terr:0184 .
+  muni:0183 a sv:Municipality ; skos:prefLabel "Sundbybergs stad"@sv, "Sundbyberg Municipality"@en ;
+      sv:municipalityCode "0183" ; sv:territory terr:0183 .
+  muni:0180 a sv:Municipality ; skos:prefLabel "Stockholms stad"@sv, "City of Stockholm"@en ;
+      sv:municipalityCode "0180" ; sv:territory terr:0180 .
+  terr:0182 a sv:MunicipalTerritory ; geo:hasGeometry geom:0182 ; geo:sfTouches terr:0180 .
+  terr:0180 a sv:MunicipalTerritory ; geo:hasGeometry geom:0180 ;
+      geo:sfTouches terr:0182, terr:0184, terr:0183 .
+  terr:0184 a sv:MunicipalTerritory ; geo:hasGeometry geom:0184 ;
+      geo:sfTouches terr:0180, terr:0183 .
+  terr:0183 a sv:MunicipalTerritory ; geo:hasGeometry geom:0183 ;
+      geo:sfTouches terr:0180, terr:0184 .
+  geom:0182 geo:asWKT "POINT(18.161225 59.309115)"^^geo:wktLiteral .
+  geom:0180 geo:asWKT "POINT(18.0686 59.3293)"^^geo:wktLiteral .
+  geom:0184 geo:asWKT "POINT(18.0009 59.3600)"^^geo:wktLiteral .
+  geom:0183 geo:asWKT "POINT(17.9714 59.3617)"^^geo:wktLiteral .
 
-  <https://w3id.org/samverkan/id/actor/kulturskolan-nacka> a sv:CultureSchool ; skos:prefLabel "Kulturskolan Nacka"@sv ;
-      sv:basedIn <https://w3id.org/samverkan/id/municipality/0182> .
-  <https://w3id.org/samverkan/id/actor/xss-forening> a sv:Association ; skos:prefLabel "<img src=x onerror=alert(1)>"@sv ;
-      sv:basedIn <https://w3id.org/samverkan/id/municipality/0184> .
-  <https://w3id.org/samverkan/id/actor/klys> a sv:ProfessionalOrganisation ; skos:prefLabel "KLYS"@sv .
+  actor:kulturskolan-nacka a sv:CultureSchool ; skos:prefLabel "Kulturskolan Nacka"@sv ;
+      sv:basedIn muni:0182 .
+  actor:xss-forening a sv:Association ; skos:prefLabel "<img src=x onerror=alert(1)>"@sv ;
+      sv:basedIn muni:0184 .
+  actor:klys a sv:ProfessionalOrganisation ; skos:prefLabel "KLYS"@sv .
 
-  <https://w3id.org/samverkan/id/collaboration/kulturskola-solna-sundbyberg> a sv:Collaboration ;
+  collab:kulturskola-solna-sundbyberg a sv:Collaboration ;
       skos:prefLabel "Kulturskoleutbyte Solna–Sundbyberg"@sv ;
-      org:hasMember <https://w3id.org/samverkan/id/municipality/0184>, <https://w3id.org/samverkan/id/municipality/0183> ;
-      sv:domain <https://w3id.org/samverkan/concept/domain/kulturskola> ; schema:startDate "2015"^^xsd:gYear .
-  <https://w3id.org/samverkan/id/collaboration/nacka-scen> a sv:Collaboration ;
-      org:hasMember <https://w3id.org/samverkan/id/actor/kulturskolan-nacka>, <https://w3id.org/samverkan/id/actor/xss-forening>, <https://w3id.org/samverkan/id/municipality/0182> ;
-      sv:domain <https://w3id.org/samverkan/concept/domain/scenkonst> ; schema:startDate "2019"^^xsd:gYear ; schema:endDate "2021"^^xsd:gYear .
-  <https://w3id.org/samverkan/id/collaboration/klys-stockholm> a sv:Collaboration ;
-      org:hasMember <https://w3id.org/samverkan/id/actor/klys>, <https://w3id.org/samverkan/id/municipality/0180> ;
-      sv:domain <https://w3id.org/samverkan/concept/domain/bibliotek> ; sv:observedIn "2020"^^xsd:gYear .
+      org:hasMember muni:0184, muni:0183 ;
+      sv:domain domain:kulturskola ; schema:startDate "2015"^^xsd:gYear .
+  collab:nacka-scen a sv:Collaboration ;
+      org:hasMember actor:kulturskolan-nacka, actor:xss-forening, muni:0182 ;
+      sv:domain domain:scenkonst ; schema:startDate "2019"^^xsd:gYear ; schema:endDate "2021"^^xsd:gYear .
+  collab:klys-stockholm a sv:Collaboration ;
+      org:hasMember actor:klys, muni:0180 ;
+      sv:domain domain:bibliotek ; sv:observedIn "2020"^^xsd:gYear .
 
-  <https://w3id.org/samverkan/id/round/2020> a sv:DialogueRound ; sv:year "2020"^^xsd:gYear ; sv:constellationCount 4 ;
-      skos:prefLabel "Dialogrundan 2020"@sv, "Dialogue round 2020"@en ; sv:organisedBy <https://w3id.org/samverkan/id/actor/klys> .
-  <https://w3id.org/samverkan/id/meeting/2020-nacka> a sv:DialogueMeeting ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ; schema:startDate "2020-02"^^xsd:gYearMonth ;
+  round:2020 a sv:DialogueRound ; sv:year "2020"^^xsd:gYear ; sv:constellationCount 4 ;
+      skos:prefLabel "Dialogrundan 2020"@sv, "Dialogue round 2020"@en ; sv:organisedBy actor:klys .
+  meeting:2020-nacka a sv:DialogueMeeting ; sv:inRound round:2020 ;
+      schema:startDate "2020-02"^^xsd:gYearMonth ;
       skos:prefLabel "Dialogmöte Nacka kommun"@sv ;
-      sv:host <https://w3id.org/samverkan/id/municipality/0182> ; sv:constellation <https://w3id.org/samverkan/id/constellation/2020-nacka> ;
-      sv:participant <https://w3id.org/samverkan/id/municipality/0180>, <https://w3id.org/samverkan/id/municipality/0182>, <https://w3id.org/samverkan/id/municipality/0184> .
-  <https://w3id.org/samverkan/id/constellation/2020-nacka> a sv:Constellation ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
+      sv:host muni:0182 ; sv:constellation const:2020-nacka ;
+      sv:participant muni:0180, muni:0182, muni:0184 .
+  const:2020-nacka a sv:Constellation ; sv:inRound round:2020 ;
       skos:prefLabel "Konstellationen Nacka 2020"@sv ;
-      org:hasMember <https://w3id.org/samverkan/id/municipality/0180>, <https://w3id.org/samverkan/id/municipality/0182>, <https://w3id.org/samverkan/id/municipality/0184> .
-  <https://w3id.org/samverkan/concept/issue/arms-length> a skos:Concept ;
-      skos:prefLabel "Principen om armlängds avstånd under tryck"@sv, "The arm's-length principle under strain"@en .
-  <https://w3id.org/samverkan/concept/issue/premises> a skos:Concept ; skos:prefLabel "Brist på lokaler"@sv .
-  <https://w3id.org/samverkan/concept/stance/concern> skos:prefLabel "Oro"@sv, "Concern"@en .
-  <https://w3id.org/samverkan/id/mention/2020-arms-length> a sv:IssueMention ; sv:issue <https://w3id.org/samverkan/concept/issue/arms-length> ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
-      sv:atMeeting <https://w3id.org/samverkan/id/meeting/2020-nacka> ; sv:raisedBy <https://w3id.org/samverkan/id/municipality/0182> ; sv:stance <https://w3id.org/samverkan/concept/stance/concern> ;
+      org:hasMember muni:0180, muni:0182, muni:0184 .
+  issue:arms-length a skos:Concept ;
+      skos:prefLabel "Principen om armlängds avstånd under tryck"@sv,
+          "The arm's-length principle under strain"@en .
+  issue:premises a skos:Concept ; skos:prefLabel "Brist på lokaler"@sv .
+  stance:concern skos:prefLabel "Oro"@sv, "Concern"@en .
+  mention:2020-arms-length a sv:IssueMention ; sv:issue issue:arms-length ; sv:inRound round:2020 ;
+      sv:atMeeting meeting:2020-nacka ; sv:raisedBy muni:0182 ; sv:stance stance:concern ;
       sv:quote "Mer oroande är fortsatta utmaningar med principen om armlängds avstånd"@sv .
-  <https://w3id.org/samverkan/id/mention/2020-premises> a sv:IssueMention ; sv:issue <https://w3id.org/samverkan/concept/issue/premises> ; sv:inRound <https://w3id.org/samverkan/id/round/2020> ;
-      sv:atMeeting <https://w3id.org/samverkan/id/meeting/2020-nacka> ; sv:raisedBy <https://w3id.org/samverkan/id/municipality/0184> ; sv:stance <https://w3id.org/samverkan/concept/stance/concern> .
+  mention:2020-premises a sv:IssueMention ; sv:issue issue:premises ; sv:inRound round:2020 ;
+      sv:atMeeting meeting:2020-nacka ; sv:raisedBy muni:0184 ; sv:stance stance:concern .
 }
 
 graph:meta {
-  <https://w3id.org/samverkan/id/source/test-source> a sv:Source ; dcterms:title "Dialogmöten med regionens kommuner"@sv ;
+  source:test-source a sv:Source ; dcterms:title "Dialogmöten med regionens kommuner"@sv ;
       schema:url "https://www.kultur.sll.se/artikel/dialogmoten-med-regionens-26-kommuner" ;
       dcterms:issued "2020"^^xsd:gYear .
-  <https://w3id.org/samverkan/graph/source/test-source> a sv:SourceGraph ; prov:wasDerivedFrom <https://w3id.org/samverkan/id/source/test-source> .
+  sgraph:test-source a sv:SourceGraph ; prov:wasDerivedFrom source:test-source .
 }
 """
+
 
 def make_store() -> GraphStore:
     store = GraphStore.open(None)
@@ -110,7 +127,12 @@ def trig_path(tmp_path: Path) -> Path:
 
 def make_standin() -> nx.Graph:
     """A tiny actor projection built with networkx directly, with the projection's attributes."""
-    G = nx.Graph(projection="actors", filters={}, graphs=["https://w3id.org/samverkan/graph/source/x"], data_date="2020")
+    G = nx.Graph(
+        projection="actors",
+        filters={},
+        graphs=["https://w3id.org/samverkan/graph/source/x"],
+        data_date="2020",
+    )
     base = "https://w3id.org/samverkan/id/"
     rows = [
         ("municipality/0182", "Nacka kommun", "Municipality", "municipality/0182"),
@@ -129,9 +151,18 @@ def make_standin() -> nx.Graph:
             municipality=base + muni if muni else None,
             sources=["https://w3id.org/samverkan/graph/source/x"],
         )
+
     def tie(a: str, b: str, w: float, domains: list[str]) -> None:
-        G.add_edge(base + a, base + b, weight=w, count=int(w), collaborations=[base + "collaboration/" + a.split("/")[1]],
-                   domains=domains, sources=["https://w3id.org/samverkan/graph/source/x"])
+        G.add_edge(
+            base + a,
+            base + b,
+            weight=w,
+            count=int(w),
+            collaborations=[base + "collaboration/" + a.split("/")[1]],
+            domains=domains,
+            sources=["https://w3id.org/samverkan/graph/source/x"],
+        )
+
     tie("municipality/0184", "municipality/0183", 2.0, ["kulturskola"])
     tie("municipality/0182", "actor/kulturskolan-nacka", 1.0, ["kulturskola"])
     tie("actor/kulturskolan-nacka", "actor/xss", 1.0, ["scenkonst"])

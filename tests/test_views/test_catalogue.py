@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID
 from graph.store import GraphStore
-from graph.views import VIEWS, ViewQuery, expand_iri, make_view
+from graph.views import VIEWS, ViewQuery, expand_iri, make_view, make_view_from_graph
 
 # Typed actors in the fixture that are not groupings: four municipalities and three other actors.
 ACTOR_COUNT = 7
@@ -50,11 +51,18 @@ def test_make_view_municipalities_on_the_map(store: GraphStore) -> None:
 
 @pytest.mark.parametrize(
     ("radius", "expected"),
-    [pytest.param(1, 3, id="one-step"), pytest.param(2, 4, id="two-steps")],
+    [pytest.param(1, 2, id="one-step"), pytest.param(2, 3, id="two-steps")],
 )
-def test_make_view_ego(store: GraphStore, radius: int, expected: int) -> None:
-    view = make_view(store, "ego", query=ViewQuery(center="0182", radius=radius))
+def test_make_view_ego_steps(standin: nx.Graph, radius: int, expected: int) -> None:
+    view = make_view_from_graph(standin, "ego", query=ViewQuery(center="0182", radius=radius))
     assert len(view.nodes) == expected
+    center = next(n for n in view.nodes if n["id"].endswith("/0182"))
+    assert center["borderWidth"] == 4
+
+
+def test_make_view_ego(store: GraphStore) -> None:
+    view = make_view(store, "ego", query=ViewQuery(center="0182"))
+    assert len(view.nodes) == 3
     assert view.title == "Nätverket kring Nacka kommun"
 
 

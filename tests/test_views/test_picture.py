@@ -18,7 +18,8 @@ def test_render_picture_png(standin: nx.Graph) -> None:
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
-    assert colours is not None and len(colours) > 50
+    assert colours is not None
+    assert len(colours) > 50
 
 
 def test_render_picture_svg_is_reproducible(standin: nx.Graph) -> None:

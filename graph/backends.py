@@ -1,0 +1,59 @@
+"""Open the store that backs the graph: the embedded Oxigraph store or a remote SPARQL server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from graph.errors import StoreError
+from graph.remote import AuthScheme, RemoteStore
+from graph.store import GraphStore
+
+Backend = Literal["embedded", "remote"]
+AnyStore = GraphStore | RemoteStore
+
+
+def open_graph_store(
+    backend: Backend = "embedded",
+    *,
+    path: Path | None = None,
+    read_only: bool = False,
+    mirror: bool = False,
+    query_url: str | None = None,
+    update_url: str | None = None,
+    graph_store_url: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    auth_scheme: AuthScheme = "basic",
+    timeout: float = 60.0,
+) -> AnyStore:
+    """Open the embedded store at ``path`` or connect to the SPARQL server at ``query_url``.
+
+    The caller passes plain values (``api/`` reads them from its settings; ``graph/`` never imports ``api/``).
+    A remote store without ``update_url`` is read-only, as is one opened with ``read_only``.
+
+    Raises:
+        StoreError: the store cannot be opened, the server does not answer, or ``query_url`` is missing.
+
+    Example:
+        >>> type(open_graph_store("embedded")).__name__
+        'GraphStore'
+    """
+    if backend == "embedded":
+        return GraphStore.open(path, read_only=read_only, mirror=mirror)
+    if not query_url:
+        msg = "the remote backend needs a query URL: set SAMVERKAN_SPARQL_QUERY_URL"
+        raise StoreError(msg)
+    return RemoteStore.open(
+        query_url,
+        update_url=update_url,
+        graph_store_url=graph_store_url,
+        user=user,
+        password=password,
+        auth_scheme=auth_scheme,
+        timeout=timeout,
+        read_only=read_only,
+    )
+
+
+__all__ = ["AnyStore", "Backend", "open_graph_store"]

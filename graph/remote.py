@@ -1,0 +1,639 @@
+"""A remote SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, ...) as the store, with GraphStore's methods.
+
+The semantics are GraphStore's: every statement lives in a named graph, and the default graph is the merge
+of the named graphs, each triple once. A server has its own idea of the default graph (Virtuoso: the union of
+all graphs with duplicates, its system graphs included), so the merge is kept in a dedicated named graph,
+:data:`MERGED_GRAPH`, written by every write, and each query is sent with ``default-graph-uri`` = that graph
+and ``named-graph-uri`` = the store's own graphs (the graphs whose IRIs start with ``graph_base``) unless the
+caller names graphs or the query has its own ``FROM``. Variables are bound by a ``VALUES`` block appended to
+the query's outermost group (see :func:`bind_values`). Everything sent passes the SERVICE/LOAD guard first.
+
+Atomicity is the server's: each request is parsed as a whole (a malformed change changes nothing), then
+Virtuoso 7.2 commits its operations one by one, while Fuseki (TDB2) and GraphDB run a request as one
+transaction; see docs/backends.md. Every write here is idempotent, so repeating a failed one repairs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, Literal
+
+import httpx
+import pyoxigraph as ox
+
+from graph.errors import QueryError, StoreError
+from graph.namespaces import GRAPH, PREFIXES
+from graph.sparql_guard import check_query, check_update
+from graph.store import Term, delete_data, insert_data
+
+MERGED_GRAPH = str(GRAPH["merged"])
+NO_GRAPH = "urn:samverkan:no-graph"  # named in a dataset that must hold no named graph at all
+AuthScheme = Literal["basic", "digest"]
+SELECT_RESULTS = "application/sparql-results+json"
+GRAPH_RESULTS = "application/n-triples"
+
+# Strings, IRIs and comments, which may hold braces, keywords or '#' (as in graph.sparql_guard).
+_SKIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s+([\w.-]*):", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:])", re.IGNORECASE)
+_TRAILING_VALUES = re.compile(r"VALUES\s*(?:\?\w+|\$\w+|\([^()]*\))\s*$", re.IGNORECASE)
+
+
+def mask_literals(text: str) -> str:
+    """Blank out strings, IRIs and comments with spaces of the same length (offsets are kept)."""
+    return _SKIP.sub(
+        lambda m: (
+            "<" + " " * (len(m.group()) - 2) + ">" if m.group().startswith("<") else " " * len(m.group())
+        ),
+        text,
+    )
+
+
+def query_form(sparql: str) -> str:
+    r"""Return the form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+
+    Raises:
+        QueryError: no query form is found.
+
+    Example:
+        >>> query_form('PREFIX ex: <http://ex/> # ASK\nconstruct { ?s ?p "SELECT" } WHERE { ?s ?p ?o }')
+        'CONSTRUCT'
+    """
+    found = _FORM.search(mask_literals(sparql))
+    if not found:
+        msg = "SPARQL syntax error: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+        raise QueryError(msg)
+    return found.group(1).upper()
+
+
+def bind_values(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    r"""Bind variables by appending ``VALUES (?a ?b) { (term term) }`` to the query's outermost group.
+
+    The terms are written in N-Triples (pyoxigraph escapes quotes, backslashes and line breaks, and checks
+    IRIs when the term is made), so a value can never become SPARQL syntax. A ``VALUES`` block at the end of
+    the outermost group joins with everything the group matched, before grouping and aggregation, as
+    Oxigraph's substitutions do for a variable in scope there; a variable bound only inside a subquery is not
+    reached (nor is it by Oxigraph, which asks that the query project what it binds).
+
+    Raises:
+        QueryError: a blank node is given (VALUES cannot hold one) or the query has no group.
+
+    Example:
+        >>> bind_values("SELECT ?m WHERE { ?m a sv:Municipality } LIMIT 1", {"m": ox.NamedNode("http://ex/m")})
+        'SELECT ?m WHERE { ?m a sv:Municipality \nVALUES (?m) { (<http://ex/m>) }\n} LIMIT 1'
+    """
+    if not substitutions:
+        return sparql
+    for name, term in substitutions.items():
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            msg = f"?{name}: only IRIs and literals can be bound on a remote store, not {term!r}"
+            raise QueryError(msg)
+    names = " ".join(f"?{n}" for n in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    block = f"\nVALUES ({names}) {{ ({terms}) }}\n"
+    end = _outermost_group_end(mask_literals(sparql))
+    return sparql[:end] + block + sparql[end:]
+
+
+_DELETE_WHERE = re.compile(r"(?<![\w?$:])DELETE\s+WHERE\s*\{", re.IGNORECASE)
+
+
+def expand_delete_where(sparql: str) -> str:
+    """Rewrite each ``DELETE WHERE { P }`` as ``DELETE { P } WHERE { P }``, its definition in SPARQL 1.1.
+
+    Virtuoso 7.2 deletes only part of the matches of the short form when ``P`` has ``GRAPH ?g`` (measured);
+    the long form is right there, and means the same everywhere.
+
+    Example:
+        >>> expand_delete_where("DELETE WHERE { GRAPH ?g { ?s a <http://ex/C> } }")
+        'DELETE { GRAPH ?g { ?s a <http://ex/C> } } WHERE { GRAPH ?g { ?s a <http://ex/C> } }'
+    """
+    masked = mask_literals(sparql)
+    out, pos = [], 0
+    for found in _DELETE_WHERE.finditer(masked):
+        start = found.end() - 1
+        depth = 0
+        for end in range(start, len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[end], 0)
+            if depth == 0:
+                break
+        else:
+            return sparql  # unbalanced: let the server report the syntax error
+        group = sparql[start : end + 1]
+        out.append(sparql[pos : found.start()] + f"DELETE {group} WHERE {group}")
+        pos = end + 1
+    return "".join(out) + sparql[pos:]
+
+
+def _outermost_group_end(masked: str) -> int:
+    """Offset of the closing brace of the WHERE group: the last top-level group not of a trailing VALUES."""
+    groups: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(masked):
+        if ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i))
+    if groups and _TRAILING_VALUES.search(masked[: groups[-1][0]]):
+        groups.pop()
+    if not groups or depth != 0:
+        msg = "SPARQL syntax error: the query has no { ... } group to bind variables in"
+        raise QueryError(msg)
+    return groups[-1][1]
+
+
+class RemoteTriples:
+    """The triples of a CONSTRUCT or DESCRIBE answer, read from the server's N-Triples (like QueryTriples)."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self._triples = triples
+        self._iter = iter(triples)
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return self
+
+    def __next__(self) -> ox.Triple:
+        return next(self._iter)
+
+    def serialize(
+        self, output: IO[bytes] | None = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES
+    ) -> bytes | None:
+        """Serialise the (remaining) triples, as ``QueryTriples.serialize`` does."""
+        return ox.serialize(list(self._iter), output, format=format)
+
+
+RemoteResult = ox.QuerySolutions | ox.QueryBoolean | RemoteTriples
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server behind the protocol (query, update, Graph Store HTTP Protocol), used as the store.
+
+    Example:
+        >>> store = RemoteStore("http://127.0.0.1:8890/sparql")  # doctest: +SKIP
+        >>> store.count()  # doctest: +SKIP
+        0
+    """
+
+    path = None
+    mirror = None
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        auth_scheme: AuthScheme = "basic",
+        graph_base: str = str(GRAPH),
+        timeout: float = 60.0,
+        read_only: bool = False,
+        chunk_triples: int = 50_000,
+        one_request: bool = False,
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.graph_store_url = graph_store_url
+        self.graph_base = graph_base
+        self.read_only = read_only or update_url is None
+        self.chunk_triples = chunk_triples
+        # Virtuoso 7.2 evaluates a later operation of a request against a stale view of the earlier ones
+        # (measured: a re-merge after a CLEAR in the same request kept deleted triples); one operation per
+        # request is right there. Fuseki and GraphDB run a request as one transaction: set one_request.
+        self.one_request = one_request
+        auth: httpx.Auth | None = None
+        if user is not None:
+            auth = (
+                httpx.DigestAuth(user, password or "")
+                if auth_scheme == "digest"
+                else httpx.BasicAuth(user, password or "")
+            )
+        self.client = httpx.Client(timeout=timeout, auth=auth)
+        self._graphs: list[str] | None = None
+
+    @classmethod
+    def open(cls, query_url: str, **options: Any) -> RemoteStore:
+        """Connect to the server and check that it answers a query.
+
+        Raises:
+            StoreError: the server does not answer, or answers with an error.
+        """
+        store = cls(query_url, **options)
+        try:
+            store.query("ASK { }")
+        except (QueryError, StoreError) as exc:
+            store.client.close()
+            msg = f"{query_url}: the SPARQL server does not answer: {exc}"
+            raise StoreError(msg) from exc
+        return store
+
+    def close(self) -> None:
+        """Close the connections; the object is unusable afterwards."""
+        self.client.close()
+        self.read_only = True
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Reading
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[str, Term] | None = None,
+        union_default_graph: bool = False,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> RemoteResult:
+        """Evaluate a SPARQL 1.1 query on the server; our prefixes are predeclared.
+
+        The dataset is GraphStore's: the default graph is the merge of all graphs (``union_default_graph``:
+        their union, duplicates kept), ``default_graphs``/``named_graphs`` restrict it, and a query's own
+        ``FROM``/``FROM NAMED`` is left to the server.
+
+        Raises:
+            ForbiddenOperationError: the query uses SERVICE.
+            QueryError: the server refuses the query (its message is kept) or cut the answer short.
+            StoreError: the server cannot be reached.
+        """
+        check_query(sparql)
+        text = bind_values(sparql, substitutions or {})
+        text = _with_prefixes(text)
+        form = query_form(text)
+        data: dict[str, Any] = {"query": text}
+        if not _FROM.search(mask_literals(text)):
+            owned = None if default_graphs is not None and named_graphs is not None else self._owned()
+            if default_graphs is not None:
+                data["default-graph-uri"] = default_graphs or [NO_GRAPH]
+            else:
+                # As Oxigraph's union default graph: every graph, the merged default one included.
+                data["default-graph-uri"] = (
+                    [*(owned or []), MERGED_GRAPH] if union_default_graph else [MERGED_GRAPH]
+                )
+            data["named-graph-uri"] = (named_graphs if named_graphs is not None else owned) or [NO_GRAPH]
+        accept = GRAPH_RESULTS if form in {"CONSTRUCT", "DESCRIBE"} else SELECT_RESULTS
+        response = self._post(self.query_url, data, accept=accept)
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            return RemoteTriples(_parse_triples(response))
+        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+
+    def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Term | None]]:
+        """Run a SELECT query and return its rows as dicts of variable name to term.
+
+        Raises:
+            QueryError: the query is refused or is not a SELECT.
+        """
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QuerySolutions):
+            msg = "expected a SELECT query"
+            raise QueryError(msg)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names} for row in result]
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Iterate over the quads of one named graph, or of every named graph (not the merge)."""
+        for g in [graph] if graph else self._owned():
+            name = ox.NamedNode(g)
+            if self.graph_store_url:
+                response = self.client.get(
+                    self.graph_store_url, params={"graph": g}, headers={"Accept": GRAPH_RESULTS}
+                )
+                if response.status_code == 404:
+                    continue
+                _raise_for(response)
+                triples: Iterable[ox.Triple] = _parse_triples(response)
+            else:
+                text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+                triples = self.query(text, default_graphs=[], named_graphs=[g])  # type: ignore[assignment]
+            for t in triples:
+                yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+    def graph_names(self) -> list[str]:
+        """Return the IRIs of the store's named graphs (those under ``graph_base``), sorted."""
+        return list(self._owned(refresh=True))
+
+    def has_graph(self, graph: str) -> bool:
+        """Tell whether the store holds a named graph with this IRI."""
+        return graph in self._owned()
+
+    def count(self, graph: str | None = None) -> int:
+        """Count the triples of one named graph, or the distinct statements of the whole store."""
+        if graph:
+            rows = self.select(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                default_graphs=[],
+                named_graphs=[graph],
+            )
+        else:
+            rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        n = rows[0]["n"] if rows else None
+        return int(n.value) if n is not None else 0
+
+    def dump(self, out: IO[bytes], *, format: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise the whole store (dataset formats) or one graph (any format) to ``out``.
+
+        Raises:
+            StoreError: a graph format was asked for the whole store.
+        """
+        if graph is not None:
+            ox.serialize((q.triple for q in self.quads(graph)), out, format=format)
+            return
+        if not format.supports_datasets:
+            msg = f"{format.name} holds one graph; name a graph or use TriG or N-Quads for the store"
+            raise StoreError(msg)
+        ox.serialize(self.quads(), out, format=format)
+
+    # Writing: each call keeps the merged graph in step (in the same request where the protocol allows).
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to their named graphs (one update request).
+
+        Raises:
+            StoreError: the store is read-only, or a quad is not in one of the store's named graphs.
+        """
+        self.apply_change(quads, ())
+
+    def remove(self, quads: Iterable[ox.Quad]) -> None:
+        """Remove quads from their named graphs (one update request)."""
+        self.apply_change((), quads)
+
+    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
+        """Remove then add quads as one update request, ``DELETE DATA ; INSERT DATA ; re-merge``.
+
+        Raises:
+            StoreError: the store is read-only, a quad is outside the store's graphs, or a removed
+                statement has a blank node.
+        """
+        self._check_writable()
+        added, removed = self._owned_only(added), self._owned_only(removed)
+        if any(_has_blank(q) for q in removed):
+            msg = (
+                "statements with blank nodes cannot be removed by value;"
+                " use a SPARQL update or replace the graph"
+            )
+            raise StoreError(msg)
+        parts = []
+        if removed:
+            parts.append(delete_data(removed))
+        if added:
+            parts.append(insert_data([*added, *(_in_merged(q) for q in added)]))
+        if removed:
+            parts.append(self._unmerge({q.triple for q in removed}))
+        if parts:
+            self._run_update(" ;\n".join(parts))
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Load many quads in chunks, merged graph included; NOT one transaction.
+
+        With ``graph_store_url`` the chunks go as N-Triples through the Graph Store HTTP Protocol
+        (``POST ?graph=``, which Virtuoso, Fuseki and GraphDB parse fast), else as ``INSERT DATA`` requests.
+
+        Raises:
+            StoreError: the store is read-only, or a quad is outside the store's graphs.
+        """
+        self._check_writable()
+        buffers: dict[str, list[ox.Triple]] = {}
+        for q in quads:
+            g = self._graph_of(q)
+            buffer = buffers.setdefault(g, [])
+            buffer.append(q.triple)
+            if len(buffer) >= self.chunk_triples:
+                self._load_chunk(g, buffer)
+                buffers[g] = []
+        for g, buffer in buffers.items():
+            if buffer:
+                self._load_chunk(g, buffer)
+        self._graphs = None
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update whose WHERE sees the merged default graph, then re-merge.
+
+        Two requests: the update (``using-graph-uri`` = the merged graph, ``using-named-graph-uri`` = the
+        store's graphs), then the re-merge of every graph (idempotent: run :meth:`remerge` to repair).
+
+        Raises:
+            ForbiddenOperationError: the update uses LOAD or SERVICE.
+            QueryError: the server refuses the update.
+        """
+        self._check_writable()
+        check_update(sparql)
+        data = {
+            "update": _with_prefixes(sparql),
+            "using-graph-uri": [MERGED_GRAPH],
+            "using-named-graph-uri": self._owned() or [NO_GRAPH],
+        }
+        self._post(self._update_url(), data)
+        self._graphs = None
+        self.remerge()
+
+    def remerge(self) -> None:
+        """Rebuild the merged graph from the named graphs (reads every graph: slow on large stores)."""
+        self._check_writable()
+        owned, m = self._owned_filter(), MERGED_GRAPH
+        self._run_update(
+            f"DELETE {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{m}> {{ ?s ?p ?o }}"
+            f" MINUS {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }} }} ;\n"
+            f"INSERT {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }}"
+        )
+
+    def replace_graphs(
+        self, quads: Iterable[ox.Quad], *, graphs: Iterable[str] = (), everything: bool = False
+    ) -> None:
+        """Drop ``graphs`` (or every graph of the store) and insert ``quads``, in one update request."""
+        self._check_writable()
+        quads = self._owned_only(quads)
+        dropped = self._owned() if everything else [g for g in graphs]
+        parts = [f"CLEAR SILENT GRAPH <{g}>" for g in dropped]
+        if everything:
+            parts.append(f"CLEAR SILENT GRAPH <{MERGED_GRAPH}>")
+        if quads:
+            parts.append(insert_data([*quads, *(_in_merged(q) for q in quads)]))
+        if dropped and not everything:
+            triples = {q.triple for g in dropped for q in self.quads(g)}
+            if triples:
+                parts.append(self._unmerge(triples))
+        if parts:
+            self._run_update(" ;\n".join(parts))
+
+    def flush(self) -> None:
+        """Nothing to do: the server makes its writes durable (Virtuoso at its checkpoints, with a log)."""
+
+    # Internals
+
+    def _owned(self, *, refresh: bool = False) -> list[str]:
+        if self._graphs is None or refresh:
+            rows = self._select_all_graphs()
+            self._graphs = sorted(str(r["g"].value) for r in rows if isinstance(r["g"], ox.NamedNode))
+        return list(self._graphs)
+
+    def _select_all_graphs(self) -> list[dict[str, Term | None]]:
+        # No dataset parameters: the server's own view of every graph, filtered to ours.
+        text = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._owned_filter()} }}"
+        response = self._post(self.query_url, {"query": text}, accept=SELECT_RESULTS)
+        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(result, ox.QuerySolutions)
+        return [{"g": row["g"]} for row in result]
+
+    def _owned_filter(self) -> str:
+        return f'FILTER(STRSTARTS(STR(?g), "{_escape(self.graph_base)}") && ?g != <{MERGED_GRAPH}>)'
+
+    def _graph_of(self, q: ox.Quad) -> str:
+        if not isinstance(q.graph_name, ox.NamedNode):
+            msg = (
+                f"statement {q.triple} has no named graph; every statement belongs to the graph of its source"
+            )
+            raise StoreError(msg)
+        g = q.graph_name.value
+        if not g.startswith(self.graph_base) or g == MERGED_GRAPH:
+            msg = f"<{g}> is not a graph of this store: its graphs' IRIs start with {self.graph_base}"
+            raise StoreError(msg)
+        return g
+
+    def _owned_only(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+        result = list(quads)
+        for q in result:
+            self._graph_of(q)
+        return result
+
+    def _unmerge(self, triples: set[ox.Triple]) -> str:
+        """Remove from the merged graph the triples that none of the store's graphs holds any more."""
+        plain = [t for t in triples if not _blank_in(t)]
+        owned, m = self._owned_filter(), MERGED_GRAPH
+        parts = []
+        # One VALUES block per kind of object (IRI, or literal of one datatype and language): Virtuoso 7.2
+        # silently matched no literal in a block that mixes IRIs and literals.
+        kinds: dict[tuple[str, str], list[ox.Triple]] = {}
+        for t in plain:
+            o = t.object
+            key = (o.datatype.value, o.language or "") if isinstance(o, ox.Literal) else ("", "")
+            kinds.setdefault(key, []).append(t)
+        for group in kinds.values():
+            rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in group)
+            parts.append(
+                f"DELETE {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}\n}}"
+                f" GRAPH <{m}> {{ ?s ?p ?o }} MINUS {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }} }}"
+            )
+        if len(plain) < len(triples):  # blank nodes cannot be written in VALUES: sweep them by pattern
+            parts.append(
+                f"DELETE {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{m}> {{ ?s ?p ?o }}"
+                f" FILTER(isBlank(?s) || isBlank(?o)) MINUS {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }} }}"
+            )
+        return " ;\n".join(parts)
+
+    def _load_chunk(self, graph: str, triples: list[ox.Triple]) -> None:
+        if not self.graph_store_url:
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
+            self._run_update(insert_data([*quads, *(_in_merged(q) for q in quads)]))
+            return
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        for target in (graph, MERGED_GRAPH):
+            response = self.client.post(
+                self.graph_store_url,
+                params={"graph": target},
+                content=body,
+                headers={"Content-Type": GRAPH_RESULTS},
+            )
+            _raise_for(response)
+
+    def _run_update(self, text: str) -> None:
+        """Send our own operations (joined by `` ;\n``), in one request or one request each."""
+        operations = [text] if self.one_request else text.split(" ;\n")
+        try:
+            for operation in operations:
+                self._post(self._update_url(), {"update": operation})
+        finally:
+            self._graphs = None
+
+    def _update_url(self) -> str:
+        if self.update_url is None:
+            msg = "this remote store has no update URL: set SAMVERKAN_SPARQL_UPDATE_URL to write"
+            raise StoreError(msg)
+        return self.update_url
+
+    def _post(self, url: str, data: dict[str, Any], *, accept: str | None = None) -> httpx.Response:
+        headers = {"Accept": accept} if accept else {}
+        try:
+            response = self.client.post(url, data=data, headers=headers)
+        except httpx.TimeoutException as exc:
+            msg = f"{url}: no answer within the timeout ({exc})"
+            raise QueryError(msg) from exc
+        except httpx.TransportError as exc:
+            msg = f"{url}: cannot reach the SPARQL server: {exc}"
+            raise StoreError(msg) from exc
+        _raise_for(response)
+        return response
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            msg = f"{self.query_url}: the remote store is read-only (no update URL, or closed)"
+            raise StoreError(msg)
+
+
+def _raise_for(response: httpx.Response) -> None:
+    # Virtuoso's "anytime" queries answer 200 with a partial result and say so in a header.
+    if response.headers.get("X-SQL-State") == "S1TAT":
+        detail = response.headers.get("X-SQL-Message", "")
+        msg = f"the server cut the answer short at its time limit ({detail})"
+        raise QueryError(msg)
+    if response.status_code >= 400:
+        text = response.text.strip()[:2000]
+        if response.status_code in (401, 403):
+            msg = f"{response.url}: the server refused the credentials ({response.status_code}): {text}"
+            raise StoreError(msg)
+        if response.status_code < 500 or "SPARQL" in text or "syntax" in text.lower():
+            msg = f"the SPARQL server refused the request ({response.status_code}): {text}"
+            raise QueryError(msg)
+        msg = f"{response.url}: server error {response.status_code}: {text}"
+        raise StoreError(msg)
+
+
+def _parse_triples(response: httpx.Response) -> list[ox.Triple]:
+    media = response.headers.get("Content-Type", GRAPH_RESULTS).split(";")[0].strip()
+    fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
+    if media == "text/plain":
+        fmt = ox.RdfFormat.N_TRIPLES
+    return [q.triple for q in ox.parse(response.content, format=fmt)]
+
+
+def _with_prefixes(sparql: str) -> str:
+    declared = {m.group(1) for m in _DECLARED.finditer(mask_literals(sparql))}
+    missing = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
+    return missing + sparql
+
+
+def _in_merged(q: ox.Quad) -> ox.Quad:
+    return ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(MERGED_GRAPH))
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return _blank_in(q.triple)
+
+
+def _blank_in(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+__all__ = ["MERGED_GRAPH", "RemoteResult", "RemoteStore", "RemoteTriples", "bind_values", "query_form"]

@@ -1,0 +1,129 @@
+"""End to end: a real uvicorn process on 127.0.0.1, driven by SPARQLWrapper, SPARQLStore and httpx."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+pytestmark = pytest.mark.server
+
+PREFIXES = "PREFIX sv: <https://w3id.org/samverkan/def#>\n"
+SELECT = (
+    PREFIXES + "SELECT ?m ?code WHERE { ?m a sv:Municipality ; sv:municipalityCode ?code } ORDER BY ?code"
+)
+CONSTRUCT = (
+    PREFIXES
+    + "CONSTRUCT { ?m sv:municipalityCode ?code } WHERE { ?m sv:municipalityCode ?code ; a sv:Municipality }"
+)
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_sparqlwrapper_json(server, method):
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setMethod(method)
+    sw.setQuery(SELECT)
+    sw.setReturnFormat(JSON)
+    result = sw.queryAndConvert()
+    assert [b["code"]["value"] for b in result["results"]["bindings"]] == [
+        "0120",
+        "0180",
+        "0182",
+        "0183",
+        "0184",
+    ]
+
+
+def test_sparqlwrapper_xml(server):
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setQuery(SELECT)
+    sw.setReturnFormat(XML)
+    doc = sw.queryAndConvert()
+    assert len(doc.getElementsByTagName("result")) == 5
+
+
+@pytest.mark.parametrize("fmt", [CSV, TSV])
+def test_sparqlwrapper_csv_tsv(server, fmt):
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setQuery(SELECT)
+    sw.setReturnFormat(fmt)
+    text = sw.queryAndConvert().decode()
+    assert len(text.strip().splitlines()) == 6
+
+
+def test_sparqlwrapper_construct_turtle(server):
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setQuery(CONSTRUCT)
+    sw.setReturnFormat(TURTLE)
+    g = Graph().parse(data=sw.queryAndConvert(), format="turtle")
+    assert len(g) == 5
+
+
+def test_sparqlwrapper_ask(server):
+    sw = SPARQLWrapper(server + "/sparql")
+    sw.setQuery(PREFIXES + "ASK { ?m a sv:Municipality }")
+    sw.setReturnFormat(JSON)
+    assert sw.queryAndConvert()["boolean"] is True
+
+
+@pytest.mark.parametrize("returnFormat", ["xml", "json", "csv"])
+def test_rdflib_sparqlstore_select(server, returnFormat):
+    store = SPARQLStore(server + "/sparql", returnFormat=returnFormat)
+    rows = list(store.query(SELECT))
+    assert [str(r[1]) for r in rows] == ["0120", "0180", "0182", "0183", "0184"]
+
+
+def test_rdflib_sparqlstore_construct_and_triples(server):
+    g = Graph(store=SPARQLStore(server + "/sparql"))
+    result = g.query(CONSTRUCT)
+    assert len(result.graph) == 5
+    nacka = URIRef("https://w3id.org/samverkan/id/municipality/0182")
+    assert len(list(g.triples((nacka, None, None)))) >= 4
+
+
+def test_server_errors(server):
+    assert httpx.get(server + "/sparql", params={"query": "SELECT * {"}).status_code == 400
+    r = httpx.get(
+        server + "/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}
+    )
+    assert r.status_code == 400
+    assert "SERVICE" in r.json()["message"]
+    assert httpx.put(server + "/sparql").status_code == 405
+    assert httpx.post(server + "/update", data={"update": "CLEAR ALL"}).status_code == 401
+
+
+def test_server_timeout_answers_at_deadline(server):
+    started = time.perf_counter()
+    r = httpx.get(server + "/sparql", params={"query": SLOW, "timeout": "1"}, timeout=30)
+    elapsed = time.perf_counter() - started
+    assert r.status_code == 503
+    assert elapsed < 3
+
+
+def test_slow_query_does_not_hold_up_cheap_ones(server):
+    cheap = {"query": PREFIXES + "ASK { ?m a sv:Municipality }"}
+    with httpx.Client() as c:
+        baseline = []
+        for _ in range(20):
+            t = time.perf_counter()
+            c.get(server + "/sparql", params=cheap).raise_for_status()
+            baseline.append(time.perf_counter() - t)
+    slow = threading.Thread(target=lambda: httpx.get(server + "/sparql", params={"query": SLOW}, timeout=30))
+    slow.start()
+    time.sleep(0.2)
+    during = []
+    with httpx.Client() as c:
+        for _ in range(100):
+            t = time.perf_counter()
+            c.get(server + "/sparql", params=cheap).raise_for_status()
+            during.append(time.perf_counter() - t)
+    slow.join()
+    # The server's limit is 5 s; the hundred cheap queries ran while the slow one held a worker.
+    assert statistics.median(during) < max(0.05, 10 * statistics.median(baseline))

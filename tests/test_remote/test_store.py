@@ -1,0 +1,181 @@
+"""The store's behaviour, the same on both backends: merge semantics, writes, datasets, bindings."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from graph.backends import AnyStore
+from graph.errors import ForbiddenOperationError, QueryError, StoreError
+from graph.namespaces import GRAPH, ID, SKOS, SV
+from graph.remote import RemoteStore
+
+G1, G2 = str(GRAPH["source/nacka-2020"]), str(GRAPH["source/solna-2021"])
+NACKA = ox.NamedNode(str(ID["municipality/0182"]))
+SOLNA = ox.NamedNode(str(ID["municipality/0184"]))
+A = ox.NamedNode(str(ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type").value))
+MUNICIPALITY = ox.NamedNode(str(SV.Municipality))
+LABEL = ox.NamedNode(str(SKOS.prefLabel))
+
+
+def quad(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal, g: str) -> ox.Quad:
+    return ox.Quad(s, p, o, ox.NamedNode(g))
+
+
+def seed(store: AnyStore) -> None:
+    store.add([
+        quad(NACKA, A, MUNICIPALITY, G1),
+        quad(NACKA, A, MUNICIPALITY, G2),  # backed by two sources: stored in both graphs
+        quad(NACKA, LABEL, ox.Literal("Nacka kommun", language="sv"), G1),
+        quad(SOLNA, A, MUNICIPALITY, G2),
+        quad(SOLNA, LABEL, ox.Literal("Solna kommun", language="sv"), G2),
+    ])
+
+
+def test_count_merges_graphs(store: AnyStore) -> None:
+    seed(store)
+    assert store.count() == 4
+    assert store.count(G1) == 2
+    assert store.count(G2) == 3
+    rows = store.select("SELECT ?m WHERE { ?m a sv:Municipality } ORDER BY ?m")
+    assert [r["m"] for r in rows] == [NACKA, SOLNA]
+
+
+def test_graph_names_lists_named_graphs(store: AnyStore) -> None:
+    seed(store)
+    assert store.graph_names() == sorted([G1, G2])
+    assert store.has_graph(G1)
+    assert not store.has_graph(str(GRAPH["source/none"]))
+
+
+def test_query_graph_variable_ranges_over_named_graphs(store: AnyStore) -> None:
+    seed(store)
+    rows = store.select("SELECT ?g WHERE { GRAPH ?g { municipality:0182 a sv:Municipality } } ORDER BY ?g")
+    assert [r["g"] for r in rows] == [ox.NamedNode(G1), ox.NamedNode(G2)]
+
+
+def test_query_restricted_to_default_graphs(store: AnyStore) -> None:
+    seed(store)
+    rows = store.select("SELECT ?m WHERE { ?m a sv:Municipality }", default_graphs=[G1])
+    assert [r["m"] for r in rows] == [NACKA]
+
+
+def test_query_union_default_graph_keeps_duplicates(store: AnyStore) -> None:
+    seed(store)
+    rows = store.select("SELECT ?m WHERE { ?m a sv:Municipality }", union_default_graph=True)
+    # Oxigraph's union default graph holds every graph, the merged default graph too.
+    assert sorted(str(r["m"]) for r in rows) == sorted([str(NACKA)] * 3 + [str(SOLNA)] * 2)
+
+
+def test_query_substitutions_bind_terms(store: AnyStore) -> None:
+    seed(store)
+    rows = store.select(
+        "SELECT ?m ?label WHERE { ?m skos:prefLabel ?label }", substitutions={"m": SOLNA}
+    )
+    assert rows == [{"m": SOLNA, "label": ox.Literal("Solna kommun", language="sv")}]
+
+
+def test_query_substitution_with_quotes_stays_a_value(store: AnyStore) -> None:
+    seed(store)
+    sneaky = ox.Literal('x" } ; DROP ALL ; SELECT * { "')
+    rows = store.select("SELECT ?label WHERE { ?m skos:prefLabel ?label }", substitutions={"label": sneaky})
+    assert rows == []
+    assert store.count() == 4
+
+
+def test_query_ask_and_construct(store: AnyStore) -> None:
+    seed(store)
+    assert bool(store.query("ASK { municipality:0184 a sv:Municipality }"))
+    triples = list(store.query("CONSTRUCT { ?m a sv:Municipality } WHERE { ?m a sv:Municipality }"))
+    assert sorted(str(t) for t in triples) == sorted(str(ox.Triple(m, A, MUNICIPALITY)) for m in (NACKA, SOLNA))
+
+
+def test_query_syntax_error_raises(store: AnyStore) -> None:
+    with pytest.raises(QueryError):
+        store.query("SELECT ?x WHERE { ?x ")
+
+
+def test_query_service_refused_before_sending(remote: RemoteStore) -> None:
+    with pytest.raises(ForbiddenOperationError):
+        remote.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def test_update_load_refused_before_sending(remote: RemoteStore) -> None:
+    with pytest.raises(ForbiddenOperationError):
+        remote.update("LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH graph:source/x")
+
+
+def test_apply_change_moves_statement_between_graphs(store: AnyStore) -> None:
+    seed(store)
+    label = quad(SOLNA, LABEL, ox.Literal("Solna kommun", language="sv"), G2)
+    moved = quad(SOLNA, LABEL, ox.Literal("Solna kommun", language="sv"), G1)
+    store.apply_change([moved], [label])
+    assert store.count() == 4
+    assert store.count(G1) == 3
+
+
+def test_remove_last_copy_leaves_default_graph(store: AnyStore) -> None:
+    seed(store)
+    store.remove([quad(NACKA, A, MUNICIPALITY, G1)])
+    assert bool(store.query("ASK { municipality:0182 a sv:Municipality }"))  # still in G2
+    store.remove([quad(NACKA, A, MUNICIPALITY, G2)])
+    assert not bool(store.query("ASK { municipality:0182 a sv:Municipality }"))
+    assert store.count() == 3
+
+
+def test_apply_change_refused_changes_nothing(store: AnyStore) -> None:
+    seed(store)
+    unnamed = ox.Quad(SOLNA, LABEL, ox.Literal("Solna"), ox.DefaultGraph())
+    with pytest.raises(StoreError):
+        store.apply_change([quad(SOLNA, LABEL, ox.Literal("Solna stad", language="sv"), G2), unnamed], [])
+    blank = ox.Quad(ox.BlankNode(), LABEL, ox.Literal("x"), ox.NamedNode(G1))
+    with pytest.raises(StoreError):
+        store.apply_change([quad(SOLNA, LABEL, ox.Literal("y"), G2)], [blank])
+    assert store.count() == 4
+
+
+def test_update_remerges_default_graph(store: AnyStore) -> None:
+    seed(store)
+    store.update(
+        f"INSERT {{ GRAPH <{G2}> {{ ?m sv:municipalityCode \"0182\" }} }}"
+        " WHERE { ?m skos:prefLabel \"Nacka kommun\"@sv }"
+    )
+    assert store.count() == 5
+    store.update("DELETE WHERE { GRAPH ?g { ?m a sv:Municipality } }")
+    assert store.count() == 3
+    assert not bool(store.query("ASK { ?m a sv:Municipality }"))
+
+
+def test_replace_graphs_drops_and_inserts(store: AnyStore) -> None:
+    seed(store)
+    store.replace_graphs([quad(SOLNA, LABEL, ox.Literal("Solna stad", language="sv"), G2)], graphs=[G2])
+    assert store.count(G2) == 1
+    assert store.count() == 3  # Nacka's type (still in G1), Nacka's label, Solna's new label
+
+
+def test_bulk_add_in_chunks(store: AnyStore) -> None:
+    quads = [
+        quad(ox.NamedNode(f"{ID}actor/syn-forening-{i:04d}"), LABEL, ox.Literal(f"Förening {i}", language="sv"), G1)
+        for i in range(40)
+    ]
+    store.bulk_add([*quads, *(quad(q.subject, q.predicate, q.object, G2) for q in quads[:5])])
+    assert store.count() == 40
+    assert store.count(G2) == 5
+
+
+def test_quads_and_dump_round_trip(store: AnyStore) -> None:
+    seed(store)
+    assert sorted(str(q) for q in store.quads(G2)) == sorted(
+        str(q) for q in ox.parse(_dump(store, G2), format=ox.RdfFormat.N_QUADS)
+    )
+    assert len(list(store.quads())) == 5
+    with pytest.raises(StoreError):
+        store.dump(io.BytesIO(), format=ox.RdfFormat.TURTLE)
+
+
+def _dump(store: AnyStore, graph: str) -> bytes:
+    out = io.BytesIO()
+    store.dump(out, format=ox.RdfFormat.N_QUADS)
+    return b"".join(line + b"\n" for line in out.getvalue().splitlines() if f"<{graph}>".encode() in line)
