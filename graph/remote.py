@@ -204,7 +204,7 @@ class RemoteStore:
         timeout: float = 60.0,
         read_only: bool = False,
         chunk_triples: int = 50_000,
-        one_request: bool = False,
+        one_request: bool = True,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
@@ -212,9 +212,8 @@ class RemoteStore:
         self.graph_base = graph_base
         self.read_only = read_only or update_url is None
         self.chunk_triples = chunk_triples
-        # Virtuoso 7.2 evaluates a later operation of a request against a stale view of the earlier ones
-        # (measured: a re-merge after a CLEAR in the same request kept deleted triples); one operation per
-        # request is right there. Fuseki and GraphDB run a request as one transaction: set one_request.
+        # One request per write (atomic on Fuseki and GraphDB; Virtuoso commits operation by operation), or
+        # one request per operation, for servers that limit a request's size.
         self.one_request = one_request
         auth: httpx.Auth | None = None
         if user is not None:
@@ -449,9 +448,9 @@ class RemoteStore:
         """Rebuild the merged graph from the named graphs (reads every graph: slow on large stores)."""
         self._check_writable()
         owned, m = self._owned_filter(), MERGED_GRAPH
+        # Clear and copy: Virtuoso 7.2 left triples behind with a DELETE ... MINUS over the whole graph.
         self._run_update(
-            f"DELETE {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{m}> {{ ?s ?p ?o }}"
-            f" MINUS {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }} }} ;\n"
+            f"CLEAR SILENT GRAPH <{m}> ;\n"
             f"INSERT {{ GRAPH <{m}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {owned} }}"
         )
 
@@ -555,7 +554,7 @@ class RemoteStore:
             _raise_for(response)
 
     def _run_update(self, text: str) -> None:
-        """Send our own operations (joined by `` ;\n``), in one request or one request each."""
+        """Send our own operations (joined by a semicolon and a line break), in one request or one each."""
         operations = [text] if self.one_request else text.split(" ;\n")
         try:
             for operation in operations:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import igraph as ig
 import networkx as nx
 
 from graph.analysis.context import NODE_COLUMNS, Context, IGraphCopy, Network, node_columns, to_igraph
@@ -24,6 +23,8 @@ def detect_communities(
     if c.graph.vcount() == 0:
         return {}, 0.0
     weights = c.weights or None
+    import igraph as ig  # slow to import: only when a measure runs
+
     ig.set_random_number_generator(random.Random(seed))
     try:
         clustering = c.graph.community_multilevel(weights=weights, resolution=resolution)

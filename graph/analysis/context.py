@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
 from graph.analysis.result import Result, make_result
+
+if TYPE_CHECKING:  # igraph takes seconds to import; the command line should not pay for it on --help
+    import igraph as ig
 from graph.project import (
     Filters,
     Snapshot,
     Weighting,
+    paused_gc,
     project_actor_issues,
     project_actors,
     project_issue_comentions,
@@ -57,14 +60,17 @@ def to_igraph(G: nx.Graph) -> IGraphCopy:
         >>> c.graph.vcount(), c.nodes
         (3, ['a', 'b', 'c'])
     """
-    nodes = list(G)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = []
-    weights = []
-    for u, v, w in G.edges(data="weight", default=1.0):
-        edges.append((index[u], index[v]))
-        weights.append(float(w))
-    return IGraphCopy(ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed()), nodes, weights)
+    with paused_gc():
+        nodes = list(G)
+        index = {n: i for i, n in enumerate(nodes)}
+        edges = []
+        weights = []
+        for u, v, w in G.edges(data="weight", default=1.0):
+            edges.append((index[u], index[v]))
+            weights.append(float(w))
+        import igraph as ig
+
+        return IGraphCopy(ig.Graph(n=len(nodes), edges=edges, directed=G.is_directed()), nodes, weights)
 
 
 @dataclass

@@ -59,7 +59,9 @@ def assert_merge_consistent_exactly(store: GraphStore) -> None:
 def mount(*args: str) -> None:
     result = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        pytest.skip(f"cannot mount here ({result.stderr.strip() or result.returncode}): needs root in a sandbox")
+        pytest.skip(
+            f"cannot mount here ({result.stderr.strip() or result.returncode}): needs root in a sandbox"
+        )
 
 
 def unmount(path: Path) -> None:

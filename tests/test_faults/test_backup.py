@@ -1,4 +1,4 @@
-"""Backup and restore: a round trip gives back an isomorphic store; a damaged backup is refused, unchanged store."""
+"""Backup and restore: a round trip gives an isomorphic store; a damaged backup is refused, unchanged."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, URIRef
-from rdflib.term import Node
 from rdflib.compare import isomorphic
+from rdflib.term import Node
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -143,7 +143,9 @@ def garble_manifest(backup):
         pytest.param(tamper_count, "the manifest says", id="manifest-count-tampered"),
         pytest.param(tamper_checksum, "SHA-256 does not match", id="manifest-checksum-tampered"),
         pytest.param(truncate_dump, "truncated or altered", id="dump-truncated"),
-        pytest.param(truncate_dump_and_fix_manifest, "does not decompress", id="dump-truncated-manifest-fixed"),
+        pytest.param(
+            truncate_dump_and_fix_manifest, "does not decompress", id="dump-truncated-manifest-fixed"
+        ),
         pytest.param(drop_a_line_and_fix_manifest, "the manifest says", id="dump-short-manifest-fixed"),
         pytest.param(garble_manifest, "manifest cannot be read", id="manifest-garbled"),
     ],
