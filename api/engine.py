@@ -143,7 +143,8 @@ def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: thread
     except (
         RuntimeError,
         OSError,
-    ) as exc:  # evaluation errors (e.g. a substitution of an unprojected variable)
+        ValueError,
+    ) as exc:  # evaluation errors (e.g. a substitution of an unprojected variable, an invalid IRI)
         failure = QueryError(f"the query cannot be evaluated: {exc}")
     finally:
         result = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from fastapi import Request
 
 from api.errors import BadRequestError, PayloadTooLargeError
@@ -169,6 +170,23 @@ def query_form(text: str) -> QueryForm | None:
     return "results" if min(found)[1] in ("SELECT", "ASK") else "graph"
 
 
+def check_graph_iris(iris: list[str], parameter: str) -> None:
+    """Check that every graph named by the protocol's dataset parameters is an absolute IRI.
+
+    Raises:
+        BadRequestError: naming the parameter and the value.
+    """
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+            valid = ":" in iri
+        except ValueError:
+            valid = False
+        if not valid:
+            msg = f"{parameter} {iri!r} is not an absolute IRI; give the graph's full IRI"
+            raise BadRequestError(msg)
+
+
 def parse_timeout(value: str | None, *, server: float) -> float:
     """Return the time limit for a request: the client's ``timeout`` (seconds) if lower than the server's.
 
@@ -192,6 +210,7 @@ __all__ = [
     "SPARQL_QUERY",
     "SPARQL_UPDATE",
     "Operation",
+    "check_graph_iris",
     "decode_utf8",
     "media_type",
     "parse_fields",

@@ -2,14 +2,17 @@
 
 Oxigraph really evaluates ``SERVICE`` and ``LOAD`` over HTTP, so the check must run first. It reads the text
 as SPARQL's lexer does for this purpose: strings, IRIs and comments are skipped, then the keywords are looked
-for as whole words (``?service`` and ``ex:service`` are not keywords).
+for as whole words (``?service`` and ``ex:service`` are not keywords). A backslash escape outside strings
+(``ex:a\\#`` is a prefixed name, not a comment) is skipped as one character, and the text is checked twice: as
+written and with SPARQL's ``\\uXXXX`` codepoint escapes decoded (SPARQL 1.1 §19.2 allows them anywhere), so
+that neither reading can hide a keyword the engine would see.
 """
 
 from __future__ import annotations
 
 import re
 
-from graph.errors import ForbiddenOperationError
+from graph.errors import ForbiddenOperationError, QueryError
 
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -17,6 +20,7 @@ _SKIP = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"
+    r"|\\."  # an escaped character of a prefixed name (ex:a\#): not the start of a comment or string
     r"|#[^\n]*",
     re.DOTALL,
 )
@@ -28,17 +32,56 @@ UPDATE_FORBIDDEN = {
 }
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 def strip_literals(text: str) -> str:
-    """Replace strings, IRIs and comments with spaces, keeping everything else."""
+    """Replace strings, IRIs, escapes and comments with spaces, keeping everything else."""
     return _SKIP.sub(" ", text)
 
 
+def decode_codepoints(text: str) -> str:
+    r"""Decode SPARQL's codepoint escapes (``\u0045`` is ``E``); invalid code points stay as written.
+
+    Example:
+        >>> decode_codepoints(r"SERVIC\u0045")
+        'SERVICE'
+    """
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+
+    return _CODEPOINT.sub(one, text)
+
+
+def mask_literals(text: str) -> str:
+    """Blank out strings, IRIs and comments with spaces of the same length, so positions still match."""
+    return _SKIP.sub(lambda m: " " * len(m.group()), text)
+
+
+def where_group_start(text: str) -> int:
+    """Return the index just after the ``{`` that opens the query's outermost WHERE group.
+
+    Raises:
+        QueryError: the query has no group pattern.
+    """
+    bare = mask_literals(text)
+    keyword = re.search(r"(?<![\w?$:])WHERE(?![\w:])", bare, re.IGNORECASE)
+    brace = bare.find("{", keyword.end() if keyword else 0)
+    if brace < 0:
+        msg = "the query has no WHERE { … } group to bind parameters in"
+        raise QueryError(msg)
+    return brace + 1
+
+
 def _check(text: str, forbidden: dict[str, str]) -> None:
-    bare = strip_literals(text)
-    for word, reason in forbidden.items():
-        if re.search(_KEYWORD.format(word), bare, re.IGNORECASE):
-            msg = f"{word} is not allowed here: {reason}. Query the graphs held in this store instead."
-            raise ForbiddenOperationError(msg)
+    for reading in {text, decode_codepoints(text)}:
+        bare = strip_literals(reading)
+        for word, reason in forbidden.items():
+            if re.search(_KEYWORD.format(word), bare, re.IGNORECASE):
+                msg = f"{word} is not allowed here: {reason}. Query the graphs held in this store instead."
+                raise ForbiddenOperationError(msg)
 
 
 def check_query(text: str) -> None:
@@ -66,4 +109,4 @@ def check_update(text: str) -> None:
     _check(text, UPDATE_FORBIDDEN)
 
 
-__all__ = ["check_query", "check_update", "strip_literals"]
+__all__ = ["check_query", "check_update", "decode_codepoints", "strip_literals"]

@@ -15,7 +15,7 @@ from api.engine import Answer, QueryRunner, rdf_bytes, serialise, time_limit_mes
 from api.engine import Request as QueryRequest
 from api.errors import BadRequestError
 from api.negotiate import GRAPH_CHOICES, RESULT_CHOICES, negotiate
-from api.protocol import Operation, parse_timeout, query_form, read_operation
+from api.protocol import Operation, check_graph_iris, parse_timeout, query_form, read_operation
 from api.settings import Settings
 from api.writes import Change, Writer
 from graph.errors import LimitExceededError, QueryError
@@ -95,6 +95,8 @@ async def answer_query(request: Request, op: Operation) -> Response:
         msg = "the query is empty"
         raise BadRequestError(msg)
     check_query(op.text)
+    check_graph_iris(op.default_graphs, "default-graph-uri")
+    check_graph_iris(op.named_graphs, "named-graph-uri")
     timeout = parse_timeout(op.timeout, server=settings.query_timeout)
     accept, fmt = request.headers.get("accept"), op.format
     form = query_form(op.text)

@@ -46,7 +46,7 @@ def test_query_cross_border_collaborations(client):
     data = rows(client.get("/api/queries/cross-border-collaborations"))
     names = {r["collaboration"].rsplit("/", 1)[1]: r for r in data}
     assert set(names) == {"kulturskola-solna-sundbyberg", "teater-nacka"}  # the Nacka-only one does not cross
-    assert names["kulturskola-solna-sundbyberg"]["year"] == 2015
+    assert names["kulturskola-solna-sundbyberg"]["start"] == "2015"
     assert names["kulturskola-solna-sundbyberg"]["municipalities"] == 2
 
 
@@ -55,8 +55,9 @@ def test_query_cross_border_collaborations(client):
     [
         pytest.param({"domain": "kulturskola"}, {"kulturskola-solna-sundbyberg"}, id="domain-slug"),
         pytest.param({"domain": "concept:domain/scenkonst"}, {"teater-nacka"}, id="domain-prefixed"),
-        pytest.param({"year": "2019"}, {"teater-nacka"}, id="year"),
-        pytest.param({"year": "2001"}, set(), id="no-year"),
+        pytest.param({"year": "2019"}, {"teater-nacka", "kulturskola-solna-sundbyberg"}, id="active-2019"),
+        pytest.param({"year": "2016"}, {"kulturskola-solna-sundbyberg"}, id="active-2016"),
+        pytest.param({"year": "2001"}, set(), id="before-any"),
     ],
 )
 def test_query_cross_border_collaborations_filtered(client, params, expected):

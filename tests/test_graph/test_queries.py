@@ -81,5 +81,5 @@ def test_read_named_queries_library():
     assert len(library) >= 11
     for q in library.values():
         assert q.title
-        for p in q.parameters:  # every parameter is projected, as substitutions require
-            assert f"?{p.name}" in q.sparql.split("WHERE")[0]
+        for p in q.parameters:  # every parameter is used in the query's body, where its VALUES row goes
+            assert f"?{p.name}" in q.sparql.split("WHERE", 1)[1]

@@ -56,6 +56,21 @@ def test_query_binds_substitutions_as_terms():
     assert none == []
 
 
+def test_query_bindings_are_seen_by_filters_and_cannot_change_the_query():
+    store = GraphStore.open(None)
+    store.add([quad("Nacka kommun"), quad("Nacka", G2)])
+    rows = store.select(
+        "SELECT ?l WHERE { ?s skos:prefLabel ?l FILTER(STRLEN(?l) > ?n) }",
+        substitutions={
+            "n": ox.Literal("5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        },
+    )
+    assert [r["l"].value for r in rows] == ["Nacka kommun"]
+    hostile = ox.Literal('x" } } ; DROP ALL ; SELECT * { "')
+    assert store.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }", substitutions={"l": hostile}) == []
+    assert store.count() == 2
+
+
 def test_query_syntax_error_names_position():
     store = GraphStore.open(None)
     with pytest.raises(QueryError, match=r"1:\d+"):
