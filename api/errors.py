@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
@@ -67,6 +68,36 @@ class PayloadTooLargeError(ApiError):
 
     status = 413
     code = "payload-too-large"
+
+
+class ErrorPublic(BaseModel):
+    """The body of every error answer: a code, a message that says what to fix, and details where there are some."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str
+    message: str
+
+
+def _described(text: str) -> dict[str, object]:
+    # The schema inline, not as ``model``: FastAPI would file a model under the route's own media type
+    # (text/html for pages), but errors are always JSON.
+    schema = ErrorPublic.model_json_schema()
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+# Declared on every route (FastAPI(responses=...)): the statuses our handlers answer with, for the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: _described("The request, a parameter or the query is malformed, or the operation is forbidden"),
+    401: _described("A write without the bearer token, or with a wrong one"),
+    403: _described("This server is read-only (no token configured)"),
+    404: _described("No such resource, graph, view or measure"),
+    405: _described("Method not allowed here"),
+    406: _described("No acceptable format for this answer"),
+    413: _described("The request body is larger than the server takes"),
+    422: _described("The change breaks the shapes; nothing was written"),
+    503: _described("The time limit was reached, or the store is unavailable; try again"),
+}
 
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, object]:
@@ -152,8 +183,10 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 __all__ = [
+    "ERROR_RESPONSES",
     "ApiError",
     "BadRequestError",
+    "ErrorPublic",
     "NotAcceptableError",
     "PayloadTooLargeError",
     "ReadOnlyError",

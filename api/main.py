@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.engine import QueryRunner
-from api.errors import add_error_handlers
+from api.errors import ERROR_RESPONSES, add_error_handlers
 from api.routes import graph_store, pages, queries, resources, sparql, update
 from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         summary="A knowledge graph of a Swedish region's cultural life: SPARQL, named queries and resources.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.library = {}

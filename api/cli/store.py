@@ -263,24 +263,36 @@ QueryFormat = Literal["table", "csv", "json", "tsv", "xml"]
 
 
 def query(
-    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a .rq file.")],
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or the name of a named query.")],
     store: StoreOption = None,
     format: Annotated[
         str, typer.Option(help="table, csv, tsv, json (SPARQL 1.1 JSON results) or xml.")
     ] = "table",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Named-query parameter NAME=VALUE.")
+    ] = None,
 ) -> None:
-    """Run a SPARQL query against the store and print its results."""
+    """Run a SPARQL query, a .rq file or a named query of the library against the store."""
+    from graph.queries import bind_parameters, parse_named_query, read_named_queries
     from graph.sparql_guard import check_query
 
+    settings = get_settings()
+
     def action() -> None:
-        text = sparql
         candidate = Path(sparql)
+        library = read_named_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
         if len(sparql) < 4096 and candidate.suffix in {".rq", ".sparql"}:
-            text = candidate.read_text(encoding="utf-8")
-        check_query(text)
+            named = parse_named_query(candidate.read_text(encoding="utf-8"), name=candidate.stem)
+        elif sparql in library:
+            named = library[sparql]
+        else:
+            named = parse_named_query(sparql, name="query")
+        values = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        bindings = bind_parameters(named, values)
+        check_query(named.sparql)
         gs = open_store(store, read_only=True)
         started = time.perf_counter()
-        result = gs.query(text)
+        result = gs.query(named.sparql, substitutions=bindings or None)
         print_result(result, format)
         console.print(f"({time.perf_counter() - started:.3f} s)", style="dim")
 

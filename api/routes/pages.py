@@ -71,7 +71,11 @@ def _view(request: Request, term: Any) -> dict[str, str | None]:
 
 def _describe(request: Request, iri: str) -> Response:
     store: GraphStore = request.app.state.store
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # spaces or control characters: no resource can have this IRI
+        msg = f"nothing is known about {iri!r}: it is not a valid IRI"
+        raise UnknownResourceError(msg) from None
     triples = sorted({q.triple for q in store.reader.quads_for_pattern(node, None, None, None)}, key=str)
     incoming = sorted({q.triple for q in store.reader.quads_for_pattern(None, None, node, None)}, key=str)
     if not triples and not incoming:

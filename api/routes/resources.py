@@ -224,7 +224,18 @@ def actor_id(iri: str) -> str:
 
 
 def _actor_iri(actor: str) -> str:
-    return f"{ID}{actor}" if "/" in actor else f"{ID}actor/{actor}"
+    """Return the IRI of an actor id.
+
+    Raises:
+        UnknownResourceError: the id cannot be part of an IRI (spaces, control characters), so no actor has it.
+    """
+    iri = f"{ID}{actor}" if "/" in actor else f"{ID}actor/{actor}"
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        msg = f"no actor {actor!r}: not a valid id; GET /api/actors lists them"
+        raise UnknownResourceError(msg) from None
+    return iri
 
 
 @router.get("/municipalities", response_model=MunicipalitiesPublic)
