@@ -1,7 +1,9 @@
 """Issues raised in the dialogues: who raises each (municipalities, actors), where and when; which rise.
 
-A mention raised by a grouping or constellation (e.g. "the county's 26 municipalities") counts for the
-municipalities among its members; other raisers count for their own municipality.
+Only named raisers count for a municipality: a municipality for itself, another actor for the municipality it
+is based in. A mention a source gives to a grouping ("several of the county's municipalities", recorded as
+raised by the group of 26) counts for none of its members, since the source does not say which; such
+mentions are counted in the column ``groups`` instead.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ ALL = "(all)"
 
 
 def mention_municipalities(snap: Snapshot, x: Mention) -> set[str]:
-    """The municipalities a mention speaks for: the raisers', or the members' of a raising grouping."""
+    """The municipalities a mention names: its raisers' own (a grouping's members do not count)."""
     out: set[str] = set()
     for a in x.raisers:
         actor = snap.actors.get(a)
-        if actor is not None and actor.municipality is not None:
+        if actor is not None and actor.municipality is not None and a not in snap.members:
             out.add(actor.municipality)
-        for m in snap.members.get(a, ()):
-            member = snap.actors.get(m)
-            if member is not None and member.municipality is not None:
-                out.add(member.municipality)
     return out
+
+
+def raising_groups(snap: Snapshot, x: Mention) -> set[str]:
+    """The groupings or constellations among a mention's raisers."""
+    return {a for a in x.raisers if a in snap.members}
 
 
 def _label(snap: Snapshot, iri: str) -> str:
@@ -49,7 +52,10 @@ def measure_issue_reach(ctx: Context) -> Result:
             constellation = "(none)"
         actors = set().union(*(x.raisers for x in xs))
         munis = set().union(*(mention_municipalities(snap, x) for x in xs))
-        rows.append((issue, _label(snap, issue), year, constellation, len(xs), len(actors), len(munis)))
+        groups_ = set().union(*(raising_groups(snap, x) for x in xs))
+        rows.append(
+            (issue, _label(snap, issue), year, constellation, len(xs), len(actors), len(munis), len(groups_))
+        )
     rows.sort(
         key=lambda r: (
             -int(r[6]) if r[2] is None and r[3] == ALL else 0,
@@ -62,13 +68,14 @@ def measure_issue_reach(ctx: Context) -> Result:
     )
     return ctx.result(
         "issue_reach",
-        ("issue", "label", "year", "constellation", "mentions", "actors", "municipalities"),
+        ("issue", "label", "year", "constellation", "mentions", "actors", "municipalities", "groups"),
         rows,
         graphs=set().union(*(x.sources for x in mentions)) if mentions else set(),
         notes=[
             "year empty and constellation '(all)': the issue over every round; constellation '(none)': "
             "mentions not tied to a constellation's meeting",
-            "a grouping that raises an issue counts for its member municipalities",
+            "municipalities: named raisers only; groups: raising groupings, whose members the source does"
+            " not name (they count for no municipality)",
         ],
     )
 

@@ -43,3 +43,15 @@ def test_strategy_areas_and_gaps(region: GraphStore) -> None:
         r["area"]: r for r in run_measure("strategy_areas", region, filters=Filters(year=2016)).records()
     }
     assert filtered["participation"]["collaborations"] == 1
+
+
+def test_issue_reach_counts_no_members_of_a_raising_group(data_dir, ontology_dir) -> None:
+    # The press release gives the 2020 municipal issues to "flera av länets kommuner": recorded as raised by
+    # the group of 26, which must not count as 26 municipalities.
+    from graph.build import build_store
+
+    store = GraphStore.open(None)
+    build_store(store, data_dir=data_dir, ontology_dir=ontology_dir)
+    rows = run_measure("issue_reach", store).records()
+    total = next(r for r in rows if r["issue"] == ARMS and r["year"] is None)
+    assert (total["municipalities"], total["groups"]) == (0, 1)
