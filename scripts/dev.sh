@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and run samverkan: `bash scripts/dev.sh serve` or `bash scripts/dev.sh test [pytest args]`.
-# Needs Python 3.11+ and the package index; Debian packages (Chromium for the browser tests) are installed
-# when running as root on Debian, otherwise the tests that need them are skipped with a reason.
+# Needs Python 3.11+ and the package index; Debian packages are installed
+# when running as root on Debian (Chromium for the browser tests, Virtuoso for the remote-store tests),
+# otherwise the tests that need them are skipped with a reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,7 @@ ensure_uv() {
 ensure_debian_packages() {
   local missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "Installing Debian packages: ${missing[*]}"
