@@ -71,7 +71,7 @@ class PayloadTooLargeError(ApiError):
 
 
 class ErrorPublic(BaseModel):
-    """The body of every error answer: a code, a message that says what to fix, and details where there are some."""
+    """The body of every error: a code, a message that says what to fix, and details if there are any."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -86,7 +86,7 @@ def _described(text: str) -> dict[str, object]:
     return {"description": text, "content": {"application/json": {"schema": schema}}}
 
 
-# Declared on every route (FastAPI(responses=...)): the statuses our handlers answer with, for the OpenAPI document.
+# Declared on every route (FastAPI(responses=...)): the statuses our handlers answer with, for OpenAPI.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     400: _described("The request, a parameter or the query is malformed, or the operation is forbidden"),
     401: _described("A write without the bearer token, or with a wrong one"),

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,6 +19,7 @@ from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
 from api.settings import Settings, get_settings
 from api.writes import Writer
+from graph.backends import open_graph_store
 from graph.queries import read_named_queries
 from graph.store import GraphStore
 
@@ -32,7 +34,20 @@ def open_app_store(settings: Settings) -> GraphStore:
         StoreError: the store cannot be opened (missing, locked, not a store).
     """
     read_only = settings.token is None and settings.store is not None
-    return GraphStore.open(settings.store, read_only=read_only, mirror=settings.store is not None)
+    store = open_graph_store(
+        settings.backend,
+        path=settings.store,
+        read_only=read_only,
+        mirror=settings.store is not None,
+        query_url=settings.sparql_query_url,
+        update_url=settings.sparql_update_url,
+        graph_store_url=settings.sparql_graph_store_url,
+        user=settings.sparql_user,
+        password=settings.sparql_password,
+        auth_scheme=settings.sparql_auth,
+    )
+    # The remote store has GraphStore's methods and types (graph/remote.py); the routes use only those.
+    return cast(GraphStore, store)
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:

@@ -1,10 +1,10 @@
-"""Refuse SPARQL that would reach the network or the file system, before any engine sees it.
+r"""Refuse SPARQL that would reach the network or the file system, before any engine sees it.
 
 Oxigraph really evaluates ``SERVICE`` and ``LOAD`` over HTTP, so the check must run first. It reads the text
 as SPARQL's lexer does for this purpose: strings, IRIs and comments are skipped, then the keywords are looked
 for as whole words (``?service`` and ``ex:service`` are not keywords). A backslash escape outside strings
-(``ex:a\\#`` is a prefixed name, not a comment) is skipped as one character, and the text is checked twice: as
-written and with SPARQL's ``\\uXXXX`` codepoint escapes decoded (SPARQL 1.1 §19.2 allows them anywhere), so
+(``ex:a\#`` is a prefixed name, not a comment) is skipped as one character, and the text is checked twice: as
+written and with SPARQL's ``\uXXXX`` codepoint escapes decoded (SPARQL 1.1 §19.2 allows them anywhere), so
 that neither reading can hide a keyword the engine would see.
 
 It also refuses text nested deeper than ``MAX_NESTING`` (groups, parentheses, brackets): Oxigraph's parser is
@@ -139,4 +139,11 @@ def check_update(text: str) -> None:
     _check(text, UPDATE_FORBIDDEN)
 
 
-__all__ = ["MAX_NESTING", "check_query", "check_update", "decode_codepoints", "nesting_depth", "strip_literals"]
+__all__ = [
+    "MAX_NESTING",
+    "check_query",
+    "check_update",
+    "decode_codepoints",
+    "nesting_depth",
+    "strip_literals",
+]

@@ -198,9 +198,20 @@ class _Loaded:
 def _read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield (spreadsheet row number, cells) from a UTF-8 CSV or the first sheet of an XLSX."""
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+        from zipfile import BadZipFile
 
-        book = load_workbook(path, read_only=True, data_only=True)
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as err:
+            _fail(
+                f"not a readable XLSX workbook ({type(err).__name__}: {err}); save it from a spreadsheet "
+                "program as .xlsx, or as CSV UTF-8",
+                str(path),
+                None,
+            )
         try:
             rows = book.worksheets[0].iter_rows(values_only=True)
             yield from ((n, [_cell_text(v) for v in r]) for n, r in enumerate(rows, 1))

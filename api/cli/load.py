@@ -44,9 +44,7 @@ def bench_load(
     url: Annotated[
         str | None, typer.Option(help="A server already running on loopback (http://127.0.0.1:PORT).")
     ] = None,
-    heavy: Annotated[
-        bool, typer.Option(help="Run each round again beside a heavy SPARQL aggregate.")
-    ] = True,
+    heavy: Annotated[bool, typer.Option(help="Run each round again beside a heavy SPARQL aggregate.")] = True,
 ) -> None:
     """Load a server on loopback with 1, 8, 64 clients on a mix of routes; print p50/p99 and errors."""
     from api.loadtest import check_loopback, percentile, run_load, serve_store
@@ -62,7 +60,16 @@ def bench_load(
         console.print(f"Loading {base} for {seconds:g} s per round with {clients} client(s).")
         results = run_load(base, clients=counts, seconds=seconds, heavy=heavy)
     table = Table(
-        "clients", "heavy query", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "4xx", "5xx", "errors",
+        "clients",
+        "heavy query",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "4xx",
+        "5xx",
+        "errors",
         title=f"Mix of named queries, resources, pages and views ({seconds:g} s per round)",
     )
     families = Table("clients", "heavy query", "family", "requests", "p50 ms", "p99 ms", title="By family")

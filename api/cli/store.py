@@ -60,6 +60,22 @@ def step(label: str) -> Iterator[None]:
 def open_store(store: Path | None, *, read_only: bool = False) -> GraphStore:
     """Open the store named by the option or the settings."""
     settings = get_settings()
+    if settings.backend == "remote" and store is None:
+        from typing import cast
+
+        from graph.backends import open_graph_store
+
+        remote = open_graph_store(
+            "remote",
+            read_only=read_only,
+            query_url=settings.sparql_query_url,
+            update_url=settings.sparql_update_url,
+            graph_store_url=settings.sparql_graph_store_url,
+            user=settings.sparql_user,
+            password=settings.sparql_password,
+            auth_scheme=settings.sparql_auth,
+        )
+        return cast(GraphStore, remote)  # same methods and types: graph/remote.py
     return GraphStore.open(store or settings.store, read_only=read_only)
 
 
@@ -309,7 +325,7 @@ RESULT_FORMATS = {
 
 def print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, format: str) -> None:
     """Print query results as a table or in a standard results format."""
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, local or remote
         fmt = ox.RdfFormat.N_TRIPLES if format in {"table", "csv", "tsv"} else ox.RdfFormat.JSON_LD
         sys.stdout.buffer.write(result.serialize(format=fmt) or b"")
         return

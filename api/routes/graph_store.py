@@ -80,7 +80,8 @@ async def _read_quads(request: Request, iri: str | None) -> list[ox.Quad]:
         fmt = ox.RdfFormat.from_media_type(kind) if kind else None
     except ValueError:
         fmt = None
-    if fmt is None or fmt.supports_datasets:
+    # JSON-LD may hold named graphs, but the protocol takes it as a graph format: all goes to the target.
+    if fmt is None or (fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD):
         msg = (
             f"media type {kind or '(none)'!r} is not an RDF graph format; send text/turtle, "
             "application/n-triples, application/ld+json or application/rdf+xml"

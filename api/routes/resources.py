@@ -227,7 +227,7 @@ def _actor_iri(actor: str) -> str:
     """Return the IRI of an actor id.
 
     Raises:
-        UnknownResourceError: the id cannot be part of an IRI (spaces, control characters), so no actor has it.
+        UnknownResourceError: the id cannot be part of an IRI (spaces, control characters): no actor has it.
     """
     iri = f"{ID}{actor}" if "/" in actor else f"{ID}actor/{actor}"
     try:
@@ -288,10 +288,12 @@ def read_actors(
     ] = None,
     municipality: Annotated[str | None, Query(description="Municipality code (0182) or IRI")] = None,
     q: Annotated[str | None, Query(description="Text in a Swedish or English name (any case)")] = None,
+    search: Annotated[str | None, Query(description="The same as q")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ActorsPublic:
     """List actors, filtered by category, municipality and a search in their names."""
+    q = q or search
     subs: dict[str, ox.NamedNode | ox.Literal] = {}
     if category:
         subs["category"] = ox.NamedNode(_resolve_category(category))

@@ -25,6 +25,7 @@ def test_read_municipalities(client):
         pytest.param({"q": "O\u0308stra"}, {"teatercentrum-ostra"}, id="decomposed"),
         pytest.param({"q": "ostra"}, set(), id="o-is-not-o-umlaut"),
         pytest.param({"q": "culture school"}, {"kulturskolan-nacka"}, id="english"),
+        pytest.param({"search": "Östra"}, {"teatercentrum-ostra"}, id="search-alias"),
         pytest.param(
             {"category": "CultureSchool"}, {"kulturskolan-nacka", "kulturskolan-solna"}, id="category"
         ),

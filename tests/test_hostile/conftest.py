@@ -1,4 +1,4 @@
-"""Fixtures of the hostile-input tests: a store with hostile labels, clients, a recording listener, audit hooks."""
+"""Fixtures of the hostile-input tests: hostile labels, clients, a recording listener, audit hooks."""
 
 from __future__ import annotations
 
