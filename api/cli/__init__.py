@@ -19,7 +19,7 @@ bench = typer.Typer(
 app.add_typer(bench, name="bench")
 
 # Each module defines register(app, bench); the order is the order of `samverkan --help`.
-COMMAND_MODULES = ("store", "backup", "generate", "serve", "analyse", "viz", "scale")
+COMMAND_MODULES = ("store", "backup", "generate", "serve", "analyse", "viz", "scale", "load")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"api.cli.{_name}").register(app, bench)

@@ -87,7 +87,9 @@ def test_query_issues_raised_by_k(client):
     # counts none of the group's members, and the group is listed instead.
     assert rows(client.get("/api/queries/issues-raised-by-k-municipalities")) == []
     data = rows(client.get("/api/queries/issues-raised-by-k-municipalities", params={"k": 1}))
-    assert [(r["issue"].rsplit("/", 1)[1], r["municipalities"]) for r in data] == [("cross-border-kulturskola", 1)]
+    assert [(r["issue"].rsplit("/", 1)[1], r["municipalities"]) for r in data] == [
+        ("cross-border-kulturskola", 1)
+    ]
     data = rows(client.get("/api/queries/issues-raised-by-k-municipalities", params={"k": 0}))
     by_issue = {r["issue"].rsplit("/", 1)[1]: r for r in data}
     assert by_issue["arms-length"]["municipalities"] == 0

@@ -42,5 +42,5 @@ def test_check_query_allows_the_word_elsewhere(query):
     ],
 )
 def test_check_update_refuses_load_and_service(update):
-    with pytest.raises(ForbiddenOperationError, match="LOAD|SERVICE"):
+    with pytest.raises(ForbiddenOperationError, match=r"LOAD|SERVICE"):
         check_update(update)

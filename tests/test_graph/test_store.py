@@ -167,6 +167,7 @@ def test_mirrored_store_refuses_non_deterministic_updates(tmp_path):
     store = GraphStore.open(tmp_path / "store", mirror=True)
     with pytest.raises(QueryError, match="NOW"):
         store.update(
-            f"INSERT {{ GRAPH <{G1.value}> {{ municipality:0182 skos:note ?t }} }} WHERE {{ BIND(NOW() AS ?t) }}"
+            f"INSERT {{ GRAPH <{G1.value}> {{ municipality:0182 skos:note ?t }} }}"
+            " WHERE { BIND(NOW() AS ?t) }"
         )
     assert store.count() == 0
