@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +64,7 @@ class GraphStore:
                 if not path.exists():
                     msg = f"{path}: no store here; run `samverkan build` first"
                     raise StoreError(msg)
-                inner = ox.Store.read_only(str(path))
+                inner = _open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 inner = ox.Store(str(path))
@@ -124,7 +125,10 @@ class GraphStore:
         except SyntaxError as exc:
             msg = f"SPARQL syntax error: {exc}"
             raise QueryError(msg) from exc
-        except RuntimeError as exc:  # e.g. a substitution for a variable the query does not project
+        except RuntimeError as exc:
+            if _is_storage_error(exc):  # a read-only view whose files a writing process removed
+                msg = f"{self.path}: the store changed under this read-only view; open it again: {exc}"
+                raise StoreError(msg) from exc
             raise QueryError(str(exc)) from exc
 
     def select(self, sparql: str, **kwargs: Any) -> list[dict[str, Term | None]]:
@@ -368,6 +372,23 @@ def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
 
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _is_storage_error(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Corruption" in text or "No such file" in text or "IO error" in text
+
+
+def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
+    """Open a read-only view, retrying while a writing process swaps the files it lists (RocksDB)."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt == attempts - 1 or not _is_storage_error(exc):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError  # unreachable: the loop returns or raises
 
 
 def load_mirror(disk: ox.Store) -> ox.Store:
