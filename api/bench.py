@@ -9,19 +9,18 @@ import math
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 
 from api.settings import PROJECT_ROOT, get_settings
+from graph.benchmark import serving, uvicorn_command
 from graph.namespaces import sparql_prefixes
 from graph.queries import NamedQuery, bind_parameters, read_named_queries
 from graph.store import GraphStore
@@ -44,38 +43,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@contextmanager
-def _process(args: list[str], *, url: str, env: dict[str, str], wait: float) -> Iterator[None]:
-    proc = subprocess.Popen(
-        args, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                msg = f"{args[0]} exited: {err[-2000:]}"
-                raise RuntimeError(msg)
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            msg = f"{url} did not answer within {wait:.0f} s"
-            raise RuntimeError(msg)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 def peer_text(query: NamedQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -152,21 +119,12 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
     }
     env.pop("SAMVERKAN_TOKEN", None)
     ours = f"http://127.0.0.1:{port}"
-    server = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "api.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    server = uvicorn_command(port)
     rows: list[tuple[str, float, float, float | None]] = []
-    with _process(server, url=ours + "/sparql", env=env, wait=900), httpx.Client(timeout=600) as http:
+    with (
+        serving(server, url=ours + "/sparql", env=env, wait=900, cwd=PROJECT_ROOT),
+        httpx.Client(timeout=600) as http,
+    ):
         for name, query in library.items():
             bindings = bind_parameters(query, {})
 
@@ -195,7 +153,7 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
             peer_url = f"http://127.0.0.1:{peer_port}/"
             script = [sys.executable, "-c", PEER_SCRIPT, str(data), str(peer_port)]
             with (
-                _process(script, url=peer_url, env=dict(os.environ), wait=1800),
+                serving(script, url=peer_url, env=dict(os.environ), wait=1800, cwd=PROJECT_ROOT),
                 httpx.Client(timeout=PEER_TIMEOUT) as http,
             ):
                 while pending:

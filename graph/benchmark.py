@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
 
 from graph.errors import LimitExceededError
 
@@ -224,6 +228,60 @@ def format_seconds(seconds: float | None) -> str:
     return f"{int(seconds // 60)} min {int(seconds % 60):02d} s"
 
 
+def uvicorn_command(port: int, *, python: str | None = None) -> list[str]:
+    """The command that serves samverkan's app on 127.0.0.1:``port``, quietly (benchmarks, tests)."""
+    return [
+        python or sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "api.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+
+
+@contextmanager
+def serving(
+    args: list[str], *, url: str, env: dict[str, str], wait: float, cwd: Path | None = None
+) -> Iterator[None]:
+    """Run a server process until the block ends, once ``url`` answers (within ``wait`` seconds).
+
+    Raises:
+        RuntimeError: the process exited first (with the end of its stderr), or did not answer in time.
+    """
+    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                msg = f"{args[0]} exited: {err[-2000:]}"
+                raise RuntimeError(msg)
+            try:
+                httpx.get(url, timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    msg = f"{url} did not answer within {wait:.0f} s"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
 __all__ = [
     "BenchTable",
     "Cell",
@@ -236,4 +294,6 @@ __all__ = [
     "max_rss_self",
     "peak_rss_during",
     "run_isolated",
+    "serving",
+    "uvicorn_command",
 ]

@@ -13,20 +13,18 @@ from __future__ import annotations
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
-from graph.benchmark import BenchTable, current_rss, run_isolated
+from graph.benchmark import BenchTable, current_rss, run_isolated, serving, uvicorn_command
 from graph.queries import NamedQuery, bind_parameters, read_named_queries
 from graph.remote import RemoteStore, bind_values
 from graph.store import GraphStore
@@ -82,34 +80,6 @@ def _consume(result: object) -> int:
 def _geomean(values: list[float]) -> float | None:
     values = [v for v in values if v > 0]
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
-
-
-@contextmanager
-def _server(args: list[str], url: str, *, env: dict[str, str], wait: float) -> Iterator[None]:
-    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                msg = f"{args[0]} exited: {err[-2000:]}"
-                raise RuntimeError(msg)
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    msg = f"{url} did not answer within {wait:.0f} s"
-                    raise RuntimeError(msg) from None
-                time.sleep(0.3)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _throughput(call: Callable[[httpx.Client], object], clients: int, seconds: float = 3.0) -> float:
@@ -212,21 +182,9 @@ def _bench_http(
         "SAMVERKAN_MAX_RESULTS": "10000000",
     }
     env.pop("SAMVERKAN_TOKEN", None)
-    args = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "api.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    args = uvicorn_command(port)
     progress("timing over our HTTP API ...")
-    with _server(args, base + "/sparql", env=env, wait=600), httpx.Client(timeout=600) as http:
+    with serving(args, url=base + "/sparql", env=env, wait=600), httpx.Client(timeout=600) as http:
         for name in library:
 
             def run(name: str = name) -> None:
@@ -313,7 +271,10 @@ def _bench_rdflib(
         url = f"http://127.0.0.1:{port}/"
         progress("starting rdflib-endpoint (rdflib parses the file: slow) ...")
         args = [sys.executable, "-c", PEER_SCRIPT, str(data), str(port)]
-        with _server(args, url, env=dict(os.environ), wait=3600), httpx.Client(timeout=PEER_TIMEOUT) as http:
+        with (
+            serving(args, url=url, env=dict(os.environ), wait=3600),
+            httpx.Client(timeout=PEER_TIMEOUT) as http,
+        ):
             while pending:
                 name, q = pending.pop(0)
                 text = sparql_prefixes() + bind_values(q.sparql, bound[name])

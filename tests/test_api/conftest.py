@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
+from graph.benchmark import uvicorn_command
 from graph.build import read_ontology
 from graph.store import GraphStore
 
@@ -97,19 +97,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]) -> It
         "SAMVERKAN_MAX_RESULTS": "1000",
     }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "api.main:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
+        uvicorn_command(port),
         env=env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from graph.benchmark import uvicorn_command
 from graph.build import build_store
 from graph.queries import read_named_queries
 from graph.store import GraphStore
@@ -26,17 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        uvicorn_command(port),
         env={**os.environ, **env},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
