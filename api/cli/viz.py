@@ -13,18 +13,7 @@ import typer
 from api.settings import get_settings
 from graph.errors import SamverkanError
 from graph.store import GraphStore
-
-ARGS_CHROMIUM = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-CHROMIUM = Path("/usr/bin/chromium")
+from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 class ViewName(StrEnum):
@@ -248,7 +237,7 @@ def _time_in_browser(paths: list[Path], *, repeat: int) -> list[float | None]:
 
     out: list[float | None] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=list(ARGS_CHROMIUM))
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for path in paths:
                 best: float | None = None

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from api.settings import PROJECT_ROOT
 from graph.store import GraphStore
+from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
 from graph.views.report import make_report, render_report
 
 from .conftest import IMG, SCRIPT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = [
     "/id/actor/xss-img",
     "/id/actor/xss-script",

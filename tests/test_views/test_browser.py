@@ -24,23 +24,13 @@ from PIL import Image
 from api.settings import PROJECT_ROOT
 from graph.store import GraphStore
 from graph.views import make_view_from_graph, render_page
+from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
 from graph.views.report import make_report, render_report
 
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ID = "https://w3id.org/samverkan/id/actor/xss"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FADED = "rgba(190,190,190,0.35)"
 DRAWN = (
     "() => window.samverkan && Object.keys(window.samverkan.views).length > 0 && "
