@@ -128,6 +128,7 @@ def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: thread
             substitutions=req.substitutions,
             default_graphs=req.default_graphs,
             named_graphs=req.named_graphs,
+            time_limit=max(0.001, deadline - time.monotonic()),  # a remote server stops there too
         )
         check()
         if isinstance(result, ox.QueryBoolean):

@@ -39,12 +39,7 @@ def open_app_store(settings: Settings) -> GraphStore:
         path=settings.store,
         read_only=read_only,
         mirror=settings.store is not None,
-        query_url=settings.sparql_query_url,
-        update_url=settings.sparql_update_url,
-        graph_store_url=settings.sparql_graph_store_url,
-        user=settings.sparql_user,
-        password=settings.sparql_password,
-        auth_scheme=settings.sparql_auth,
+        **settings.remote_options(),
     )
     # The remote store has GraphStore's methods and types (graph/remote.py); the routes use only those.
     return cast(GraphStore, store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +45,22 @@ class Settings(BaseSettings):
     sparql_user: str | None = None
     sparql_password: str | None = None
     sparql_auth: Literal["basic", "digest"] = Field(default="basic", description="digest for Virtuoso")
+    sparql_time_limit_parameter: str | None = Field(
+        default=None,
+        description="How the server takes a per-query time limit: timeout={ms} (Virtuoso), timeout={s}.",
+    )
+
+    def remote_options(self) -> dict[str, Any]:
+        """The remote backend's connection options, as ``graph.backends.open_graph_store`` takes them."""
+        return {
+            "query_url": self.sparql_query_url,
+            "update_url": self.sparql_update_url,
+            "graph_store_url": self.sparql_graph_store_url,
+            "user": self.sparql_user,
+            "password": self.sparql_password,
+            "auth_scheme": self.sparql_auth,
+            "time_limit_parameter": self.sparql_time_limit_parameter,
+        }
 
 
 @lru_cache

@@ -62,16 +62,18 @@ class Writer:
             LimitExceededError: the store is too large to copy.
         """
         check_update(sparql)
-        if self.store.mirror is not None:
+        if self.store.mirror is not None:  # the copies would differ
             check_deterministic(sparql)
         with self._lock:
-            before = list(self.store.reader)
-            if len(before) > MAX_COPY_QUADS:
+            size = self.store.count()
+            if size > MAX_COPY_QUADS:
                 msg = (
-                    f"the store holds {len(before)} quads; SPARQL Update runs on a copy and is limited to "
+                    f"the store holds {size} statements; SPARQL Update runs on a copy and is limited to "
                     f"{MAX_COPY_QUADS}; write whole graphs with the Graph Store Protocol (/rdf-graphs)"
                 )
                 raise LimitExceededError(msg)
+            named = list(self.store.quads())  # the same on every backend; the copy derives its default graph
+            before = [*named, *(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in named)]
             copy = ox.Store()
             copy.extend(before)
             try:

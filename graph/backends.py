@@ -26,6 +26,7 @@ def open_graph_store(
     password: str | None = None,
     auth_scheme: AuthScheme = "basic",
     timeout: float = 60.0,
+    time_limit_parameter: str | None = None,
 ) -> AnyStore:
     """Open the embedded store at ``path`` or connect to the SPARQL server at ``query_url``.
 
@@ -53,6 +54,7 @@ def open_graph_store(
         auth_scheme=auth_scheme,
         timeout=timeout,
         read_only=read_only,
+        time_limit_parameter=time_limit_parameter,
     )
 
 

@@ -22,7 +22,7 @@ from typing import IO, Any, Literal
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import QueryError, StoreError
+from graph.errors import LimitExceededError, QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
 from graph.sparql_guard import check_query, check_update
 from graph.store import Term, delete_data, insert_data
@@ -156,6 +156,46 @@ def _outermost_group_end(masked: str) -> int:
     return groups[-1][1]
 
 
+def parse_time_limit_parameter(text: str | None) -> tuple[str, Literal["s", "ms"]] | None:
+    """Read a setting like ``timeout={ms}`` into the parameter's name and unit.
+
+    Raises:
+        StoreError: the setting is not ``NAME={s}`` or ``NAME={ms}``.
+
+    Example:
+        >>> parse_time_limit_parameter("timeout={ms}")
+        ('timeout', 'ms')
+    """
+    if not text:
+        return None
+    name, _, unit = text.partition("=")
+    if not name or unit not in ("{s}", "{ms}"):
+        msg = f"time limit parameter {text!r}: expected NAME={{s}} or NAME={{ms}}, e.g. timeout={{ms}}"
+        raise StoreError(msg)
+    return name, "ms" if unit == "{ms}" else "s"
+
+
+def check_syntax(sparql: str, *, update: bool = False) -> None:
+    """Parse a query or update with Oxigraph, against an empty store, before it is sent.
+
+    So a syntax error reads the same on every backend (line and column in the caller's text, not in the
+    prefixed text sent), and only standard SPARQL 1.1 reaches the server: vendor extensions are refused.
+    Run after the guard (``check_query``/``check_update``): evaluation on the empty store must not fetch.
+
+    Raises:
+        QueryError: the text does not parse.
+    """
+    empty = ox.Store()
+    try:
+        if update:
+            empty.update(sparql, prefixes=PREFIXES)
+        else:
+            empty.query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        msg = f"SPARQL syntax error: {exc}"
+        raise QueryError(msg) from exc
+
+
 class RemoteTriples:
     """The triples of a CONSTRUCT or DESCRIBE answer, read from the server's N-Triples (like QueryTriples)."""
 
@@ -205,6 +245,7 @@ class RemoteStore:
         read_only: bool = False,
         chunk_triples: int = 50_000,
         one_request: bool = True,
+        time_limit_parameter: str | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
@@ -215,6 +256,9 @@ class RemoteStore:
         # One request per write (atomic on Fuseki and GraphDB; Virtuoso commits operation by operation), or
         # one request per operation, for servers that limit a request's size.
         self.one_request = one_request
+        # How the server takes a per-request time limit, e.g. "timeout={ms}" (Virtuoso) or "timeout={s}"
+        # (Fuseki, GraphDB): without it the server keeps evaluating a query its caller has given up on.
+        self.time_limit = parse_time_limit_parameter(time_limit_parameter)
         auth: httpx.Auth | None = None
         if user is not None:
             auth = (
@@ -262,19 +306,23 @@ class RemoteStore:
         union_default_graph: bool = False,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        time_limit: float | None = None,
     ) -> RemoteResult:
         """Evaluate a SPARQL 1.1 query on the server; our prefixes are predeclared.
 
         The dataset is GraphStore's: the default graph is the merge of all graphs (``union_default_graph``:
         their union, duplicates kept), ``default_graphs``/``named_graphs`` restrict it, and a query's own
-        ``FROM``/``FROM NAMED`` is left to the server.
+        ``FROM``/``FROM NAMED`` is left to the server. ``time_limit`` (seconds) is sent to the server when
+        ``time_limit_parameter`` says how, and bounds the wait for the answer in any case.
 
         Raises:
             ForbiddenOperationError: the query uses SERVICE.
-            QueryError: the server refuses the query (its message is kept) or cut the answer short.
+            QueryError: the server refuses the query (its message is kept).
+            LimitExceededError: the server stopped at its time limit, or gave no answer within ``time_limit``.
             StoreError: the server cannot be reached.
         """
         check_query(sparql)
+        check_syntax(sparql)
         text = bind_values(sparql, substitutions or {})
         text = _with_prefixes(text)
         form = query_form(text)
@@ -290,7 +338,13 @@ class RemoteStore:
                 )
             data["named-graph-uri"] = (named_graphs if named_graphs is not None else owned) or [NO_GRAPH]
         accept = GRAPH_RESULTS if form in {"CONSTRUCT", "DESCRIBE"} else SELECT_RESULTS
-        response = self._post(self.query_url, data, accept=accept)
+        wait: float | None = None
+        if time_limit is not None:
+            wait = time_limit + 5.0  # the server's own limit answers first, with its message
+            if self.time_limit is not None:
+                name, unit = self.time_limit
+                data[name] = str(max(1, round(time_limit * 1000))) if unit == "ms" else f"{time_limit:g}"
+        response = self._post(self.query_url, data, accept=accept, wait=wait)
         if form in {"CONSTRUCT", "DESCRIBE"}:
             return RemoteTriples(_parse_triples(response))
         return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
@@ -325,6 +379,30 @@ class RemoteStore:
                 triples = self.query(text, default_graphs=[], named_graphs=[g])  # type: ignore[assignment]
             for t in triples:
                 yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+    def triples(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        *,
+        graph: str | None = None,
+    ) -> Iterator[ox.Triple]:
+        """Iterate over the triples matching a pattern in one named graph, or in the merged default graph.
+
+        Raises:
+            QueryError: a blank node is given (it cannot be named in a query to another server).
+        """
+        bound = {
+            name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None
+        }
+        if graph:
+            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            result = self.query(text, substitutions=bound, default_graphs=[], named_graphs=[graph])
+        else:
+            result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", substitutions=bound)
+        assert isinstance(result, RemoteTriples)
+        return iter(result)
 
     def graph_names(self) -> list[str]:
         """Return the IRIs of the store's named graphs (those under ``graph_base``), sorted."""
@@ -435,6 +513,7 @@ class RemoteStore:
         """
         self._check_writable()
         check_update(sparql)
+        check_syntax(sparql, update=True)
         data = {
             "update": _with_prefixes(sparql),
             "using-graph-uri": [MERGED_GRAPH],
@@ -568,13 +647,16 @@ class RemoteStore:
             raise StoreError(msg)
         return self.update_url
 
-    def _post(self, url: str, data: dict[str, Any], *, accept: str | None = None) -> httpx.Response:
+    def _post(
+        self, url: str, data: dict[str, Any], *, accept: str | None = None, wait: float | None = None
+    ) -> httpx.Response:
         headers = {"Accept": accept} if accept else {}
+        timeout = httpx.Timeout(wait) if wait is not None else httpx.USE_CLIENT_DEFAULT
         try:
-            response = self.client.post(url, data=data, headers=headers)
+            response = self.client.post(url, data=data, headers=headers, timeout=timeout)
         except httpx.TimeoutException as exc:
-            msg = f"{url}: no answer within the timeout ({exc})"
-            raise QueryError(msg) from exc
+            msg = f"{url}: no answer within the time limit ({exc})"
+            raise LimitExceededError(msg) from exc
         except httpx.TransportError as exc:
             msg = f"{url}: cannot reach the SPARQL server: {exc}"
             raise StoreError(msg) from exc
@@ -591,8 +673,8 @@ def _raise_for(response: httpx.Response) -> None:
     # Virtuoso's "anytime" queries answer 200 with a partial result and say so in a header.
     if response.headers.get("X-SQL-State") == "S1TAT":
         detail = response.headers.get("X-SQL-Message", "")
-        msg = f"the server cut the answer short at its time limit ({detail})"
-        raise QueryError(msg)
+        msg = f"the server stopped at its time limit and its answer would be partial ({detail})"
+        raise LimitExceededError(msg)
     if response.status_code >= 400:
         text = response.text.strip()[:2000]
         if response.status_code in (401, 403):

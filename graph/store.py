@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -99,6 +100,7 @@ class GraphStore:
         union_default_graph: bool = False,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        time_limit: float | None = None,  # for the remote store; Oxigraph cannot be stopped
     ) -> QueryResult:
         """Evaluate a SPARQL 1.1 query; our prefixes are predeclared.
 
@@ -149,6 +151,18 @@ class GraphStore:
         if graph:
             return iter(self.reader.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
         return (q for q in self.reader if isinstance(q.graph_name, ox.NamedNode))
+
+    def triples(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+        *,
+        graph: str | None = None,
+    ) -> Iterator[ox.Triple]:
+        """Iterate over the triples matching a pattern in one named graph, or in the merged default graph."""
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        return (q.triple for q in self.reader.quads_for_pattern(subject, predicate, object, target))
 
     def graph_names(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted."""
@@ -249,6 +263,36 @@ class GraphStore:
                     batch = []
             self.inner.bulk_extend(batch)
             self.mirror.extend(batch)
+
+    def bulk_load_staged(self, staging: ox.Store, *, work_dir: Path | None = None) -> None:
+        """Copy the named graphs of an in-memory staging store here, default graph merged; NOT atomic.
+
+        Rust end to end: the staging store is dumped to one N-Quads file (its quads, then each graph's triples
+        again without a graph name, which is the default graph) and Oxigraph's bulk loader reads that file
+        into the store and then into the memory copy. One load per store keeps each blank node the same in
+        its named graph and in the default graph (the loader renames blank nodes, consistently within a
+        load). A failure or crash part-way leaves part of the data in the store. The staging store's own
+        default graph must be empty. The file goes to ``work_dir`` (default: the system's temporary
+        directory) and is removed afterwards.
+
+        Raises:
+            StoreError: the store is read-only or cannot be written (the disk is full, ...).
+        """
+        self._check_writable()
+        graphs = [g for g in staging.named_graphs() if isinstance(g, ox.NamedNode)]
+        with tempfile.TemporaryDirectory(prefix="samverkan-load-", dir=work_dir) as tmp:
+            staged = Path(tmp) / "staged.nq"
+            with staged.open("wb") as out:
+                staging.dump(out, format=ox.RdfFormat.N_QUADS)
+                for g in graphs:
+                    staging.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            with self._write_lock:
+                try:
+                    self.inner.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+                except OSError as exc:
+                    raise store_error(self.path, exc, doing="the bulk load stopped part-way") from exc
+                if self.mirror is not None:
+                    self.mirror.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update atomically and re-merge the default graph in the same transaction.

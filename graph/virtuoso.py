@@ -16,13 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from graph.errors import StoreError
+from graph.remote import RemoteStore
 
 BINARY = "virtuoso-t"
 ISQL = "isql-vt"
+TIME_LIMIT_PARAMETER = "timeout={ms}"  # per request, in milliseconds
 INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -79,6 +82,18 @@ class VirtuosoServer:
     def graph_store_url(self) -> str:
         """The Graph Store HTTP Protocol endpoint (digest credentials)."""
         return f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
+
+    def connect(self, **options: Any) -> RemoteStore:
+        """Open a store on this server with its endpoints and credentials (``options``: RemoteStore's)."""
+        return RemoteStore.open(
+            self.query_url,
+            update_url=self.update_url,
+            graph_store_url=self.graph_store_url,
+            user=self.user,
+            password=self.password,
+            auth_scheme="digest",
+            **{"time_limit_parameter": TIME_LIMIT_PARAMETER, **options},
+        )
 
     def isql(self, script: str, *, timeout: float = 3600) -> str:
         """Run SQL through ``isql-vt`` (e.g. the bulk loader) and return its output.

@@ -252,13 +252,99 @@ def _measure_size(
     return row, previous_rate
 
 
+def bench_bulk_import(
+    sizes: Annotated[str, typer.Option(help="Target sizes in triples, comma-separated.")] = "100000,1000000",
+    seed: Annotated[int, typer.Option(help="Seed of the generated graphs.")] = 1,
+    pyshacl_max: Annotated[
+        int, typer.Option(help="Run the pySHACL import only up to this many triples (it does ~1.4k/s).")
+    ] = 110_000,
+    mirror: Annotated[
+        bool, typer.Option(help="Open the store with its in-memory copy, as the server does.")
+    ] = False,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Where to put files and stores (default: a temp dir).")
+    ] = None,
+) -> None:
+    """Compare the validated bulk import (SPARQL shapes) with bulk_add (no validation) and pySHACL."""
+    from graph.benchmark import format_bytes
+    from graph.bulk_import import measure_bulk_import
+
+    targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
+    ontology_dir = get_settings().ontology_dir
+    table = BenchTable(
+        "samverkan bench bulk-import",
+        [
+            "triples",
+            "staging parse+load/s",
+            "validate (SPARQL)",
+            "write",
+            "validated import/s",
+            "peak RSS",
+            "bulk_add/s (no SHACL)",
+            "peak RSS bulk_add",
+            "pySHACL import/s",
+        ],
+    )
+    root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
+    try:
+        for target in targets:
+            path = root / f"generated-{target}.nq"
+            report = write_generated(path, actors=actors_for_triples(target), seed=seed, format="nq")
+            with console.status(f"Validated bulk import of {report.triples:,} triples"):
+                new = run_isolated(
+                    measure_bulk_import, str(path), str(root / "new"), str(ontology_dir), mirror
+                )
+            shutil.rmtree(root / "new", ignore_errors=True)
+            with console.status(f"bulk_add of {report.triples:,} triples"):
+                old = run_isolated(bulk_load_file, str(path), str(root / "old"))
+            shutil.rmtree(root / "old", ignore_errors=True)
+            shacl: str | None = None
+            if report.triples <= pyshacl_max:
+                with console.status(f"pySHACL import of {report.triples:,} triples"):
+                    checked = run_isolated(
+                        validate_and_load_file, str(path), str(root / "shacl"), str(ontology_dir)
+                    )
+                shacl = format_rate(
+                    report.triples / sum(checked.value[k] for k in ("parse", "validate", "load"))
+                )
+                shutil.rmtree(root / "shacl", ignore_errors=True)
+            steps = new.value
+            table.add_row(
+                report.triples,
+                format_rate(report.triples / steps["parse"]),
+                format_seconds(steps["validate"]),
+                format_seconds(steps["write"]),
+                format_rate(report.triples / steps["seconds"]),
+                format_bytes(new.peak_rss),
+                format_rate(report.triples / old.value["load"]),
+                format_bytes(old.peak_rss),
+                shacl,
+            )
+            path.unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    load = os.getloadavg()
+    table.notes += [
+        f"Machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the"
+        f" end; seed {seed}; fresh on-disk store{' with its memory copy' if mirror else ''} per run.",
+        "Validated import: graph.bulk_import.bulk_import (N-Quads into an in-memory staging store, SPARQL"
+        " shape checks, Oxigraph's bulk loader writing named graphs plus the merged default graph); rates in"
+        " triples of the file per second.",
+        "bulk_add: GraphStore.bulk_add, no validation. pySHACL: parse, graph.validate, bulk_add.",
+    ]
+    wide = out if out.is_terminal else Console(highlight=False, width=180)
+    wide.print(table.to_rich())
+
+
 def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add ``generate`` and ``bench import``."""
+    """Add ``generate``, ``bench import`` and ``bench bulk-import``."""
     app.command()(generate)
     bench.command("import")(bench_import)
+    bench.command("bulk-import")(bench_bulk_import)
 
 
 __all__ = [
+    "bench_bulk_import",
     "bench_import",
     "bulk_load_file",
     "generate",

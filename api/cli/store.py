@@ -68,12 +68,7 @@ def open_store(store: Path | None, *, read_only: bool = False) -> GraphStore:
         remote = open_graph_store(
             "remote",
             read_only=read_only,
-            query_url=settings.sparql_query_url,
-            update_url=settings.sparql_update_url,
-            graph_store_url=settings.sparql_graph_store_url,
-            user=settings.sparql_user,
-            password=settings.sparql_password,
-            auth_scheme=settings.sparql_auth,
+            **settings.remote_options(),
         )
         return cast(GraphStore, remote)  # same methods and types: graph/remote.py
     return GraphStore.open(store or settings.store, read_only=read_only)
@@ -135,11 +130,26 @@ def import_(
         str | None, typer.Option(help=f"RDF format: {', '.join(sorted(FORMAT_NAMES))}.")
     ] = None,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL (bulk loads).")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Large RDF files: SPARQL-checked shapes and Oxigraph's bulk loader; not one transaction.",
+        ),
+    ] = False,
 ) -> None:
-    """Import files into the store: parsed, validated against the shapes, then added in one transaction."""
+    """Import files into the store: parsed, validated against the shapes, then added in one transaction.
+
+    With --bulk (large RDF files, such as `samverkan generate` output), the files are validated by the
+    SPARQL shape checker and written by Oxigraph's bulk loader: a rejected import writes nothing, but a
+    crash during the write can leave part of it in the store.
+    """
     from graph.validate import raise_for_violations, validate_store_change
 
     settings = get_settings()
+    if bulk:
+        run(lambda: _bulk_import(files, store=store, graph=graph, format=format, no_validate=no_validate))
+        return
 
     def action() -> None:
         parsed = Parsed()
@@ -160,6 +170,37 @@ def import_(
     run(action)
 
 
+def _bulk_import(
+    files: list[Path], *, store: Path | None, graph: str | None, format: str | None, no_validate: bool
+) -> None:
+    from graph.bulk_import import bulk_import
+    from graph.validate import load_shapes
+
+    if no_validate:
+        msg = "--bulk always validates; for an unvalidated load use --no-validate without --bulk"
+        raise typer.BadParameter(msg)
+    if any(f.suffix.lower() in TABLE_SUFFIXES for f in files):
+        msg = "--bulk reads RDF files only; import tables without --bulk"
+        raise typer.BadParameter(msg)
+    shapes = load_shapes(get_settings().ontology_dir)
+    with open_store(store) as gs:
+        if not isinstance(gs, GraphStore):  # a remote store has no bulk loader of ours
+            msg = "--bulk needs the embedded store (SAMVERKAN_BACKEND=embedded with --store)"
+            raise typer.BadParameter(msg)
+        with step(f"Bulk-importing {len(files)} file(s): parse, check the shapes, load"):
+            report = bulk_import(gs, files, shapes=shapes, graph=graph, format=format)
+        gs.add(import_record(files, Parsed(quads=[], files=[str(f) for f in files]), graphs=report.graphs))
+    for warning in report.warnings[:5]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if len(report.warnings) > 5:
+        console.print(f"... {len(report.warnings) - 5} more warnings.")
+    console.print(
+        f"Imported {report.quads:,} quads into {', '.join(report.graphs)} in {report.seconds:.1f} s:"
+        f" {report.rate:,.0f} quads/s (parse {report.parse_seconds:.1f} s, validate"
+        f" {report.validate_seconds:.1f} s, write {report.write_seconds:.1f} s)."
+    )
+
+
 def read_any(
     path: Path, *, settings: Settings, graph: str | None, table: str | None, format: str | None
 ) -> Parsed:
@@ -173,15 +214,16 @@ def read_any(
     return parse_file(path, graph=graph or str(GRAPH[f"import/{path.stem}"]), format=format)
 
 
-def import_record(files: list[Path], parsed: Parsed) -> list[ox.Quad]:
-    """Describe each imported graph in graph:meta/imports: its files and time (PROV)."""
+def import_record(files: list[Path], parsed: Parsed, *, graphs: list[str] | None = None) -> list[ox.Quad]:
+    """Describe each imported graph (of ``parsed`` or ``graphs``) in graph:meta/imports (PROV)."""
     meta = ox.NamedNode(str(IMPORTS_GRAPH))
     now = ox.Literal(
         datetime.now(UTC).isoformat(timespec="seconds"), datatype=ox.NamedNode(str(XSD.dateTime))
     )
-    graphs = {q.graph_name for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)}
+    named = {q.graph_name for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)}
+    named |= {ox.NamedNode(g) for g in graphs or []}
     quads = []
-    for g in graphs:
+    for g in sorted(named, key=lambda n: n.value):
         quads.append(ox.Quad(g, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SV.SourceGraph)), meta))
         quads.append(ox.Quad(g, ox.NamedNode(str(PROV.generatedAtTime)), now, meta))
         for f in files:

@@ -68,7 +68,7 @@ def read_graph(
         raise UnknownResourceError(msg)
     choice = negotiate("graph", accept=request.headers.get("accept"), format=format)
     assert choice.rdf is not None
-    triples = (q.triple for q in store.reader.quads_for_pattern(None, None, None, _target(iri)))
+    triples = store.triples(graph=iri)
     body = rdf_bytes(triples, choice.rdf)
     return Response(body, media_type=choice.media_type, headers={"Vary": "Accept"})
 

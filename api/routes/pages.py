@@ -76,8 +76,8 @@ def _describe(request: Request, iri: str) -> Response:
     except ValueError:  # spaces or control characters: no resource can have this IRI
         msg = f"nothing is known about {iri!r}: it is not a valid IRI"
         raise UnknownResourceError(msg) from None
-    triples = sorted({q.triple for q in store.reader.quads_for_pattern(node, None, None, None)}, key=str)
-    incoming = sorted({q.triple for q in store.reader.quads_for_pattern(None, None, node, None)}, key=str)
+    triples = sorted(set(store.triples(node)), key=str)
+    incoming = sorted(set(store.triples(object=node)), key=str)
     if not triples and not incoming:
         msg = f"nothing is known about <{iri}>"
         raise UnknownResourceError(msg)

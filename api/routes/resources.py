@@ -110,7 +110,7 @@ class IssuePublic(BaseModel):
     iri: str
     label: str | None
     label_en: str | None
-    strategy_area: str | None
+    strategy_areas: list[str]
     mentions: int
     raised_by: list[Ref]
     url: str
@@ -129,7 +129,7 @@ class CollaborationPublic(BaseModel):
     iri: str
     label: str | None
     label_en: str | None
-    domain: str | None
+    domains: list[str]
     agreement_kind: str | None
     start: str | None
     members: list[Ref]
@@ -366,7 +366,8 @@ def read_actor(request: Request, actor: str, runner: RunnerDep, settings: Settin
           VALUES ?category {{ {_ACTOR_VALUES} }}
           ?actor a ?category .
           {{ {MUNICIPALITY_OF} }}
-          UNION {{ ?actor skos:prefLabel|skos:altLabel ?label }}
+          UNION {{ ?actor skos:prefLabel ?label BIND("pref" AS ?rel) }}
+          UNION {{ ?actor skos:altLabel ?label BIND("alt" AS ?rel) }}
           UNION {{ ?other org:hasMember ?actor FILTER NOT EXISTS {{ ?other a sv:Collaboration }}
                    BIND("member_of" AS ?rel) }}
           UNION {{ ?actor org:hasMember ?other BIND("members" AS ?rel) }}
@@ -389,10 +390,13 @@ def read_actor(request: Request, actor: str, runner: RunnerDep, settings: Settin
             a["municipality"].add(str(r["municipality"].value))
         label = r["label"]
         if isinstance(label, ox.Literal):
-            if label.language and label.language not in a["labels"]:
-                a["labels"][label.language] = label.value
+            # The name in a language is its preferred label (the least, if several): never row order,
+            # which differs between backends.
+            if label.language and r["rel"] == ox.Literal("pref"):
+                known = a["labels"].get(label.language)
+                a["labels"][label.language] = label.value if known is None else min(known, label.value)
             alt.add(label.value)
-        if r["rel"] is not None and isinstance(r["other"], ox.NamedNode):
+        elif r["rel"] is not None and isinstance(r["other"], ox.NamedNode):
             ties[str(r["rel"].value)].add(r["other"].value)
     labels = _labels(runner, settings, [*a["municipality"], *(i for s in ties.values() for i in s)])
     base = _actor_public(request, iri, a, labels)
@@ -427,7 +431,11 @@ def read_issues(request: Request, runner: RunnerDep, settings: SettingsDep) -> I
     )
     issues: dict[str, dict[str, Any]] = {}
     for r in rows:
-        i = issues.setdefault(str(r["issue"].value), {"row": r, "mentions": set(), "who": set()})
+        i = issues.setdefault(
+            str(r["issue"].value), {"row": r, "mentions": set(), "who": set(), "areas": set()}
+        )
+        if r["area"] is not None:
+            i["areas"].add(r["area"].value)
         if r["mention"] is not None:
             i["mentions"].add(r["mention"].value)
         if r["who"] is not None:
@@ -438,7 +446,7 @@ def read_issues(request: Request, runner: RunnerDep, settings: SettingsDep) -> I
             iri=iri,
             label=_value(i["row"]["label"]),
             label_en=_value(i["row"]["labelEn"]),
-            strategy_area=_value(i["row"]["area"]),
+            strategy_areas=sorted(i["areas"]),
             mentions=len(i["mentions"]),
             raised_by=[_ref(request, w, labels) for w in sorted(i["who"])],
             url=local_url(request, iri),
@@ -460,13 +468,15 @@ def read_collaborations(
     ] = None,
 ) -> CollaborationsPublic:
     """List documented collaborations, with whether each crosses a municipal border."""
-    subs = {"domain": ox.NamedNode(concept_iri("domains", domain))} if domain else {}
+    # The filter binds its own variable, so a collaboration still lists all its domains.
+    subs = {"wanted": ox.NamedNode(concept_iri("domains", domain))} if domain else {}
+    wanted = "?c sv:domain ?wanted ." if domain else ""
     rows = _select(
         runner,
         settings,
         f"""
         SELECT ?c ?label ?labelEn ?domain ?kind ?start ?actor ?municipality WHERE {{
-          ?c a sv:Collaboration ; sv:domain ?domain .
+          ?c a sv:Collaboration ; sv:domain ?domain . {wanted}
           OPTIONAL {{ ?c skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "sv")) }}
           OPTIONAL {{ ?c skos:prefLabel ?labelEn FILTER(LANGMATCHES(LANG(?labelEn), "en")) }}
           OPTIONAL {{ ?c sv:agreementKind ?kind }}
@@ -477,7 +487,10 @@ def read_collaborations(
     )
     collabs: dict[str, dict[str, Any]] = {}
     for r in rows:
-        c = collabs.setdefault(str(r["c"].value), {"row": r, "members": set(), "municipalities": set()})
+        c = collabs.setdefault(
+            str(r["c"].value), {"row": r, "members": set(), "municipalities": set(), "domains": set()}
+        )
+        c["domains"].add(r["domain"].value)
         if r["actor"] is not None:
             c["members"].add(r["actor"].value)
         if r["municipality"] is not None:
@@ -494,7 +507,7 @@ def read_collaborations(
                 iri=iri,
                 label=_value(r["label"]),
                 label_en=_value(r["labelEn"]),
-                domain=_value(r["domain"]),
+                domains=sorted(c["domains"]),
                 agreement_kind=_value(r["kind"]),
                 start=_value(r["start"]),
                 members=[_ref(request, m, labels) for m in sorted(c["members"])],

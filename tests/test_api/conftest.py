@@ -1,4 +1,9 @@
-"""Fixtures of the API tests: a store from a TriG fixture plus the ontology, clients, a real server."""
+"""Fixtures of the API tests: a store from a TriG fixture plus the ontology, clients, a real server.
+
+Every test that uses a store or a server runs twice: over the embedded Oxigraph store and over the remote
+backend on a real Virtuoso server (skipped where Virtuoso is not installed). Virtuoso is the session's;
+each test reloads the fixture into it, so tests stay independent as over a fresh embedded store.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,11 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
+from graph.backends import AnyStore
 from graph.benchmark import uvicorn_command
 from graph.build import read_ontology
 from graph.store import GraphStore
+from graph.virtuoso import VirtuosoServer
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.
@@ -41,11 +48,28 @@ def quads() -> list[ox.Quad]:
     return fixture_quads()
 
 
-@pytest.fixture
-def store(quads: list[ox.Quad]) -> GraphStore:
-    gs = GraphStore.open(None)
-    gs.add(quads)
-    return gs
+BACKENDS = ["embedded", "virtuoso"]
+
+
+def load_virtuoso(server: VirtuosoServer, quads: list[ox.Quad]) -> None:
+    """Replace everything on the server with ``quads`` (bulk, through the Graph Store Protocol)."""
+    with server.connect() as remote:
+        remote.replace_graphs([], everything=True)
+        remote.bulk_add(quads)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, quads: list[ox.Quad]) -> Iterator[AnyStore]:
+    """The fixture data in a fresh embedded store, or freshly loaded into the session's Virtuoso."""
+    if request.param == "embedded":
+        gs = GraphStore.open(None)
+        gs.add(quads)
+        yield gs
+        return
+    server: VirtuosoServer = request.getfixturevalue("virtuoso")
+    load_virtuoso(server, quads)
+    with server.connect() as remote:
+        yield remote
 
 
 def make_settings(**overrides: object) -> Settings:
@@ -77,21 +101,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]) -> Iterator[str]:
-    """A real uvicorn process on 127.0.0.1 over a temporary store built from the fixture.
+def backend_environment(
+    request: pytest.FixtureRequest, quads: list[ox.Quad], directory: Path
+) -> dict[str, str]:
+    """Settings that point a server process at the fixture data on the requested backend."""
+    if request.param == "embedded":
+        path = directory / "store"
+        with GraphStore.open(path) as gs:  # closing releases the store's lock before the server opens it
+            gs.add(quads)
+        return {"SAMVERKAN_STORE": str(path)}
+    server: VirtuosoServer = request.getfixturevalue("virtuoso")
+    load_virtuoso(server, quads)
+    return dict(request.getfixturevalue("virtuoso_environment"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]
+) -> Iterator[str]:
+    """A real uvicorn process on 127.0.0.1 over the fixture data, on each backend.
 
     Module-scoped: the slow-query tests leave an aggregate running in the server (it cannot be interrupted),
     so the process ends with the module rather than burning a core through the rest of the session.
     """
-    path = tmp_path_factory.mktemp("store") / "store"
-    gs = GraphStore.open(path)
-    gs.add(quads)
-    gs.close()  # releases the store's lock before the server opens it
     port = free_port()
     env = {
         **os.environ,
-        "SAMVERKAN_STORE": str(path),
+        **backend_environment(request, quads, tmp_path_factory.mktemp("store")),
         "SAMVERKAN_TOKEN": TOKEN,
         "SAMVERKAN_QUERY_TIMEOUT": "5",
         "SAMVERKAN_MAX_RESULTS": "1000",

@@ -82,6 +82,10 @@ def test_read_issues(client):
     arms = next(i for i in body["data"] if i["iri"].endswith("arms-length"))
     assert arms["mentions"] == 1
     assert arms["raised_by"][0]["label"] == "Länets kommuner"
+    areas = arms["strategy_areas"]
+    assert areas
+    assert areas == sorted(areas)
+    assert all(a.startswith("https://w3id.org/samverkan/concept/strategy-area/") for a in areas)
 
 
 def test_read_collaborations(client):
@@ -96,6 +100,26 @@ def test_read_collaborations(client):
         "/api/collaborations", params={"domain": "kulturskola", "crosses_border": "false"}
     ).json()
     assert [c["label"] for c in body["data"]] == ["Kulturskolan i Nackas lokaler"]
+
+
+def test_read_collaborations_lists_every_domain(client, store):
+    import pyoxigraph as ox
+
+    teater = ox.NamedNode("https://w3id.org/samverkan/id/collaboration/teater-nacka")
+    store.add(
+        [
+            ox.Quad(
+                teater,
+                ox.NamedNode("https://w3id.org/samverkan/def#domain"),
+                ox.NamedNode("https://w3id.org/samverkan/concept/domain/kulturskola"),
+                ox.NamedNode("https://w3id.org/samverkan/graph/source/fixture"),
+            )
+        ]
+    )
+    for params in ({}, {"domain": "kulturskola"}):
+        body = client.get("/api/collaborations", params=params).json()
+        found = next(c for c in body["data"] if c["iri"] == teater.value)
+        assert [d.rsplit("/", 1)[1] for d in found["domains"]] == ["kulturskola", "scenkonst"]
 
 
 def test_read_dialogues(client):

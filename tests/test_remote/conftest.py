@@ -1,4 +1,4 @@
-"""Fixtures of the backend tests: a Virtuoso server for the session, and a store per backend."""
+"""Fixtures of the backend tests: a store per backend (the Virtuoso server is the session's)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,11 @@ import pytest
 from graph.backends import AnyStore
 from graph.remote import RemoteStore
 from graph.store import GraphStore
-from graph.virtuoso import VirtuosoServer, available, run_virtuoso
-
-
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    """A Virtuoso server on free 127.0.0.1 ports, stopped when the session ends."""
-    if not available():
-        pytest.skip("virtuoso-t is not installed (Debian/Ubuntu: apt-get install virtuoso-opensource)")
-    with run_virtuoso(tmp_path_factory.mktemp("virtuoso"), memory_gb=0.5) as server:
-        yield server
+from graph.virtuoso import VirtuosoServer
 
 
 def open_remote(server: VirtuosoServer) -> RemoteStore:
-    return RemoteStore.open(
-        server.query_url,
-        update_url=server.update_url,
-        graph_store_url=server.graph_store_url,
-        user=server.user,
-        password=server.password,
-        auth_scheme="digest",
-        chunk_triples=7,  # tiny chunks, so that bulk loads take several requests
-    )
+    return server.connect(chunk_triples=7)  # tiny chunks, so that bulk loads take several requests
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from graph.queries import bind_parameters, read_named_queries
 from graph.remote import RemoteStore
 from graph.store import GraphStore
+from graph.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "test_api" / "fixture.trig"
@@ -26,13 +27,11 @@ def rows(result: object) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def both(virtuoso: object) -> Iterator[tuple[GraphStore, RemoteStore]]:
-    from tests.test_remote.conftest import open_remote
-
+def both(virtuoso: VirtuosoServer) -> Iterator[tuple[GraphStore, RemoteStore]]:
     quads = list(ox.parse(FIXTURE.read_bytes(), format=ox.RdfFormat.TRIG))
     embedded = GraphStore.open(None)
     embedded.add(quads)
-    remote = open_remote(virtuoso)  # type: ignore[arg-type]
+    remote = virtuoso.connect()
     remote.replace_graphs([], everything=True)
     remote.bulk_add(quads)
     yield embedded, remote
