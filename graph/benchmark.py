@@ -248,8 +248,8 @@ def uvicorn_command(port: int, *, python: str | None = None) -> list[str]:
 @contextmanager
 def serving(
     args: list[str], *, url: str, env: dict[str, str], wait: float, cwd: Path | None = None
-) -> Iterator[None]:
-    """Run a server process until the block ends, once ``url`` answers (within ``wait`` seconds).
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process until the block ends, once ``url`` answers (within ``wait`` seconds); yield it.
 
     Raises:
         RuntimeError: the process exited first (with the end of its stderr), or did not answer in time.
@@ -270,7 +270,7 @@ def serving(
                     msg = f"{url} did not answer within {wait:.0f} s"
                     raise RuntimeError(msg) from None
                 time.sleep(0.2)
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:

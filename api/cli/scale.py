@@ -16,6 +16,10 @@ out = Console(highlight=False)
 PEERS = ("http", "virtuoso", "rdflib")
 
 
+def _count(text: str) -> int:
+    return int(text.strip().replace("_", "").replace(",", ""))
+
+
 def bench_scale(
     sizes: Annotated[str, typer.Option(help="Comma-separated triple counts, e.g. 100000,1000000.")] = (
         "100000,1000000"
@@ -25,28 +29,40 @@ def bench_scale(
     peers: Annotated[str, typer.Option(help=f"Comma-separated peers among {', '.join(PEERS)}.")] = ",".join(
         PEERS
     ),
+    rdflib_max: Annotated[
+        str, typer.Option(help="Largest size (triples) given to rdflib-endpoint; above it, a stated skip.")
+    ] = "1000000",
+    analysis_max: Annotated[
+        str, typer.Option(help="Largest size (triples) whose analysis is timed; above it, a stated skip.")
+    ] = "2000000",
     workdir: Annotated[
         Path | None, typer.Option(help="Where data and stores go (default: a temp dir).")
     ] = None,
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Also write the tables as JSON here.")
+        Path | None, typer.Option("--json", help="Also write the results and tables as JSON here.")
     ] = None,
 ) -> None:
-    """Import rate, memory and named-query latency at scale, against rdflib-endpoint and Virtuoso."""
-    from graph.scale_bench import run_scale_bench, tables
+    """Import rate, memory, named-query latency against rdflib-endpoint and Virtuoso, analysis, targets."""
+    from api.scale_bench import Options, run_scale_bench, tables
 
     chosen = {p.strip() for p in peers.split(",") if p.strip()}
     unknown = chosen - set(PEERS)
     if unknown:
         msg = f"unknown peer(s) {', '.join(sorted(unknown))}; choose among {', '.join(PEERS)}"
-        raise typer.BadParameter(msg)
+        raise typer.BadParameter(msg, param_hint="--peers")
+    try:
+        size_list = [_count(s) for s in sizes.split(",") if s.strip()]
+        limits = _count(rdflib_max), _count(analysis_max)
+    except ValueError:
+        msg = "sizes are triple counts, e.g. 100000,1000000 or 1_000_000"
+        raise typer.BadParameter(msg) from None
     results = run_scale_bench(
-        [int(s.replace("_", "")) for s in sizes.split(",")],
+        size_list,
         queries_dir=get_settings().queries_dir,
         work=workdir,
-        runs=runs,
-        seed=seed,
-        peers=chosen,
+        options=Options(
+            runs=runs, seed=seed, peers=frozenset(chosen), rdflib_max=limits[0], analysis_max=limits[1]
+        ),
         progress=console.print,
     )
     built = tables(results)
