@@ -75,8 +75,8 @@ def to_rdflib(quads: Iterable[ox.Quad | ox.Triple]) -> Graph:
     return g
 
 
-def run_shacl(data: Graph, shapes: Shapes, *, focus: set[str] | None = None) -> list[Violation]:
-    """Validate ``data`` in place and return violations (warnings included), optionally only on ``focus``."""
+def shacl_report(data: Graph, shapes: Shapes) -> Graph:
+    """Validate ``data`` in place with pySHACL (no inference, warnings kept) and return its report graph."""
     _conforms, report, _text = pyshacl.validate(
         data,
         shacl_graph=shapes.shapes,
@@ -87,6 +87,12 @@ def run_shacl(data: Graph, shapes: Shapes, *, focus: set[str] | None = None) -> 
         allow_infos=True,
     )
     assert isinstance(report, Graph)
+    return report
+
+
+def run_shacl(data: Graph, shapes: Shapes, *, focus: set[str] | None = None) -> list[Violation]:
+    """Validate ``data`` in place and return violations (warnings included), optionally only on ``focus``."""
+    report = shacl_report(data, shapes)
     violations = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus_node = report.value(result, SH.focusNode)

@@ -49,6 +49,14 @@ class FormatChoice(StrEnum):
     ttl = "ttl"
 
 
+# Options shared by the import benchmarks.
+SizesOption = Annotated[str, typer.Option(help="Target sizes in triples, comma-separated.")]
+SeedOption = Annotated[int, typer.Option(help="Seed of the generated graphs.")]
+WorkdirOption = Annotated[
+    Path | None, typer.Option(help="Where to put files and stores (default: a temp dir).")
+]
+
+
 def generate(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.nq, .trig or .ttl).")],
     actors: Annotated[
@@ -132,15 +140,13 @@ def validator_status(ontology_dir: Path) -> str | None:
 
 
 def bench_import(
-    sizes: Annotated[str, typer.Option(help="Target sizes in triples, comma-separated.")] = "100000,1000000",
+    sizes: SizesOption = "100000,1000000",
     json_file: Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the generated graphs.")] = 1,
+    seed: SeedOption = 1,
     validation_cap: Annotated[
         float, typer.Option(help="Seconds a validated import may run before it is stopped and extrapolated.")
     ] = 600.0,
-    workdir: Annotated[
-        Path | None, typer.Option(help="Where to put files and stores (default: a temp dir).")
-    ] = None,
+    workdir: WorkdirOption = None,
 ) -> None:
     """Measure imports into a fresh on-disk store, with and without SHACL: rate, peak memory, disk size."""
     targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
@@ -253,17 +259,15 @@ def _measure_size(
 
 
 def bench_bulk_import(
-    sizes: Annotated[str, typer.Option(help="Target sizes in triples, comma-separated.")] = "100000,1000000",
-    seed: Annotated[int, typer.Option(help="Seed of the generated graphs.")] = 1,
+    sizes: SizesOption = "100000,1000000",
+    seed: SeedOption = 1,
     pyshacl_max: Annotated[
         int, typer.Option(help="Run the pySHACL import only up to this many triples (it does ~1.4k/s).")
     ] = 110_000,
     mirror: Annotated[
         bool, typer.Option(help="Open the store with its in-memory copy, as the server does.")
     ] = False,
-    workdir: Annotated[
-        Path | None, typer.Option(help="Where to put files and stores (default: a temp dir).")
-    ] = None,
+    workdir: WorkdirOption = None,
 ) -> None:
     """Compare the validated bulk import (SPARQL shapes) with bulk_add (no validation) and pySHACL."""
     from graph.benchmark import format_bytes

@@ -113,6 +113,11 @@ def _run_peer(
         return None
 
 
+def _keep_peer(out: dict[str, Any], name: str, run: PeerRun) -> None:
+    _record(out, name, run.times)
+    out["throughput"][name] = {str(c): q for c, q in run.throughput.items()}
+
+
 def bench_size(
     requested: int,
     *,
@@ -231,8 +236,7 @@ def _bench_peers(
             progress,
         )
         if run is not None:
-            _record(out, "http", run.times)
-            out["throughput"]["http"] = {str(c): q for c, q in run.throughput.items()}
+            _keep_peer(out, "http", run)
     if "virtuoso" in options.peers and not virtuoso_available():
         out["not_run"]["virtuoso"] = "not run: virtuoso-t is not installed"
     elif "virtuoso" in options.peers:
@@ -252,8 +256,7 @@ def _bench_peers(
             progress,
         )
         if run is not None:
-            _record(out, "virtuoso", run.times)
-            out["throughput"]["virtuoso"] = {str(c): q for c, q in run.throughput.items()}
+            _keep_peer(out, "virtuoso", run)
             out["peer_facts"]["virtuoso"] = {
                 **run.facts,
                 "import_rate": out["triples"] / run.facts["load_seconds"],
