@@ -84,7 +84,10 @@ def tables(results: list[dict[str, Any]]) -> list[BenchTable]:
             "rdflib MB",
             "load avg start -> end",
         ],
-        notes=[f"{machine}; import is GraphStore.bulk_add into a new disk store, in a fresh process"],
+        notes=[
+            f"{machine}; import into a new disk store, in a fresh process: "
+            + "; ".join(sorted({r["import"]["how"] for r in results}))
+        ],
     )
     bindings = BenchTable(
         "Bindings (chosen from the loaded data)", ["triples", "query", "parameter", "value", "how"]
