@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import httpx
 import pyoxigraph as ox
 
 from api.settings import PROJECT_ROOT, get_settings
-from graph.benchmark import serving, uvicorn_command
+from graph.benchmark import free_port, serving, uvicorn_command
 from graph.namespaces import sparql_prefixes
 from graph.queries import NamedQuery, bind_parameters, read_named_queries
 from graph.store import GraphStore
@@ -37,12 +36,6 @@ ds.parse(sys.argv[1], format="nquads")
 app = SparqlEndpoint(graph=ds, cors_enabled=False)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def peer_text(query: NamedQuery, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -110,7 +103,7 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
     triples = local.count()
     print(f"store: {triples} quads; machine: {os.cpu_count()} cores", flush=True)
 
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SAMVERKAN_STORE": str(store_dir),
@@ -149,7 +142,7 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
         print("starting rdflib-endpoint (loading the data into rdflib takes minutes) ...", flush=True)
         pending = list(range(len(rows)))
         while pending:  # a timed-out query keeps the peer busy: restart it before the next query
-            peer_port = _free_port()
+            peer_port = free_port()
             peer_url = f"http://127.0.0.1:{peer_port}/"
             script = [sys.executable, "-c", PEER_SCRIPT, str(data), str(peer_port)]
             with (

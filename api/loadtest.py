@@ -13,10 +13,7 @@ import asyncio
 import math
 import os
 import random
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -28,6 +25,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from api.settings import PROJECT_ROOT
+from graph.benchmark import free_port, serving
 
 REQUEST_TIMEOUT = 60.0
 START_TIMEOUT = 300.0
@@ -261,18 +259,9 @@ def run_load(
     return results
 
 
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve_store(store: Path | None, *, wait: float = START_TIMEOUT) -> Iterator[str]:
     """Start ``samverkan serve`` on a free loopback port over ``store``; yield its base URL, stop it after.
-
-    The server's log goes to a temporary file (an access log through a pipe nobody reads would block it).
 
     Raises:
         RuntimeError: the server exits or does not answer within ``wait`` seconds (with its log's tail).
@@ -284,43 +273,10 @@ def serve_store(store: Path | None, *, wait: float = START_TIMEOUT) -> Iterator[
     env.pop("SAMVERKAN_TOKEN", None)  # read-only: the load test never writes
     args = [sys.executable, "-c", "from api.cli import main; main()", "serve", "--host", "127.0.0.1"]
     base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [*args, "--port", str(port)], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_for(proc, base, log, wait=wait)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_for(proc: subprocess.Popen[bytes], base: str, log: object, *, wait: float) -> None:
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            msg = f"the server exited with code {proc.returncode}: {_tail(log)}"
-            raise RuntimeError(msg)
-        try:
-            if httpx.get(base + "/api/municipalities", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    msg = f"the server at {base} did not answer within {wait:.0f} s: {_tail(log)}"
-    raise RuntimeError(msg)
-
-
-def _tail(log: object) -> str:
-    f = log  # a binary temporary file
-    f.seek(0)  # type: ignore[attr-defined]
-    data: bytes = f.read()  # type: ignore[attr-defined]
-    return data[-2000:].decode(errors="replace")
+    with serving(
+        [*args, "--port", str(port)], url=base + "/api/municipalities", env=env, wait=wait, cwd=PROJECT_ROOT
+    ):
+        yield base
 
 
 __all__ = [
@@ -331,7 +287,6 @@ __all__ = [
     "Target",
     "check_loopback",
     "discover_mix",
-    "free_port",
     "percentile",
     "run_load",
     "run_round",

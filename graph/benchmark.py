@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -245,41 +247,54 @@ def uvicorn_command(port: int, *, python: str | None = None) -> list[str]:
     ]
 
 
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free now (for a server about to start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def serving(
     args: list[str], *, url: str, env: dict[str, str], wait: float, cwd: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server process until the block ends, once ``url`` answers (within ``wait`` seconds); yield it.
 
+    The server's output goes to a temporary file: an access log written into a pipe nobody reads would
+    block the server once the pipe is full.
+
     Raises:
-        RuntimeError: the process exited first (with the end of its stderr), or did not answer in time.
+        RuntimeError: the process exited first, or did not answer in time (with the end of its output).
     """
-    proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                msg = f"{args[0]} exited: {err[-2000:]}"
-                raise RuntimeError(msg)
-            try:
-                httpx.get(url, timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    msg = f"{url} did not answer within {wait:.0f} s"
-                    raise RuntimeError(msg) from None
-                time.sleep(0.2)
-        yield proc
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
+            deadline = time.monotonic() + wait
+            while True:
+                if proc.poll() is not None:
+                    msg = f"{args[0]} exited with code {proc.returncode}: {_tail(log)}"
+                    raise RuntimeError(msg)
+                try:
+                    httpx.get(url, timeout=2)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        msg = f"{url} did not answer within {wait:.0f} s: {_tail(log)}"
+                        raise RuntimeError(msg) from None
+                    time.sleep(0.2)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _tail(log: IO[bytes]) -> str:
+    log.seek(0)
+    return log.read()[-2000:].decode(errors="replace")
 
 
 __all__ = [
@@ -291,6 +306,7 @@ __all__ = [
     "format_bytes",
     "format_rate",
     "format_seconds",
+    "free_port",
     "max_rss_self",
     "peak_rss_during",
     "run_isolated",

@@ -9,7 +9,6 @@ store protocol endpoint is ``/sparql-graph-crud-auth``. No systemd, no network b
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from graph.benchmark import free_port
 from graph.errors import StoreError
 from graph.remote import RemoteStore
 
@@ -122,13 +122,6 @@ class VirtuosoServer:
 def available() -> bool:
     """Tell whether the Virtuoso server binary is installed."""
     return shutil.which(BINARY) is not None
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -22,11 +22,11 @@ import httpx
 import pyoxigraph as ox
 
 from api.scale_bench.timing import Bindings, QueryTimes, median_seconds, time_named_queries
-from graph.benchmark import serving, uvicorn_command
+from graph.benchmark import free_port, serving, uvicorn_command
 from graph.namespaces import sparql_prefixes
 from graph.queries import NamedQuery
 from graph.remote import MERGED_GRAPH, bind_values
-from graph.virtuoso import free_port, run_virtuoso
+from graph.virtuoso import run_virtuoso
 
 CHEAP_QUERY = "ASK { ?m a <https://w3id.org/samverkan/def#Municipality> }"
 CLIENTS = (1, 8, 32)

@@ -8,7 +8,6 @@ each test reloads the fixture into it, so tests stay independent as over a fresh
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import warnings
@@ -23,7 +22,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
 from graph.backends import AnyStore
-from graph.benchmark import uvicorn_command
+from graph.benchmark import free_port, uvicorn_command
 from graph.build import read_ontology
 from graph.store import GraphStore
 from graph.virtuoso import VirtuosoServer
@@ -93,12 +92,6 @@ def readonly_client(store: GraphStore) -> Iterator[TestClient]:
 @pytest.fixture
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def backend_environment(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 
+from graph.benchmark import free_port
 from graph.generate import write_generated
 from graph.store import GraphStore
 
@@ -165,12 +165,6 @@ def test_kill_updates(built_store, tmp_path):
             landed.append(check_small_writes(gs))
     assert landed[-1] > 0
     print(f"updates: writes landed after each kill {landed}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_kill_server_during_post_update(built_store, tmp_path):

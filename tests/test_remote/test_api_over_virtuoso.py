@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from graph.analysis import MEASURES
-from graph.benchmark import uvicorn_command
+from graph.benchmark import free_port, uvicorn_command
 from graph.build import build_store
 from graph.queries import read_named_queries
 from graph.store import GraphStore
 from graph.views.catalogue import VIEWS
-from graph.virtuoso import VirtuosoServer, free_port
+from graph.virtuoso import VirtuosoServer
 
 from .conftest import open_remote
 

@@ -6,10 +6,8 @@ Skipped only when /usr/bin/chromium is absent (CI installs it); never downloads 
 from __future__ import annotations
 
 import io
-import socket
-import subprocess
+import os
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ import pytest
 from PIL import Image
 
 from api.settings import PROJECT_ROOT
+from graph.benchmark import free_port, serving
 from graph.store import GraphStore
 from graph.views import make_view_from_graph, render_page
 from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -169,39 +168,15 @@ def test_view_click_fades_all_but_neighbours(browser: Any, standin: nx.Graph, tm
     page.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(trig_path: Path, tmp_path: Path) -> Iterator[str]:
     script = tmp_path / "serve_views.py"
     script.write_text(SERVER, encoding="utf-8")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(script), str(trig_path), str(port)], cwd=PROJECT_ROOT)
     origin = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(origin + "/viz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start (exit code {proc.poll()})")
-            time.sleep(0.2)
+    args = [sys.executable, str(script), str(trig_path), str(port)]
+    with serving(args, url=origin + "/viz", env=dict(os.environ), wait=60, cwd=PROJECT_ROOT):
         yield origin
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_view_page_from_server_in_browser(browser: Any, server: str) -> None:
