@@ -10,8 +10,8 @@ from fastapi import Depends, Header, Request
 from api.engine import QueryRunner
 from api.errors import ReadOnlyError, UnauthorizedError
 from api.settings import Settings
-from graph.queries import NamedQuery
-from graph.store import GraphStore
+from graph.queries.library import NamedQuery
+from graph.store.embedded import GraphStore
 
 
 def get_settings(request: Request) -> Settings:

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from api.negotiate import Choice
 from graph.errors import LimitExceededError, QueryError
 from graph.namespaces import PREFIXES
-from graph.store import GraphStore, Term
+from graph.store.embedded import GraphStore, Term
 
 WORKERS = 16
 _CHECK_EVERY = 64

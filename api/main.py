@@ -19,9 +19,9 @@ from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
 from api.settings import Settings, get_settings
 from api.writes import Writer
-from graph.backends import open_graph_store
-from graph.queries import read_named_queries
-from graph.store import GraphStore
+from graph.queries.library import read_named_queries
+from graph.store.backends import open_graph_store
+from graph.store.embedded import GraphStore
 
 log = logging.getLogger("samverkan.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from fastapi import Request
 
 from api.errors import BadRequestError, PayloadTooLargeError
-from graph.sparql_guard import strip_literals
+from graph.store.guard import strip_literals
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"

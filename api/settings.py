@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     )
 
     def remote_options(self) -> dict[str, Any]:
-        """The remote backend's connection options, as ``graph.backends.open_graph_store`` takes them."""
+        """The remote backend's connection options, as ``open_graph_store`` takes them."""
         return {
             "query_url": self.sparql_query_url,
             "update_url": self.sparql_update_url,

@@ -3,7 +3,7 @@
 A SPARQL update is evaluated on an in-memory copy of the whole store (the curated store holds thousands of
 quads; a store above ``MAX_COPY_QUADS`` refuses SPARQL Update, and the Graph Store Protocol still writes whole
 graphs). The difference in the named graphs between copy and store is validated with
-``graph.validate.validate_store_change`` and applied in one transaction by the store (``apply_change``, or
+``validate_store_change`` and applied in one transaction by the store (``apply_change``, or
 ``replace_graphs`` when statements with blank nodes go). The default graph is the store's merge of the named
 graphs: writes name their graph. Writes are serialised by a lock: no writer validates against a stale store.
 """
@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from api.errors import BadRequestError
 from graph.errors import LimitExceededError, QueryError, ValidationError, Violation
 from graph.namespaces import PREFIXES
-from graph.sparql_guard import check_update
-from graph.store import REMERGE_ALL, GraphStore, check_deterministic
+from graph.store.embedded import REMERGE_ALL, GraphStore, check_deterministic
+from graph.store.guard import check_update
 
 MAX_COPY_QUADS = 2_000_000
 DEFAULT_GRAPH_REFUSED = (
@@ -148,7 +148,7 @@ class Writer:
             return change
 
     def _validate(self, added: set[ox.Quad], removed: set[ox.Quad]) -> Change:
-        from graph.validate import validate_store_change
+        from graph.validate.shacl import validate_store_change
 
         change = Change(added=len(added), removed=len(removed))
         if not added and not removed:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.virtuoso import VirtuosoServer, available, run_virtuoso
+from api.bench.virtuoso import VirtuosoServer, available, run_virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -144,7 +144,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         """Time and peak memory of each projection and measure on generated networks."""
         import json
 
-        from graph.analysis.bench import bench_analysis as run_bench
+        from api.bench.analysis import bench_analysis as run_bench
 
         try:
             sizes = [int(s.replace("_", "")) for s in actors.split(",") if s.strip()]

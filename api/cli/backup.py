@@ -17,7 +17,7 @@ def backup(
     store: StoreOption = None,
 ) -> None:
     """Back up every named graph (gzipped N-Quads) with a manifest of graphs, counts and checksum."""
-    from graph.backup import write_backup
+    from graph.store.backup import write_backup
 
     def action() -> None:
         with open_store(store, read_only=True) as gs, step(f"Writing the backup {directory}"):
@@ -35,7 +35,7 @@ def restore(
     store: StoreOption = None,
 ) -> None:
     """Replace the whole store with a backup, verified first (checksum, counts); all or nothing."""
-    from graph.backup import restore_backup
+    from graph.store.backup import restore_backup
 
     def action() -> None:
         with open_store(store) as gs, step(f"Verifying and restoring {directory}"):

@@ -18,10 +18,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from api.bench.measure import BenchTable, directory_size, format_rate, format_seconds, run_isolated
 from api.settings import get_settings
-from graph.benchmark import BenchTable, directory_size, format_rate, format_seconds, run_isolated
 from graph.errors import LimitExceededError
-from graph.generate import (
+from graph.ingest.quads import Parsed
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import (
     MIN_ACTORS,
     GenerateReport,
     OutputFormat,
@@ -31,8 +33,6 @@ from graph.generate import (
     graph_name,
     write_generated,
 )
-from graph.quads import Parsed
-from graph.store import GraphStore
 
 console = Console(stderr=True)
 out = Console(highlight=False)
@@ -109,8 +109,8 @@ def bulk_load_file(path: str, store_dir: str) -> dict[str, float]:
 
 
 def validate_and_load_file(path: str, store_dir: str, ontology_dir: str) -> dict[str, float]:
-    """Parse a file, validate it (``graph.validate``, ``ontology/``), bulk-add it to a fresh store."""
-    from graph.validate import load_shapes, validate_parsed
+    """Parse a file, validate it (``graph.validate.shacl``, ``ontology/``), bulk-add it to a fresh store."""
+    from graph.validate.shacl import load_shapes, validate_parsed
 
     store = GraphStore.open(Path(store_dir))
     start = time.perf_counter()
@@ -132,7 +132,7 @@ def validate_and_load_file(path: str, store_dir: str, ontology_dir: str) -> dict
 
 def validator_status(ontology_dir: Path) -> str | None:
     """Return why validation cannot be measured (``None`` when it can)."""
-    if find_spec("graph.validate") is None:
+    if find_spec("graph.validate.shacl") is None:
         return "n/a (validator missing)"
     if not (ontology_dir / "shapes.ttl").exists():
         return "n/a (ontology/shapes.ttl missing)"
@@ -187,7 +187,7 @@ def bench_import(
         f"{platform.system()}; seed {seed}.",
         "No validation: the N-Quads file parsed and bulk-loaded (GraphStore.bulk_add: named graphs plus the "
         "merged default graph) into a fresh on-disk store.",
-        "Validated: parse, graph.validate.validate_parsed against ontology/ (shapes loading not counted), "
+        "Validated: parse, validate_parsed against ontology/ (shapes loading not counted), "
         "then bulk add; "
         f"a run longer than {validation_cap:g} s is stopped and its rate extrapolated linearly from the "
         "next smaller size (marked).",
@@ -270,8 +270,8 @@ def bench_bulk_import(
     workdir: WorkdirOption = None,
 ) -> None:
     """Compare the validated bulk import (SPARQL shapes) with bulk_add (no validation) and pySHACL."""
-    from graph.benchmark import format_bytes
-    from graph.bulk_import import measure_bulk_import
+    from api.bench.measure import format_bytes
+    from graph.ingest.bulk import measure_bulk_import
 
     targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
     ontology_dir = get_settings().ontology_dir
@@ -331,10 +331,10 @@ def bench_bulk_import(
     table.notes += [
         f"Machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the"
         f" end; seed {seed}; fresh on-disk store{' with its memory copy' if mirror else ''} per run.",
-        "Validated import: graph.bulk_import.bulk_import (N-Quads into an in-memory staging store, SPARQL"
+        "Validated import: graph.ingest.bulk.bulk_import (N-Quads into an in-memory staging store, SPARQL"
         " shape checks, Oxigraph's bulk loader writing named graphs plus the merged default graph); rates in"
         " triples of the file per second.",
-        "bulk_add: GraphStore.bulk_add, no validation. pySHACL: parse, graph.validate, bulk_add.",
+        "bulk_add: GraphStore.bulk_add, no validation. pySHACL: parse, graph.validate.shacl, bulk_add.",
     ]
     wide = out if out.is_terminal else Console(highlight=False, width=180)
     wide.print(table.to_rich())

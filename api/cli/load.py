@@ -47,7 +47,7 @@ def bench_load(
     heavy: Annotated[bool, typer.Option(help="Run each round again beside a heavy SPARQL aggregate.")] = True,
 ) -> None:
     """Load a server on loopback with 1, 8, 64 clients on a mix of routes; print p50/p99 and errors."""
-    from api.loadtest import check_loopback, percentile, run_load, serve_store
+    from api.bench.load import check_loopback, percentile, run_load, serve_store
 
     counts = parse_clients(clients)
     if url is not None:

@@ -43,7 +43,7 @@ def bench_scale(
     ] = None,
 ) -> None:
     """Import rate, memory, named-query latency against rdflib-endpoint and Virtuoso, analysis, targets."""
-    from api.scale_bench import Options, run_scale_bench, tables
+    from api.bench.scale import Options, run_scale_bench, tables
 
     chosen = {p.strip() for p in peers.split(",") if p.strip()}
     unknown = chosen - set(PEERS)

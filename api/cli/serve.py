@@ -42,7 +42,7 @@ def bench_api(
     peer: Annotated[bool, typer.Option(help="Also measure rdflib-endpoint on the same data.")] = True,
 ) -> None:
     """Time the named queries over HTTP, in process and through rdflib-endpoint; print a table."""
-    from api.bench import run_api_bench
+    from api.bench.api import run_api_bench
 
     run_api_bench(actors=actors, seed=seed, runs=runs, work_dir=work_dir, peer=peer)
 

@@ -20,10 +20,10 @@ from rich.table import Table
 
 from api.settings import Settings, get_settings
 from graph.errors import SamverkanError
-from graph.ingest import FORMAT_NAMES, format_for, parse_file
+from graph.ingest.quads import Parsed
+from graph.ingest.rdf import FORMAT_NAMES, format_for, parse_file
 from graph.namespaces import DCTERMS, GRAPH, PROV, RDF, RDFS, SV, XSD
-from graph.quads import Parsed
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -63,7 +63,7 @@ def open_store(store: Path | None, *, read_only: bool = False) -> GraphStore:
     if settings.backend == "remote" and store is None:
         from typing import cast
 
-        from graph.backends import open_graph_store
+        from graph.store.backends import open_graph_store
 
         remote = open_graph_store(
             "remote",
@@ -89,7 +89,7 @@ def build(
     ] = False,
 ) -> None:
     """Build the store from ontology/ and data/, validated (all or nothing)."""
-    from graph.build import build_store, is_stale
+    from graph.ingest.build import build_store, is_stale
 
     settings = get_settings()
 
@@ -144,7 +144,7 @@ def import_(
     SPARQL shape checker and written by Oxigraph's bulk loader: a rejected import writes nothing, but a
     crash during the write can leave part of it in the store.
     """
-    from graph.validate import raise_for_violations, validate_store_change
+    from graph.validate.shacl import raise_for_violations, validate_store_change
 
     settings = get_settings()
     if bulk:
@@ -173,8 +173,8 @@ def import_(
 def _bulk_import(
     files: list[Path], *, store: Path | None, graph: str | None, format: str | None, no_validate: bool
 ) -> None:
-    from graph.bulk_import import bulk_import
-    from graph.validate import load_shapes
+    from graph.ingest.bulk import bulk_import
+    from graph.validate.shacl import load_shapes
 
     if no_validate:
         msg = "--bulk always validates; for an unvalidated load use --no-validate without --bulk"
@@ -206,7 +206,7 @@ def read_any(
 ) -> Parsed:
     """Read one RDF file or one table (by its suffix)."""
     if path.suffix.lower() in TABLE_SUFFIXES:
-        from graph.tables import load_mapping, read_table
+        from graph.ingest.tables import load_mapping, read_table
 
         mapping = load_mapping(settings.data_dir / "mapping.toml")
         return read_table(path, table=table or path.stem, mapping=mapping)
@@ -275,7 +275,7 @@ def validate(
     table: Annotated[str | None, typer.Option(help="Which table a CSV/XLSX is.")] = None,
 ) -> None:
     """Validate files (against the store they would join) or the whole store, against the shapes."""
-    from graph.validate import (
+    from graph.validate.shacl import (
         load_shapes,
         run_shacl,
         to_rdflib,
@@ -296,7 +296,7 @@ def validate(
                     open_store(store, read_only=True), parsed.quads, parsed=parsed
                 )
             else:
-                from graph.build import read_ontology
+                from graph.ingest.build import read_ontology
 
                 vocabulary = read_ontology(settings.ontology_dir)
                 shapes = load_shapes(settings.ontology_dir)
@@ -331,8 +331,8 @@ def query(
     ] = None,
 ) -> None:
     """Run a SPARQL query, a .rq file or a named query of the library against the store."""
-    from graph.queries import bind_parameters, parse_named_query, read_named_queries
-    from graph.sparql_guard import check_query
+    from graph.queries.library import bind_parameters, parse_named_query, read_named_queries
+    from graph.store.guard import check_query
 
     settings = get_settings()
 
@@ -398,7 +398,7 @@ def render_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
     if isinstance(term, ox.NamedNode):
         from rdflib import URIRef
 
-        from graph.validate import compact
+        from graph.validate.shacl import compact
 
         return compact(URIRef(term.value))
     if isinstance(term, ox.Literal):

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from api.settings import get_settings
 from graph.errors import SamverkanError
-from graph.store import GraphStore
-from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
+from graph.store.embedded import GraphStore
 
 
 class ViewName(StrEnum):
@@ -100,6 +100,7 @@ def viz(
     map), ego (one actor or municipality, --center, --radius), actor-issues (who raised what),
     issue-comentions (issues raised together).
     """
+    from api.bench.sample import make_sample_actors, make_sample_issues, make_sample_municipalities
     from graph.views import (
         ViewOptions,
         ViewQuery,
@@ -108,7 +109,6 @@ def viz(
         render_page,
         render_picture,
     )
-    from graph.views.sample import make_sample_actors, make_sample_issues, make_sample_municipalities
 
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".png", ".svg"):
@@ -179,8 +179,8 @@ def bench_views(
     repeat: Annotated[int, typer.Option(min=1, help="Browser loads per size (the best is shown).")] = 2,
 ) -> None:
     """Time building each view size and drawing it in headless Chromium (until vis-network's afterDrawing)."""
+    from api.bench.sample import make_sample_actors
     from graph.views import make_view_from_graph, render_page
-    from graph.views.sample import make_sample_actors
 
     counts = [int(x) for x in sizes.split(",") if x.strip()]
     rows: list[dict[str, Any]] = []

@@ -13,7 +13,7 @@ from graph.analysis import get_measure, list_measures, run_measure
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID
 from graph.project import Filters
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 FILTER_NAMES = ("year", "round", "domain", "grouping", "category", "format")
 

@@ -17,9 +17,9 @@ from api.routes.sparql import change_response
 from api.settings import Settings
 from api.writes import Writer
 from graph.errors import UnknownResourceError
-from graph.ingest import parse_bytes
-from graph.queries import expand_iri
-from graph.store import GraphStore
+from graph.ingest.rdf import parse_bytes
+from graph.queries.library import expand_iri
+from graph.store.embedded import GraphStore
 
 router = APIRouter(prefix="/rdf-graphs", tags=["graph store"])
 

@@ -16,7 +16,7 @@ from api.negotiate import negotiate, parse_accept
 from api.routes.resources import local_url
 from graph.errors import UnknownResourceError
 from graph.namespaces import BASE, PREFIXES, sparql_prefixes
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 router = APIRouter(tags=["pages"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")  # autoescape on

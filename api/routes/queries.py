@@ -21,7 +21,7 @@ from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
 from api.settings import Settings
 from graph.errors import UnknownResourceError
-from graph.queries import NamedQuery, Parameter, bind_parameters, read_named_queries
+from graph.queries.library import NamedQuery, Parameter, bind_parameters, read_named_queries
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 ROUTE_PREFIX = "named_query:"

@@ -15,7 +15,7 @@ from api.engine import QueryRunner
 from api.engine import Request as QueryRequest
 from graph.errors import QueryError, UnknownResourceError
 from graph.namespaces import BASE, ID, SV
-from graph.queries import concept_iri, expand_iri
+from graph.queries.library import concept_iri, expand_iri
 
 router = APIRouter(prefix="/api", tags=["resources"])
 

@@ -20,7 +20,7 @@ from api.settings import Settings
 from api.writes import Change, Writer
 from graph.errors import LimitExceededError, QueryError
 from graph.namespaces import RDF, SD
-from graph.sparql_guard import check_query
+from graph.store.guard import check_query
 
 router = APIRouter(tags=["sparql"])
 

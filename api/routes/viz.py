@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import get_store
 from graph.errors import SamverkanError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views import (
     VIEWS,
     ViewData,

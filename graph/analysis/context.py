@@ -24,7 +24,7 @@ from graph.project import (
     project_municipalities,
     read_snapshot,
 )
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 Network = Literal["actors", "municipalities"]
 

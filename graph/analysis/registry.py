@@ -11,7 +11,7 @@ from graph.analysis.context import Context
 from graph.analysis.result import Result
 from graph.errors import UnknownResourceError
 from graph.project import Filters, Snapshot
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 ParamValue = str | int | float
 

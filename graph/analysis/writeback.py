@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from graph.analysis.result import Cell, Result
 from graph.namespaces import BASE, DCTERMS, GRAPH, META_GRAPH, PROV, RDF, RDFS, SCHEMA, SV, XSD
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 COLUMN = BASE + "def/column#"
 

@@ -12,7 +12,7 @@ import networkx as nx
 from graph import project
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID, META_GRAPH
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views.build import YearSpan, build_view
 from graph.views.model import Lang, Layout, SourceRef, ViewData, ViewOptions
 from graph.views.words import category_label, short_iri

@@ -21,7 +21,7 @@ from graph.analysis.registry import run_measure
 from graph.analysis.result import Result
 from graph.errors import UnknownResourceError
 from graph.project import Filters
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views.catalogue import ViewQuery, make_view_from_graph, read_edge_years, read_sources
 from graph.views.html import render_template, view_json
 from graph.views.model import Lang, SourceRef, ViewData, ViewOptions

@@ -7,7 +7,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 PREFIXES = """
 @prefix sv: <https://w3id.org/samverkan/def#> .

@@ -10,7 +10,7 @@ from graph.analysis.borders import attribute_assortativity, compute_ei_index
 from graph.analysis.trend import mann_kendall
 from graph.namespaces import ID
 from graph.project import Filters
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 
 def test_ei_index_is_minus_one_when_every_tie_stays_inside() -> None:

@@ -8,7 +8,7 @@ import pytest
 from graph.analysis import run_measure
 from graph.analysis.brokerage import compute_constraint, compute_effective_size, count_brokerage_roles
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 
 def test_constraint_matches_networkx() -> None:

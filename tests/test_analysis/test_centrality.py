@@ -8,7 +8,7 @@ import pytest
 from graph.analysis import Context, run_measure
 from graph.analysis.centrality import compute_betweenness, compute_pagerank
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 
 def two_towns_and_a_bridge() -> nx.Graph:

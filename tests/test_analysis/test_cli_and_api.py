@@ -18,7 +18,7 @@ from api.cli import app
 from api.routes.analysis import make_router
 from graph.analysis import MEASURES
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from tests.test_analysis.conftest import REGION_TRIG, expand
 
 with warnings.catch_warnings():

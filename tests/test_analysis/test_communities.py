@@ -8,7 +8,7 @@ import pytest
 from graph.analysis import run_measure
 from graph.analysis.communities import detect_communities
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 
 def two_cliques() -> nx.Graph:

@@ -1,4 +1,4 @@
-"""The analysis on the curated data of the region (built with graph.build, as `samverkan build` does)."""
+"""The analysis on the curated data of the region (built as `samverkan build` does)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 
 from graph.analysis import MEASURES, Context, run_measure
 from graph.project import project_municipalities
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
-build = pytest.importorskip("graph.build", reason="graph/build.py (the curated build) is not there yet")
+build = pytest.importorskip("graph.ingest.build", reason="the curated build is not there yet")
 
 
 @pytest.fixture(scope="module")

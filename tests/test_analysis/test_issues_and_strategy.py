@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.analysis import run_measure
 from graph.namespaces import CONCEPT
 from graph.project import Filters
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 ARMS = str(CONCEPT["issue/arms-length"])
 
@@ -48,7 +48,7 @@ def test_strategy_areas_and_gaps(region: GraphStore) -> None:
 def test_issue_reach_counts_no_members_of_a_raising_group(data_dir, ontology_dir) -> None:
     # The press release gives the 2020 municipal issues to "flera av länets kommuner": recorded as raised by
     # the group of 26, which must not count as 26 municipalities.
-    from graph.build import build_store
+    from graph.ingest.build import build_store
 
     store = GraphStore.open(None)
     build_store(store, data_dir=data_dir, ontology_dir=ontology_dir)

@@ -13,7 +13,7 @@ from graph.analysis import MEASURES, Result, list_measures, run_measure
 from graph.analysis.writeback import write_result
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 
 def test_registry_describes_every_measure() -> None:

@@ -19,13 +19,13 @@ import pyoxigraph as ox
 import pytest
 from starlette.exceptions import StarletteDeprecationWarning
 
+from api.bench.measure import free_port, uvicorn_command
+from api.bench.virtuoso import VirtuosoServer
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
-from graph.backends import AnyStore
-from graph.benchmark import free_port, uvicorn_command
-from graph.build import read_ontology
-from graph.store import GraphStore
-from graph.virtuoso import VirtuosoServer
+from graph.ingest.build import read_ontology
+from graph.store.backends import AnyStore
+from graph.store.embedded import GraphStore
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from api.bench.scale import Options, run_scale_bench, tables, targets
+from api.bench.virtuoso import available as virtuoso_available
 from api.cli import app
-from api.scale_bench import Options, run_scale_bench, tables, targets
 from graph.analysis.registry import list_measures
-from graph.queries import read_named_queries
-from graph.virtuoso import available as virtuoso_available
+from graph.queries.library import read_named_queries
 
 QUERIES = Path(__file__).resolve().parents[2] / "graph" / "queries"
 TINY = Options(

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 runner = CliRunner()
 

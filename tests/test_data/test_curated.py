@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Quad
 
+from graph.ingest.quads import Parsed
+from graph.ingest.tables import load_mapping, read_tables
 from graph.namespaces import GEO, GRAPH, ID, META_GRAPH, ORG, RDF, SV, source_graph
-from graph.quads import Parsed
-from graph.tables import load_mapping, read_tables
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SOURCE_PREFIX = str(GRAPH["source/"])

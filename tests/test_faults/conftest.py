@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build_store
-from graph.store import GraphStore
+from graph.ingest.build import build_store
+from graph.store.embedded import GraphStore
 
 HERE = Path(__file__).parent
 HELPER = HERE / "helper.py"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 KILL = "https://w3id.org/samverkan/graph/import/kill-"
 MOVED = "https://w3id.org/samverkan/graph/import/moved-"

@@ -13,11 +13,18 @@ from rdflib.term import Node
 from typer.testing import CliRunner
 
 from api.cli import app
-from graph.backup import DUMP_NAME, MANIFEST_NAME, read_manifest, restore_backup, verify_backup, write_backup
 from graph.errors import IngestError, StoreError
-from graph.ingest import parse_bytes
-from graph.store import GraphStore
-from graph.validate import to_rdflib_term
+from graph.ingest.rdf import parse_bytes
+from graph.store.backup import (
+    DUMP_NAME,
+    MANIFEST_NAME,
+    read_manifest,
+    restore_backup,
+    verify_backup,
+    write_backup,
+)
+from graph.store.embedded import GraphStore
+from graph.validate.shacl import to_rdflib_term
 
 from .conftest import assert_merge_consistent_exactly, copy_store
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from graph.errors import StoreError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 from .conftest import HELPER, assert_merge_consistent_exactly, count_in_one_query
 from .helper import statements
@@ -21,7 +21,7 @@ GRAPH = "https://w3id.org/samverkan/graph/import/kulturskolan"
 
 def test_second_process_cannot_open_the_store_for_writing(tmp_path):
     code = (
-        "import sys; from pathlib import Path; from graph.store import GraphStore\n"
+        "import sys; from pathlib import Path; from graph.store.embedded import GraphStore\n"
         "try:\n    GraphStore.open(Path(sys.argv[1]))\n"
         "except Exception as exc:\n    print(type(exc).__name__, exc); sys.exit(3)"
     )

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.errors import StoreError
-from graph.generate import write_generated
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import write_generated
 
 from .conftest import assert_merge_consistent, copy_store, read_only_view, tmpfs
 

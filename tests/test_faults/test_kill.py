@@ -22,9 +22,9 @@ import psutil
 import pyoxigraph as ox
 import pytest
 
-from graph.benchmark import free_port
-from graph.generate import write_generated
-from graph.store import GraphStore
+from api.bench.measure import free_port
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import write_generated
 
 from .conftest import HELPER, assert_merge_consistent, assert_merge_consistent_exactly, copy_store
 from .helper import KILL, MOVED

@@ -1,4 +1,4 @@
-"""Tests of the measurement helpers behind ``samverkan bench`` (graph.benchmark)."""
+"""Tests of the measurement helpers behind ``samverkan bench`` (api.bench.measure)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.benchmark import (
+from api.bench.measure import (
     BenchTable,
     directory_size,
     format_bytes,

@@ -5,11 +5,11 @@ import shutil
 import pytest
 from rdflib.compare import isomorphic
 
-from graph.build import build_store, is_stale
 from graph.errors import IngestError, ValidationError
+from graph.ingest.build import build_store, is_stale
 from graph.namespaces import META_GRAPH
-from graph.store import GraphStore
-from graph.validate import to_rdflib
+from graph.store.embedded import GraphStore
+from graph.validate.shacl import to_rdflib
 
 
 @pytest.fixture(scope="module")

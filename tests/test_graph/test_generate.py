@@ -1,4 +1,4 @@
-"""Tests of the synthetic data generator (graph.generate) and its command (samverkan generate)."""
+"""Tests of the synthetic data generator (graph.synthetic.generate) and its command (samverkan generate)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.generate import (
+from graph.namespaces import CONCEPT, DCTERMS, GEO, META_GRAPH, ORG, RDF, SCHEMA, SKOS, SV, XSD
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import (
     DESCRIPTION,
     actors_for_triples,
     estimate_triples,
@@ -23,9 +25,7 @@ from graph.generate import (
     graph_name,
     write_generated,
 )
-from graph.namespaces import CONCEPT, DCTERMS, GEO, META_GRAPH, ORG, RDF, SCHEMA, SKOS, SV, XSD
-from graph.store import GraphStore
-from graph.synthetic import DOMAINS, ISSUES
+from graph.synthetic.world import DOMAINS, ISSUES
 
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology"
@@ -62,7 +62,7 @@ def test_generate_same_seed_same_bytes() -> None:
 
 def test_generate_same_seed_same_bytes_across_processes(tmp_path: Path) -> None:
     code = (
-        "import sys; from graph.generate import generate_nquads; "
+        "import sys; from graph.synthetic.generate import generate_nquads; "
         "sys.stdout.write(''.join(generate_nquads(actors=120, seed=3)))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -229,10 +229,10 @@ def test_write_generated_turtle_holds_synthetic_graph(tmp_path: Path) -> None:
 
 
 def test_generate_conforms_to_shapes() -> None:
-    if find_spec("graph.validate") is None or not (ONTOLOGY / "shapes.ttl").exists():
-        pytest.skip("graph.validate or ontology/shapes.ttl is not there yet")
-    from graph.quads import Parsed
-    from graph.validate import load_shapes, validate_parsed
+    if find_spec("graph.validate.shacl") is None or not (ONTOLOGY / "shapes.ttl").exists():
+        pytest.skip("graph.validate.shacl or ontology/shapes.ttl is not there yet")
+    from graph.ingest.quads import Parsed
+    from graph.validate.shacl import load_shapes, validate_parsed
 
     parsed = Parsed(quads=list(generate(actors=60, seed=5, years=range(2020, 2021))))
     violations = validate_parsed(parsed, shapes=load_shapes(ONTOLOGY))

@@ -4,7 +4,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import IngestError
-from graph.ingest import format_for, parse_bytes, parse_file
+from graph.ingest.rdf import format_for, parse_bytes, parse_file
 from graph.namespaces import ID
 
 G = "https://w3id.org/samverkan/graph/import/test"

@@ -15,7 +15,7 @@ from graph.project import (
     project_issue_comentions,
     project_municipalities,
 )
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 BASES = {
     "id": "https://w3id.org/samverkan/id/",

@@ -7,7 +7,13 @@ import pytest
 
 from api.settings import PROJECT_ROOT
 from graph.errors import QueryError
-from graph.queries import bind_parameters, concept_iri, expand_iri, parse_named_query, read_named_queries
+from graph.queries.library import (
+    bind_parameters,
+    concept_iri,
+    expand_iri,
+    parse_named_query,
+    read_named_queries,
+)
 
 TEXT = """# title: Partners of a municipality
 # description: Every actor that shares a collaboration

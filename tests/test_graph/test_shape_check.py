@@ -6,14 +6,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from graph.build import build_store
-from graph.bulk_import import ONTOLOGY_CONTEXT, bulk_import
 from graph.errors import ValidationError
-from graph.generate import generate
+from graph.ingest.build import build_store
+from graph.ingest.bulk import ONTOLOGY_CONTEXT, bulk_import
 from graph.namespaces import RDF, SH
-from graph.shape_check import ShapeChecker, UnsupportedShapeError, to_violations
-from graph.store import GraphStore
-from graph.validate import Shapes, load_shapes, shacl_report, to_rdflib
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import generate
+from graph.validate.shacl import Shapes, load_shapes, shacl_report, to_rdflib
+from graph.validate.sparql_check import ShapeChecker, UnsupportedShapeError, to_violations
 
 SV = "https://w3id.org/samverkan/def#"
 ID = "https://w3id.org/samverkan/id/"
@@ -37,7 +37,7 @@ def generated() -> list[ox.Quad]:
 
 
 def pyshacl_results(data: Graph, shapes: Shapes) -> set[Result]:
-    """(focus, path, component) of every result, warnings included, with graph.validate's settings."""
+    """(focus, path, component) of every result, warnings included, with graph.validate.shacl's settings."""
     report = shacl_report(data, shapes)
     results = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):

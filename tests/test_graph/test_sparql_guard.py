@@ -1,7 +1,7 @@
 import pytest
 
 from graph.errors import ForbiddenOperationError
-from graph.sparql_guard import check_query, check_update
+from graph.store.guard import check_query, check_update
 
 
 @pytest.mark.parametrize(

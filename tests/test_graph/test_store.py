@@ -5,7 +5,7 @@ import pytest
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import ID, SKOS
-from graph.store import GraphStore, insert_data
+from graph.store.embedded import GraphStore, insert_data
 
 NACKA = ox.NamedNode(str(ID["municipality/0182"]))
 LABEL = ox.NamedNode(str(SKOS.prefLabel))

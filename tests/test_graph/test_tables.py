@@ -11,8 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from graph.errors import IngestError
+from graph.ingest.tables import Mapping, load_mapping, read_table, read_tables
 from graph.namespaces import GRAPH, ID, SKOS, SV, source_graph
-from graph.tables import Mapping, load_mapping, read_table, read_tables
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -17,8 +17,8 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
-from graph.build import read_ontology
-from graph.store import GraphStore
+from graph.ingest.build import read_ontology
+from graph.store.embedded import GraphStore
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.

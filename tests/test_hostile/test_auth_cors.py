@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.main import create_app
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 from .conftest import TOKEN, TestClient, make_settings, snapshot
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from api.cli import app
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 from .conftest import snapshot
 

@@ -19,7 +19,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi import checks
 
 from api.main import create_app
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 from .conftest import TestClient, make_settings
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from api.settings import PROJECT_ROOT
-from graph.store import GraphStore
-from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
+from graph.store.embedded import GraphStore
 from graph.views.report import make_report, render_report
 
 from .conftest import IMG, SCRIPT

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from api.main import create_app
-from graph.sparql_guard import MAX_NESTING
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.guard import MAX_NESTING
 
 from .conftest import TestClient, make_settings, snapshot
 

@@ -11,9 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from api.bench.load import check_loopback, discover_mix, percentile, run_round, serve_store
 from api.cli import load
-from api.loadtest import check_loopback, discover_mix, percentile, run_round, serve_store
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 pytestmark = pytest.mark.server
 

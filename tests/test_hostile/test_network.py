@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from api.settings import PROJECT_ROOT
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 from .conftest import Listener, snapshot
 

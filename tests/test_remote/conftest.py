@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.backends import AnyStore
-from graph.remote import RemoteStore
-from graph.store import GraphStore
-from graph.virtuoso import VirtuosoServer
+from api.bench.virtuoso import VirtuosoServer
+from graph.store.backends import AnyStore
+from graph.store.embedded import GraphStore
+from graph.store.remote import RemoteStore
 
 
 def open_remote(server: VirtuosoServer) -> RemoteStore:

@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.bench.measure import free_port, uvicorn_command
+from api.bench.virtuoso import VirtuosoServer
 from graph.analysis import MEASURES
-from graph.benchmark import free_port, uvicorn_command
-from graph.build import build_store
-from graph.queries import read_named_queries
-from graph.store import GraphStore
+from graph.ingest.build import build_store
+from graph.queries.library import read_named_queries
+from graph.store.embedded import GraphStore
 from graph.views.catalogue import VIEWS
-from graph.virtuoso import VirtuosoServer
 
 from .conftest import open_remote
 

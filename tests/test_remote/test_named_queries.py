@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.queries import bind_parameters, read_named_queries
-from graph.remote import RemoteStore
-from graph.store import GraphStore
-from graph.virtuoso import VirtuosoServer
+from api.bench.virtuoso import VirtuosoServer
+from graph.queries.library import bind_parameters, read_named_queries
+from graph.store.embedded import GraphStore
+from graph.store.remote import RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "test_api" / "fixture.trig"

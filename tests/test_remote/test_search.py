@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.backends import AnyStore
 from graph.errors import QueryError
 from graph.namespaces import FOAF, GRAPH, ID, SKOS
-from graph.search import search_labels
+from graph.queries.search import search_labels
+from graph.store.backends import AnyStore
 
 G = ox.NamedNode(str(GRAPH["source/search-fixture"]))
 LABELS = {

@@ -7,10 +7,10 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from graph.backends import AnyStore
 from graph.errors import ForbiddenOperationError, QueryError, StoreError
 from graph.namespaces import GRAPH, ID, SKOS, SV
-from graph.remote import RemoteStore
+from graph.store.backends import AnyStore
+from graph.store.remote import RemoteStore
 
 G1, G2 = str(GRAPH["source/nacka-2020"]), str(GRAPH["source/solna-2021"])
 NACKA = ox.NamedNode(str(ID["municipality/0182"]))

@@ -8,7 +8,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 XSS = "<img src=x onerror=alert(1)>"
 TRIG = """

@@ -19,11 +19,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
+from api.bench.measure import free_port, serving
 from api.settings import PROJECT_ROOT
-from graph.benchmark import free_port, serving
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views import make_view_from_graph, render_page
-from graph.views.chromium import CHROMIUM, CHROMIUM_ARGS
 from graph.views.report import make_report, render_report
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ import uvicorn
 from api.main import create_app
 from api.routes import viz
 from api.settings import Settings
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 store = GraphStore.open(None)
 with open(sys.argv[1], "rb") as f:

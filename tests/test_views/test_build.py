@@ -10,6 +10,7 @@ from html import unescape
 import networkx as nx
 import pytest
 
+from api.bench.sample import make_sample_actors
 from graph.views import (
     ViewOptions,
     build_view,
@@ -18,7 +19,6 @@ from graph.views import (
     make_view_from_graph,
     render_page,
 )
-from graph.views.sample import make_sample_actors
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -7,7 +7,7 @@ import pytest
 
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views import VIEWS, ViewQuery, expand_iri, make_view, make_view_from_graph
 
 # Typed actors in the fixture that are not groupings: four municipalities and three other actors.

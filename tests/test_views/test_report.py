@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import UnknownResourceError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 from graph.views import load_assets
 from graph.views.report import Figure, Table, make_report, render_report
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api.main import create_app
 from api.routes import viz
 from api.settings import Settings
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.

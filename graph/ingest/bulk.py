@@ -1,4 +1,4 @@
-"""The validated bulk import: files parsed in Rust, checked by SPARQL (graph.shape_check), then bulk-loaded.
+"""The validated bulk import: files parsed in Rust, checked by SPARQL (``sparql_check``), then bulk-loaded.
 
 For large generated or harvested files, where the ordinary import (rdflib, pySHACL, one transaction) would
 take hours. Every step but the checks' result rows runs inside Oxigraph: the files go into an in-memory
@@ -17,11 +17,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location, StoreError, Violation
-from graph.ingest import format_for
+from graph.ingest.rdf import format_for
 from graph.namespaces import GRAPH, RDF
-from graph.shape_check import ShapeChecker, to_violations
-from graph.store import GraphStore
-from graph.validate import Shapes, raise_for_violations
+from graph.store.embedded import GraphStore
+from graph.validate.shacl import Shapes, raise_for_violations
+from graph.validate.sparql_check import ShapeChecker, to_violations
 
 # Graphs of the staging store that are context for the checks, never imported.
 ONTOLOGY_CONTEXT = ox.NamedNode("urn:x-samverkan:staging:ontology")
@@ -179,10 +179,10 @@ def measure_bulk_import(
 ) -> dict[str, float]:
     """Bulk-import one generated file into a fresh on-disk store; return the step times (for benchmarks).
 
-    Module-level with plain arguments so that ``graph.benchmark.run_isolated`` can run it in a fresh
+    Module-level with plain arguments so that ``api.bench.measure.run_isolated`` can run it in a fresh
     process: ``quads``, ``parse``, ``validate``, ``write`` and ``seconds`` (shapes loading not counted).
     """
-    from graph.validate import load_shapes
+    from graph.validate.shacl import load_shapes
 
     shapes = load_shapes(Path(ontology_dir))
     checker = ShapeChecker(shapes.shapes)

@@ -1,7 +1,7 @@
 """The servers the embedded store is compared with, each on the same generated file, on loopback only.
 
 - ``http``: our API as a separate process (``uvicorn``) on the disk store with its memory mirror, as served;
-- ``virtuoso``: a throwaway Virtuoso server loaded through the graph store protocol (:mod:`graph.virtuoso`);
+- ``virtuoso``: a throwaway Virtuoso server loaded through the graph store protocol (``api.bench.virtuoso``);
 - ``rdflib``: rdflib-endpoint over an rdflib ``Dataset`` that parses the file.
 
 Each returns a :class:`PeerRun`: the named queries' median times and row counts, and what else it measured.
@@ -21,12 +21,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from api.scale_bench.timing import Bindings, QueryTimes, median_seconds, time_named_queries
-from graph.benchmark import free_port, serving, uvicorn_command
+from api.bench.measure import free_port, serving, uvicorn_command
+from api.bench.scale.timing import Bindings, QueryTimes, median_seconds, time_named_queries
+from api.bench.virtuoso import run_virtuoso
 from graph.namespaces import sparql_prefixes
-from graph.queries import NamedQuery
-from graph.remote import MERGED_GRAPH, bind_values
-from graph.virtuoso import run_virtuoso
+from graph.queries.library import NamedQuery
+from graph.store.remote import MERGED_GRAPH, bind_values
 
 CHEAP_QUERY = "ASK { ?m a <https://w3id.org/samverkan/def#Municipality> }"
 CLIENTS = (1, 8, 32)

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Literal
 
 from graph.errors import StoreError
-from graph.remote import AuthScheme, RemoteStore
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
+from graph.store.remote import AuthScheme, RemoteStore
 
 Backend = Literal["embedded", "remote"]
 AnyStore = GraphStore | RemoteStore

@@ -9,7 +9,7 @@ throughput with 1, 8 and 32 clients; the analysis measures' times. Then tables, 
 It lives in ``api/`` because it starts our API as a process. Not a test: it returns data and tables.
 """
 
-from api.scale_bench.report import tables, targets
-from api.scale_bench.run import PEERS, Options, run_scale_bench
+from api.bench.scale.report import tables, targets
+from api.bench.scale.run import PEERS, Options, run_scale_bench
 
 __all__ = ["PEERS", "Options", "run_scale_bench", "tables", "targets"]

@@ -11,11 +11,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location, Violation
-from graph.ingest import parse_file
+from graph.ingest.quads import Parsed
+from graph.ingest.rdf import parse_file
 from graph.namespaces import DCTERMS, GRAPH, META_GRAPH, PROV, XSD
-from graph.quads import Parsed
-from graph.store import GraphStore
-from graph.validate import Shapes, classify_ontology_file, load_shapes, raise_for_violations, validate_parsed
+from graph.store.embedded import GraphStore
+from graph.validate.shacl import (
+    Shapes,
+    classify_ontology_file,
+    load_shapes,
+    raise_for_violations,
+    validate_parsed,
+)
 
 BUILD = GRAPH["build"]  # the resource in graph:meta that records the last build
 # Graphs a build owns and replaces; imports, synthetic data and analysis results are left alone.
@@ -58,7 +64,7 @@ def read_data(data_dir: Path) -> Parsed:
     Raises:
         IngestError: a table or file is malformed, or an RDF file puts statements outside a source graph.
     """
-    from graph.tables import load_mapping, read_tables
+    from graph.ingest.tables import load_mapping, read_tables
 
     parsed = read_tables(data_dir, load_mapping(data_dir / "mapping.toml"))
     for path in sorted(p for p in data_dir.rglob("*") if p.suffix in DATA_RDF_SUFFIXES):

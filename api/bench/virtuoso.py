@@ -19,9 +19,9 @@ from typing import Any
 
 import httpx
 
-from graph.benchmark import free_port
+from api.bench.measure import free_port
 from graph.errors import StoreError
-from graph.remote import RemoteStore
+from graph.store.remote import RemoteStore
 
 BINARY = "virtuoso-t"
 ISQL = "isql-vt"

@@ -2,7 +2,7 @@
 
 pySHACL walks the data in Python (about 1.4 thousand triples a second); this module compiles each shape of
 ``ontology/shapes.ttl`` into a few SELECT queries that Oxigraph answers in Rust, and reports the same
-:class:`~graph.errors.Violation` objects as :mod:`graph.validate` (focus, path, value, the shape's English
+:class:`~graph.errors.Violation` objects as :mod:`.shacl` (focus, path, value, the shape's English
 message, severity), so ``raise_for_violations`` treats them alike.
 
 Supported (SHACL Core; everything ``ontology/shapes.ttl`` uses):
@@ -41,13 +41,13 @@ from rdflib.term import Node
 
 from graph.errors import SamverkanError, Violation
 from graph.namespaces import OWL, RDF, RDFS, SH, SKOS
-from graph.validate import compact, to_rdflib_term
+from graph.validate.shacl import compact, to_rdflib_term
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class UnsupportedShapeError(SamverkanError, ValueError):
-    """A shape uses a SHACL feature this checker does not implement; use pySHACL (graph.validate) instead."""
+    """A shape uses a SHACL feature this checker does not implement; use pySHACL (``.shacl``) instead."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ class ShapeChecker:
         """Validate the union of the store's named graphs; with ``focus_graphs``, report only their subjects.
 
         The other graphs (ontology, vocabularies, context from a target store) still count for class
-        membership and property values, as pySHACL's ``focus`` does in :mod:`graph.validate`.
+        membership and property values, as pySHACL's ``focus`` does in :mod:`graph.validate.shacl`.
         """
         findings: set[Finding] = set()
         for check in self.compile(store, focus_graphs=focus_graphs):
@@ -423,7 +423,7 @@ class ShapeChecker:
             compact(shape) if isinstance(shape, URIRef) else f"a blank-node shape ({self._describe(shape)})"
         )
         return UnsupportedShapeError(
-            f"shape {name} uses {what}, which the SPARQL checker (graph.shape_check) does not implement;"
+            f"shape {name} uses {what}, which the SPARQL checker (sparql_check) does not implement;"
             " validate with pySHACL (the ordinary `samverkan import`) or extend the checker"
         )
 
@@ -584,7 +584,7 @@ def _true(node: Node | None) -> bool:
 
 
 def to_violations(store: ox.Store, findings: Sequence[Finding]) -> list[Violation]:
-    """Turn findings into the violations :mod:`graph.validate` reports, each focus named with its label."""
+    """Turn findings into the violations :mod:`.shacl` reports, each focus named with its label."""
     labels = _labels(store, {f.focus for f in findings if isinstance(f.focus, ox.NamedNode)})
     violations = []
     for f in findings:

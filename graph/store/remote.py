@@ -24,8 +24,8 @@ import pyoxigraph as ox
 
 from graph.errors import LimitExceededError, QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
-from graph.sparql_guard import check_query, check_update
-from graph.store import Term, delete_data, insert_data
+from graph.store.embedded import Term, delete_data, insert_data
+from graph.store.guard import check_query, check_update
 
 MERGED_GRAPH = str(GRAPH["merged"])
 NO_GRAPH = "urn:samverkan:no-graph"  # named in a dataset that must hold no named graph at all
@@ -33,7 +33,7 @@ AuthScheme = Literal["basic", "digest"]
 SELECT_RESULTS = "application/sparql-results+json"
 GRAPH_RESULTS = "application/n-triples"
 
-# Strings, IRIs and comments, which may hold braces, keywords or '#' (as in graph.sparql_guard).
+# Strings, IRIs and comments, which may hold braces, keywords or '#' (as in graph.store.guard).
 _SKIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"

@@ -19,7 +19,7 @@ from graph.errors import QueryError
 from graph.namespaces import FOAF, RDFS, SKOS
 
 if TYPE_CHECKING:
-    from graph.backends import AnyStore
+    from graph.store.backends import AnyStore
 
 # The properties searched, in order of preference for the label shown.
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(SKOS.altLabel), str(RDFS.label), str(FOAF.name))
@@ -56,7 +56,7 @@ def search_labels(store: AnyStore, text: str, *, lang: str | None = None, limit:
         QueryError: ``text`` is empty or ``limit`` is not positive.
 
     Example:
-        >>> from graph.store import GraphStore
+        >>> from graph.store.embedded import GraphStore
         >>> store = GraphStore.open(None)
         >>> search_labels(store, "nacka")
         []

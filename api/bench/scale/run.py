@@ -17,22 +17,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.scale_bench.analysis import time_analysis
-from api.scale_bench.bindings import choose_bindings
-from api.scale_bench.peers import PeerRun, bench_http, bench_rdflib, bench_virtuoso
-from api.scale_bench.timing import (
+from api.bench.measure import run_isolated
+from api.bench.scale.analysis import time_analysis
+from api.bench.scale.bindings import choose_bindings
+from api.bench.scale.peers import PeerRun, bench_http, bench_rdflib, bench_virtuoso
+from api.bench.scale.timing import (
     Bindings,
     QueryTimes,
     load_and_time_in_memory,
     measure_import,
     time_named_queries,
 )
-from graph.benchmark import run_isolated
+from api.bench.virtuoso import available as virtuoso_available
 from graph.errors import LimitExceededError
-from graph.generate import actors_for_triples, write_generated
-from graph.queries import NamedQuery, read_named_queries
-from graph.store import GraphStore
-from graph.virtuoso import available as virtuoso_available
+from graph.queries.library import NamedQuery, read_named_queries
+from graph.store.embedded import GraphStore
+from graph.synthetic.generate import actors_for_triples, write_generated
 
 BACKENDS = ("memory", "disk", "mirror", "http", "virtuoso", "rdflib")
 PEERS = ("http", "virtuoso", "rdflib")

@@ -34,7 +34,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.namespaces import CONCEPT, GRAPH, META_GRAPH, SV
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 # Classes whose instances are actors (sv:Actor and its subclasses in the ontology); the first match wins
 # when a resource has several types, so the list runs from specific to general.

@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from api.bench.measure import free_port, serving, uvicorn_command
 from api.settings import PROJECT_ROOT, get_settings
-from graph.benchmark import free_port, serving, uvicorn_command
 from graph.namespaces import sparql_prefixes
-from graph.queries import NamedQuery, bind_parameters, read_named_queries
-from graph.store import GraphStore
+from graph.queries.library import NamedQuery, bind_parameters, read_named_queries
+from graph.store.embedded import GraphStore
 
 PEER_TIMEOUT = 120.0
 CHEAP_QUERY = "ASK { ?m a sv:Municipality }"
@@ -84,7 +84,7 @@ def _throughput(url: str, params: dict[str, str], clients: int, seconds: float =
 
 def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, peer: bool) -> None:
     """Generate, load, serve and time; print one row per named query, then ratios and throughput."""
-    from graph.generate import write_generated
+    from graph.synthetic.generate import write_generated
 
     settings = get_settings()
     library = read_named_queries(settings.queries_dir)

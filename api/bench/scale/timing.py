@@ -1,6 +1,6 @@
 """Timing the import and the named queries on the embedded store, here or in a fresh process.
 
-A fresh process (:func:`graph.benchmark.run_isolated`) gives clean memory figures, and it is how the
+A fresh process (:func:`api.bench.measure.run_isolated`) gives clean memory figures, and it is how the
 in-memory store is measured: its copy of the data lives and dies there, so the benchmark's own process never
 holds two copies of a 10-million-triple graph.
 """
@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from api.bench.measure import current_rss, run_isolated
 from api.settings import PROJECT_ROOT
-from graph.benchmark import current_rss, run_isolated
-from graph.bulk_import import measure_bulk_import
-from graph.queries import NamedQuery
-from graph.store import GraphStore
+from graph.ingest.bulk import measure_bulk_import
+from graph.queries.library import NamedQuery
+from graph.store.embedded import GraphStore
 
 if TYPE_CHECKING:
-    from api.scale_bench.bindings import Binding
-    from graph.remote import RemoteStore
+    from api.bench.scale.bindings import Binding
+    from graph.store.remote import RemoteStore
 
 Bindings = dict[str, dict[str, "Binding"]]  # query name -> parameter -> value
 
@@ -105,7 +105,7 @@ def measure_import(data: Path, disk: Path) -> ImportRun:
     """Measure the validated import of generated data into a new disk store, in a fresh process.
 
     The one place that says what "import" means in this benchmark: ``samverkan import --bulk``
-    (graph.bulk_import: staging load, the SPARQL shape check, Oxigraph's bulk loader), shapes loading
+    (graph.ingest.bulk: staging load, the SPARQL shape check, Oxigraph's bulk loader), shapes loading
     and process start-up excluded, the whole of parse, check and write included.
     """
     m = run_isolated(measure_bulk_import, str(data), str(disk), str(ONTOLOGY_DIR))
@@ -120,7 +120,7 @@ def load_and_time_in_memory(
 ) -> MemoryRun:
     """Load the file into an in-memory store, note the memory it added, then time the named queries.
 
-    Meant for :func:`graph.benchmark.run_isolated`, so that the copy lives in a process of its own.
+    Meant for :func:`api.bench.measure.run_isolated`, so that the copy lives in a process of its own.
     """
     before = current_rss()
     store = GraphStore.open(None)

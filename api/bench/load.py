@@ -24,8 +24,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from api.bench.measure import free_port, serving
 from api.settings import PROJECT_ROOT
-from graph.benchmark import free_port, serving
 
 REQUEST_TIMEOUT = 60.0
 START_TIMEOUT = 300.0

@@ -44,7 +44,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES
-from graph.synthetic import BATCH, DESCRIPTION, SyntheticWorld, graph_name
+from graph.synthetic.world import BATCH, DESCRIPTION, SyntheticWorld, graph_name
 
 OutputFormat = Literal["nq", "trig", "ttl"]
 MIN_ACTORS = 50

@@ -1,6 +1,6 @@
 """The analysis measures' times on the benchmark's disk store: projections, then every registered measure.
 
-Run in a fresh process (:func:`graph.benchmark.run_isolated`): the networks it builds stay out of the
+Run in a fresh process (:func:`api.bench.measure.run_isolated`): the networks it builds stay out of the
 benchmark's own memory, and a time cap can stop it. The steps are those of ``samverkan bench analysis``,
 on the store the benchmark loaded rather than on data generated for it.
 """
@@ -17,7 +17,7 @@ from graph.analysis.context import Context
 from graph.analysis.registry import list_measures, run_measure
 from graph.analysis.result import Result
 from graph.project import read_snapshot
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 Step = tuple[str, str, float, str]  # (kind: "projection" or "measure", name, seconds, what it made)
 

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import PREFIXES
-from graph.sparql_guard import strip_literals, where_group_start
+from graph.store.guard import strip_literals, where_group_start
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal

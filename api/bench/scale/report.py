@@ -12,8 +12,8 @@ import os
 import statistics
 from typing import Any
 
-from api.scale_bench.run import BACKENDS
-from graph.benchmark import BenchTable, Cell
+from api.bench.measure import BenchTable, Cell
+from api.bench.scale.run import BACKENDS
 
 TARGET_SIZE = 10_000_000
 MIX_MEDIAN_TARGET = 1.0

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.errors import QueryError
-from graph.queries import NamedQuery, Parameter, bind_value, concept_iri
-from graph.store import GraphStore, bind_values
+from graph.queries.library import NamedQuery, Parameter, bind_value, concept_iri
+from graph.store.embedded import GraphStore, bind_values
 
 Binding = ox.NamedNode | ox.Literal
 ROWS_VARIABLE = "benchRows"

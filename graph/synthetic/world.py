@@ -1,4 +1,4 @@
-"""The synthetic country: its skeleton and the N-Quads text of every kind of fact (see ``graph.generate``)."""
+"""The synthetic country: its skeleton and the N-Quads text of every kind of fact (see ``generate``)."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import Location, ValidationError, Violation
+from graph.ingest.quads import Parsed
 from graph.namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, SH, SHAPES_GRAPH, SKOS, VOCABULARY_GRAPH
-from graph.quads import Parsed
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 _BATCH = 2000
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location
-from graph.quads import Parsed
+from graph.ingest.quads import Parsed
 
 FORMATS: dict[str, ox.RdfFormat] = {
     ".ttl": ox.RdfFormat.TURTLE,

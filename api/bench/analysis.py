@@ -1,6 +1,7 @@
 """The analysis benchmark: time and peak memory of each projection and measure on a generated network.
 
-Not a test: ``samverkan bench analysis`` prints these tables. Data come from :mod:`graph.generate` (one
+Not a test: ``samverkan bench analysis`` prints these tables. Data come from
+:mod:`graph.synthetic.generate` (one
 synthetic graph per store). The whole analysis is: read the store once (flat SELECTs), build every projection,
 convert to igraph, run every registered measure. The baseline builds the same actor projection the slow way:
 rdflib holding the same quads, one rdflib SPARQL query, and one ``add_edge`` per result row.
@@ -18,13 +19,13 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from api.bench.measure import BenchTable, current_rss, format_bytes, peak_rss_during
 from graph.analysis.context import Context
 from graph.analysis.registry import list_measures, run_measure
 from graph.analysis.result import Result
-from graph.benchmark import BenchTable, current_rss, format_bytes, peak_rss_during
 from graph.namespaces import sparql_prefixes
 from graph.project import Snapshot, project_actors, read_snapshot
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 COLUMNS = ["step", "seconds", "CPU s", "peak RSS", "RSS added", "what"]
 
@@ -78,7 +79,7 @@ def bench_analysis(
     Returns:
         A table: one row per step with seconds, peak RSS of the process and RSS added by the step.
     """
-    from graph.generate import generate
+    from graph.synthetic.generate import generate
 
     table = BenchTable(f"analysis of {actors:,} generated actors (seed {seed})", COLUMNS)
 

@@ -29,7 +29,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location, StoreError
-from graph.store import GraphStore
+from graph.store.embedded import GraphStore
 
 BACKUP_FORMAT = "samverkan-backup/1"
 DUMP_NAME = "store.nq.gz"

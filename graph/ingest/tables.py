@@ -17,9 +17,9 @@ from pyoxigraph import Literal as Lit
 from pyoxigraph import NamedNode, Quad
 
 from graph.errors import IngestError, Location
+from graph.ingest.quads import Parsed
 from graph.namespaces import CONCEPT, DCTERMS, GRAPH, META_GRAPH, PREFIXES, PROV, RDF, SV, XSD
 from graph.namespaces import source_graph as _source_graph
-from graph.quads import Parsed
 
 KINDS = frozenset({"id", "text", "string", "url", "integer", "decimal", "date", "date-or-year",
                    "year", "iri", "ref", "concept", "class", "sources", "note"})  # fmt: skip

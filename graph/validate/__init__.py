@@ -1,0 +1,7 @@
+"""The SHACL gate: nothing reaches the store without passing the shapes in ontology/shapes.ttl.
+
+pySHACL (``shacl``) validates ordinary imports and updates; ``sparql_check`` compiles the same shapes to
+SPARQL for bulk imports and is checked against pySHACL in the tests.
+
+May import: graph.errors, graph.namespaces, graph.store, graph.ingest.quads.
+"""
