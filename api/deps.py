@@ -11,7 +11,7 @@ from api.engine import QueryRunner
 from api.errors import ReadOnlyError, UnauthorizedError
 from api.settings import Settings
 from graph.queries.library import NamedQuery
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 
 def get_settings(request: Request) -> Settings:
@@ -20,9 +20,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_store(request: Request) -> GraphStore:
+def get_store(request: Request) -> Store:
     """Return the store the lifespan opened."""
-    store: GraphStore = request.app.state.store
+    store: Store = request.app.state.store
     return store
 
 
@@ -66,7 +66,7 @@ def require_writer(
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[GraphStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 RunnerDep = Annotated[QueryRunner, Depends(get_runner)]
 LibraryDep = Annotated[dict[str, NamedQuery], Depends(get_library)]
 WriterDep = Depends(require_writer)

@@ -1,13 +1,15 @@
-"""Query evaluation under limits: a deadline, a cap on rows, a worker thread, answers serialised.
+"""Query evaluation under limits: a deadline, a cap on rows, answers serialised; in processes or threads.
 
-Why threads: pyoxigraph releases the GIL while it evaluates (measured: cheap queries keep a median of 35 µs
-while a 2-minute aggregate runs in another thread), so a slow query never holds up the others.
+On the embedded store on disk, queries run in worker processes (api/workers/): a query past its limit is
+stopped by ending its process (its CPU is free at once), a crash of the engine costs only its request, the
+workers cannot open a socket, and their memory is bounded. This module holds what both paths share: the
+request and answer types, ``evaluate`` (which a worker runs) and the serialisers.
 
-What stops and what does not: SELECT and CONSTRUCT results are pulled row by row and the deadline is checked
-every few rows, so those stop within milliseconds. A single step that computes everything before its first row
-(GROUP BY, ORDER BY, DISTINCT over a large input, a big ASK) cannot be interrupted from Python: the request is
-answered 503 at the deadline, the worker's result is dropped, but the worker keeps one core busy until that
-step returns. Workers are bounded (``WORKERS``), so at most that many such steps run at once.
+Threads remain for a store in memory (tests, one-off commands) and for a remote server, whose own time
+limit stops its work. There, SELECT and CONSTRUCT results are pulled row by row and the deadline is checked
+every few rows; a single step that computes everything before its first row (GROUP BY, ORDER BY, a big
+ASK) cannot be interrupted from Python: the request is answered 503 at the deadline but the thread keeps a
+core busy until that step returns. Threads are bounded (``WORKERS``).
 """
 
 from __future__ import annotations
@@ -18,14 +20,18 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
-from api.negotiate import Choice
 from graph.errors import LimitExceededError, QueryError
 from graph.namespaces import PREFIXES
-from graph.store.embedded import GraphStore, Term
+from graph.store.embedded import Term
+from graph.store.protocol import Store
+
+if TYPE_CHECKING:  # not at run time: the query workers import this module, and no web framework
+    from api.negotiate import Choice
+    from api.workers.pool import WorkerPool
 
 WORKERS = 16
 _CHECK_EVERY = 64
@@ -58,15 +64,31 @@ class Request:
     named_graphs: list[str] | None = None
 
 
-class QueryRunner:
-    """Evaluate queries in a bounded pool of worker threads, each against a deadline."""
+@dataclass(frozen=True)
+class Rendered:
+    """An answer serialised for the client: its bytes, media type, whether rows were left out, and timing."""
 
-    def __init__(self, store: GraphStore, *, workers: int = WORKERS) -> None:
+    body: bytes
+    media_type: str
+    more: bool
+    seconds: float
+
+
+class QueryRunner:
+    """Evaluate queries under a deadline: in worker processes (``pool``), else in a bounded pool of threads.
+
+    With a pool (the embedded store on disk) a query past its limit is stopped by ending its process, and a
+    crash costs only its request (api/workers/pool.py). Without one (a store in memory, a remote server, whose
+    own limit stops it) queries run in threads, as described in the module docstring.
+    """
+
+    def __init__(self, store: Store, *, workers: int = WORKERS, pool: WorkerPool | None = None) -> None:
         self.store = store
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
+        self.pool = pool
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
 
     def submit(self, req: Request, then: Any = None) -> tuple[Future[Any], threading.Event]:
-        """Start a query in a worker; ``then(answer)`` runs in the worker too (e.g. to serialise)."""
+        """Start a query in a worker thread; ``then(answer)`` runs in the thread too (e.g. to serialise)."""
         cancel = threading.Event()
         deadline = time.monotonic() + req.timeout
 
@@ -74,27 +96,114 @@ class QueryRunner:
             answer = evaluate(self.store, req, deadline=deadline, cancel=cancel)
             return then(answer) if then is not None else answer
 
-        return self._pool.submit(work), cancel
+        return self._threads.submit(work), cancel
 
     def run(self, req: Request) -> Answer:
         """Evaluate a query and wait for it, at most until its deadline.
 
         Raises:
             QueryError: the query does not parse or cannot be evaluated.
-            LimitExceededError: it ran past the time limit (its work is abandoned).
+            LimitExceededError: it ran past the time limit (its work is abandoned, its process ended).
+            EngineCrashedError: the engine crashed on it (its worker process ended; nothing else did).
         """
-        future, cancel = self.submit(req)
+        if self.pool is not None:
+            header, body = self.pool.run(_wire(req, {"mode": "answer"}), req.timeout)
+            return parse_answer(header, body)
+        answer: Answer = self._wait(self.submit(req), req.timeout)
+        return answer
+
+    def render(self, req: Request, *, accept: str | None, format: str | None) -> Rendered:
+        """Evaluate a query; serialise its answer in the negotiated format, in the worker that evaluated it.
+
+        A truncated SELECT answer says so in its JSON body (``samverkan.truncated``).
+
+        Raises:
+            QueryError, LimitExceededError, EngineCrashedError: as ``run``.
+            NotAcceptableError: nothing the client accepts fits the answer's kind.
+        """
+        from api.negotiate import negotiate
+
+        if self.pool is not None:
+            output = {"mode": "render", **{k: _format_spec(k, accept, format) for k in ("results", "graph")}}
+            header, body = self.pool.run(_wire(req, output), req.timeout)
+            return Rendered(body, header["media"], header["more"], header["seconds"])
+
+        def serialise_answer(answer: Answer) -> Rendered:
+            choice = negotiate("graph" if answer.kind == "graph" else "results", accept=accept, format=format)
+            note = {"truncated": True, "max-results": req.limit} if answer.more else None
+            return Rendered(
+                serialise(answer, choice, note=note), choice.media_type, answer.more, answer.seconds
+            )
+
+        rendered: Rendered = self._wait(self.submit(req, serialise_answer), req.timeout)
+        return rendered
+
+    @staticmethod
+    def _wait(submitted: tuple[Future[Any], threading.Event], timeout: float) -> Any:
+        future, cancel = submitted
         try:
-            answer: Answer = future.result(timeout=req.timeout)
+            return future.result(timeout=timeout)
         except TimeoutError:
             cancel.set()
             future.cancel()
-            raise LimitExceededError(time_limit_message(req.timeout)) from None
-        return answer
+            raise LimitExceededError(time_limit_message(timeout)) from None
+
+    def health(self) -> dict[str, Any]:
+        """Which engine answers queries, and the workers' state (``/health``)."""
+        if self.pool is not None:
+            return self.pool.health()
+        local = self.store.local_engine()
+        return {"engine": "threads" if local is not None else "remote", "workers": None}
 
     def close(self) -> None:
-        """Stop taking work; running queries are told to stop."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop taking work; running queries are told to stop, worker processes ended."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.close()
+
+
+def _wire(req: Request, output: dict[str, Any]) -> dict[str, Any]:
+    """The request as a worker reads it (JSON): variables bound in the text, as ``GraphStore.query`` does."""
+    from graph.store.embedded import bind_values
+
+    sparql = bind_values(req.sparql, req.substitutions) if req.substitutions else req.sparql
+    return {
+        "sparql": sparql,
+        "limit": req.limit,
+        "offset": req.offset,
+        "default_graphs": req.default_graphs,
+        "named_graphs": req.named_graphs,
+        "output": output,
+    }
+
+
+def _format_spec(kind: Literal["results", "graph"], accept: str | None, format: str | None) -> dict[str, str]:
+    """Negotiate in the server (the worker imports no web framework): the format, or why there is none."""
+    from api.errors import NotAcceptableError
+    from api.negotiate import negotiate
+
+    try:
+        choice = negotiate(kind, accept=accept, format=format)
+    except NotAcceptableError as exc:
+        return {"error": exc.message}
+    fmt = choice.results if kind == "results" else choice.rdf
+    assert fmt is not None
+    return {"media": choice.media_type, "format": fmt.media_type}
+
+
+def parse_answer(header: dict[str, Any], body: bytes) -> Answer:
+    """Read back an answer a worker serialised (SPARQL JSON results, or N-Triples for graphs)."""
+    answer = Answer(header["kind"], more=header["more"], seconds=header["seconds"])
+    if answer.kind == "boolean":
+        answer.boolean = bool(json.loads(body)["boolean"])
+    elif answer.kind == "solutions":
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions)
+        answer.variables = [v.value for v in solutions.variables]
+        answer.rows = list(solutions)
+    else:
+        answer.triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    return answer
 
 
 def time_limit_message(timeout: float) -> str:
@@ -105,7 +214,7 @@ def time_limit_message(timeout: float) -> str:
     )
 
 
-def evaluate(store: GraphStore, req: Request, *, deadline: float, cancel: threading.Event) -> Answer:
+def evaluate(store: Store, req: Request, *, deadline: float, cancel: threading.Event) -> Answer:
     """Evaluate ``req`` in this thread, pulling results until the window is full or the deadline passes.
 
     Raises:
@@ -219,15 +328,26 @@ def results_json(answer: Answer, *, note: Mapping[str, Any] | None = None) -> di
 
 def serialise(answer: Answer, choice: Choice, *, note: Mapping[str, Any] | None = None) -> bytes:
     """Serialise an answer in the negotiated format (pyoxigraph's serialisers for every standard format)."""
+    return serialise_as(answer, results=choice.results, rdf=choice.rdf, note=note)
+
+
+def serialise_as(
+    answer: Answer,
+    *,
+    results: ox.QueryResultsFormat | None,
+    rdf: ox.RdfFormat | None,
+    note: Mapping[str, Any] | None = None,
+) -> bytes:
+    """Serialise an answer as ``results`` (SELECT, ASK) or ``rdf`` (CONSTRUCT, DESCRIBE) with pyoxigraph."""
     if answer.kind == "graph":
-        assert choice.rdf is not None
-        return rdf_bytes(answer.triples, choice.rdf)
-    assert choice.results is not None
-    if choice.results == ox.QueryResultsFormat.JSON:
+        assert rdf is not None
+        return rdf_bytes(answer.triples, rdf)
+    assert results is not None
+    if results == ox.QueryResultsFormat.JSON:
         return json.dumps(results_json(answer, note=note), ensure_ascii=False, separators=(",", ":")).encode()
     # The rows were pulled one by one under the deadline; pyoxigraph re-reads them to write XML, CSV or TSV.
     parsed = ox.parse_query_results(json.dumps(results_json(answer)), format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=choice.results) or b""
+    return parsed.serialize(format=results) or b""
 
 
 def rdf_bytes(
@@ -242,11 +362,14 @@ __all__ = [
     "WORKERS",
     "Answer",
     "QueryRunner",
+    "Rendered",
     "Request",
     "evaluate",
+    "parse_answer",
     "rdf_bytes",
     "results_json",
     "serialise",
+    "serialise_as",
     "term_json",
     "time_limit_message",
 ]

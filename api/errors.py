@@ -1,4 +1,8 @@
-"""Our errors as HTTP answers: a status and a JSON body that says what to fix; else a logged 500."""
+"""Our errors as HTTP answers: a status and a JSON body that says what to fix; else a logged 500.
+
+Only our own errors (graph.errors, ApiError) become 4xx, here and nowhere else: a plain ValueError, or any
+other exception from a library (networkx, pyoxigraph), is a fault of ours, answered 500 without its text.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
+    DefaultGraphWriteError,
     ForbiddenOperationError,
     IngestError,
     LimitExceededError,
+    ParameterError,
     QueryError,
     StoreError,
     UnknownResourceError,
@@ -63,6 +69,20 @@ class NotAcceptableError(ApiError):
     code = "not-acceptable"
 
 
+class EngineCrashedError(ApiError):
+    """500: the query engine crashed or failed on this query; its worker process ended, nothing else did."""
+
+    status = 500
+    code = "engine-crashed"
+
+
+class MemoryLimitError(ApiError):
+    """503: the query needed more memory than a query worker may use; its worker ended."""
+
+    status = 503
+    code = "memory-limit"
+
+
 class PayloadTooLargeError(ApiError):
     """413: the request body is larger than the server takes."""
 
@@ -95,6 +115,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     405: _described("Method not allowed here"),
     406: _described("No acceptable format for this answer"),
     413: _described("The request body is larger than the server takes"),
+    500: _described("The query crashed the worker process that evaluated it (only this request failed)"),
     422: _described("The change breaks the shapes; nothing was written"),
     503: _described("The time limit was reached, or the store is unavailable; try again"),
 }
@@ -125,6 +146,14 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def _query(_: Request, exc: QueryError) -> JSONResponse:
         return _json(400, "bad-query", str(exc))
+
+    @app.exception_handler(DefaultGraphWriteError)
+    async def _default_graph(_: Request, exc: DefaultGraphWriteError) -> JSONResponse:
+        return _json(400, "bad-request", str(exc))
+
+    @app.exception_handler(ParameterError)
+    async def _parameter(_: Request, exc: ParameterError) -> JSONResponse:
+        return _json(400, "bad-parameter", str(exc))
 
     @app.exception_handler(IngestError)
     async def _ingest(_: Request, exc: IngestError) -> JSONResponse:
@@ -186,7 +215,9 @@ __all__ = [
     "ERROR_RESPONSES",
     "ApiError",
     "BadRequestError",
+    "EngineCrashedError",
     "ErrorPublic",
+    "MemoryLimitError",
     "NotAcceptableError",
     "PayloadTooLargeError",
     "ReadOnlyError",

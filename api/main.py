@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import cast
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,38 +13,75 @@ from fastapi.staticfiles import StaticFiles
 
 from api.engine import QueryRunner
 from api.errors import ERROR_RESPONSES, add_error_handlers
-from api.routes import graph_store, pages, queries, resources, sparql, update
+from api.html_policy import ContentSecurityPolicy
+from api.routes import (
+    analysis_pages,
+    graph_store,
+    health,
+    lists,
+    overview,
+    pages,
+    queries,
+    reports,
+    resources,
+    sparql,
+    update,
+    upload,
+)
 from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
 from api.settings import Settings, get_settings
-from api.writes import Writer
+from api.workers.pool import WorkerPool
 from graph.queries.library import read_named_queries
 from graph.store.backends import open_graph_store
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
+from graph.writes import Writer
 
 log = logging.getLogger("samverkan.api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def open_app_store(settings: Settings) -> GraphStore:
-    """Open the store of the settings (read-only without a write token); queries run on a memory copy.
+def open_app_store(settings: Settings) -> Store:
+    """Open the store of the settings (read-only without a write token).
+
+    Queries run on a memory copy: held by the query workers' zygote (``query_workers`` > 0), which loads it
+    after the server has started, or by this process, loaded before it starts (``query_workers`` = 0).
 
     Raises:
         StoreError: the store cannot be opened (missing, locked, not a store).
     """
     read_only = settings.token is None and settings.store is not None
-    store = open_graph_store(
+    return open_graph_store(
         settings.backend,
         path=settings.store,
         read_only=read_only,
-        mirror=settings.store is not None,
+        # With query workers, their zygote keeps the copy (loaded after start), not this process.
+        mirror=settings.store is not None and settings.query_workers == 0 and settings.memory_copy,
         **settings.remote_options(),
     )
-    # The remote store has GraphStore's methods and types (graph/remote.py); the routes use only those.
-    return cast(GraphStore, store)
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+def start_pool(settings: Settings, store: Store) -> WorkerPool | None:
+    """Start the query worker processes for an embedded store on disk (None: queries run in threads).
+
+    Returns at once; the first queries wait for the first workers (well under a second).
+    """
+    if settings.query_workers == 0 or store.path is None or store.local_engine() is None:
+        return None  # in memory (tests, one-off commands) or a remote server: nothing to isolate here
+    pool = WorkerPool(
+        store.path,
+        spare=settings.query_workers,
+        max_busy=settings.max_busy_workers,
+        memory_allowance=settings.worker_memory_mb << 20,
+        memory_copy=settings.memory_copy,
+    )
+    if not store.add_replica(pool):
+        return None
+    pool.start(store.write_lock)
+    return pool
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """Create the app over the store of ``settings`` (or over ``store``, which the caller then owns)."""
     settings = settings or get_settings()
 
@@ -53,12 +89,12 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         gs = store if store is not None else open_app_store(settings)
         app.state.store = gs
-        app.state.runner = QueryRunner(gs)
+        app.state.runner = QueryRunner(gs, pool=start_pool(settings, gs))
         app.state.writer = Writer(gs)
         install_named_queries(app, read_named_queries(settings.queries_dir))
         log.info(
             "serving %s (%s)",
-            settings.store or "an in-memory store",
+            gs.location,
             "writable" if settings.token else "read-only",
         )
         try:
@@ -87,7 +123,21 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         allow_headers=["Authorization", "Content-Type", "Accept"],
         expose_headers=[TRUNCATED_HEADER, "Link"],
     )
-    for module in (sparql, update, graph_store, queries, resources, pages):
+    app.add_middleware(ContentSecurityPolicy)  # every HTML answer: a CSP with frame-ancestors
+    for module in (
+        health,
+        sparql,
+        update,
+        graph_store,
+        queries,
+        resources,
+        overview,
+        lists,
+        reports,
+        analysis_pages,
+        upload,
+        pages,
+    ):
         app.include_router(module.router)
     _include_views(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

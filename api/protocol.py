@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from fastapi import Request
 
 from api.errors import BadRequestError, PayloadTooLargeError
-from graph.store.guard import strip_literals
+from graph.store.guard import mask_literals, strip_literals
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -71,6 +71,20 @@ def decode_utf8(data: bytes, what: str) -> str:
 def media_type(request: Request) -> str:
     """Return the request's media type, without parameters, lower-cased ('' when missing)."""
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def check_utf8_charset(request: Request) -> None:
+    """Refuse a SPARQL body declared in another charset than UTF-8 (SPARQL 1.1 Protocol 2.1.3, 2.2.2).
+
+    Raises:
+        BadRequestError: the Content-Type names another charset.
+    """
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            msg = f"the request body is declared {charset!r}; a SPARQL body must be UTF-8"
+            raise BadRequestError(msg)
 
 
 def parse_fields(pairs: list[tuple[str, str]], *, allow_update: bool = True) -> Operation:
@@ -143,6 +157,7 @@ async def read_operation(request: Request, *, max_bytes: int) -> Operation:
             msg = "the request holds a query in the URL and another in the body; send one"
             raise BadRequestError(msg)
         op.kind = "query" if kind == SPARQL_QUERY else "update"
+        check_utf8_charset(request)
         op.text = decode_utf8(body, "request body")
         return op
     if not kind:
@@ -168,6 +183,72 @@ def query_form(text: str) -> QueryForm | None:
     if not found:
         return None
     return "results" if min(found)[1] in ("SELECT", "ASK") else "graph"
+
+
+_IRI = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def has_relative_iri(text: str) -> bool:
+    """Tell whether a query or update writes an IRI that needs a base (``<x>``, ``<>``, ``<#a>``).
+
+    Example:
+        >>> has_relative_iri("SELECT * WHERE { <s> ?p ?o }"), has_relative_iri("ASK { <http://e/s> ?p ?o }")
+        (True, False)
+    """
+    return any(not _ABSOLUTE.match(m.group(1)) for m in _IRI.finditer(text))
+
+
+def with_base(text: str, base: str) -> str:
+    r"""Give a query ``base`` (the endpoint's URL, as Oxigraph's own server does) when it has relative IRIs.
+
+    Only then: the added ``BASE`` line moves the line numbers of syntax errors by one. A ``BASE`` the query
+    declares itself still applies (the later declaration wins, relative ones resolve against ours); a text
+    that opens with an absolute ``BASE`` is left as it is (Virtuoso takes one BASE only, first).
+
+    Example:
+        >>> with_base("SELECT * { ?s ?p <o> }", "http://h/sparql")
+        'BASE <http://h/sparql>\nSELECT * { ?s ?p <o> }'
+        >>> with_base("BASE <http://e/> SELECT * { ?s ?p <o> }", "http://h/sparql")
+        'BASE <http://e/> SELECT * { ?s ?p <o> }'
+    """
+    if _ABSOLUTE_BASE_FIRST.match(text) or not has_relative_iri(text):
+        return text
+    return f"BASE <{base}>\n{text}"
+
+
+_ABSOLUTE_BASE_FIRST = re.compile(r"\s*BASE\s*<[A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>", re.IGNORECASE)
+
+
+def with_using(text: str, default: list[str], named: list[str]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri``: a USING clause before every WHERE.
+
+    SPARQL 1.1 Protocol §2.2.3: the parameters give the dataset of every DELETE/INSERT ... WHERE operation of
+    the request, and may not be combined with USING, USING NAMED or WITH in the text.
+
+    Raises:
+        BadRequestError: the update also has USING or WITH.
+
+    Example:
+        >>> with_using("INSERT { GRAPH <http://e/g> { ?s ?p ?o } } WHERE { ?s ?p ?o }", ["http://e/d"], [])
+        'INSERT { GRAPH <http://e/g> { ?s ?p ?o } } USING <http://e/d> WHERE { ?s ?p ?o }'
+    """
+    if not default and not named:
+        return text
+    masked = mask_literals(text)
+    if re.search(r"(?<![\w?$:])(USING|WITH)(?![\w:])", masked, re.IGNORECASE):
+        msg = "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update"
+        raise BadRequestError(msg)
+    clause = " ".join([*(f"USING <{g}>" for g in default), *(f"USING NAMED <{g}>" for g in named)]) + " "
+    out, at = [], 0
+    for m in re.finditer(r"(?<![\w?$:])WHERE(?![\w:])", masked, re.IGNORECASE):
+        before = masked[: m.start()]
+        if before.count("{") != before.count("}") or re.search(r"DELETE\s*$", before, re.IGNORECASE):
+            continue  # inside a group (a subquery's WHERE), or the DELETE WHERE shorthand
+        out += [text[at : m.start()], clause]
+        at = m.start()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def check_graph_iris(iris: list[str], parameter: str) -> None:
@@ -212,6 +293,7 @@ __all__ = [
     "Operation",
     "check_graph_iris",
     "decode_utf8",
+    "has_relative_iri",
     "media_type",
     "parse_fields",
     "parse_form",
@@ -219,4 +301,6 @@ __all__ = [
     "query_form",
     "read_body",
     "read_operation",
+    "with_base",
+    "with_using",
 ]

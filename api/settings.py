@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The project root: data/, ontology/ and the default store live beside the packages.
@@ -22,6 +22,13 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "store",
         description="Directory of the embedded store; empty for an in-memory store.",
     )
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _empty_store_is_in_memory(cls, value: Any) -> Any:
+        # Path("") is the working directory: an empty SAMVERKAN_STORE once wrote a store into the checkout.
+        return None if isinstance(value, str) and not value.strip() else value
+
     data_dir: Path = PROJECT_ROOT / "data"
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     queries_dir: Path = PROJECT_ROOT / "graph" / "queries"
@@ -29,9 +36,25 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = Field(default=None, description="Bearer token that allows writes.")
+    user: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SAMVERKAN_USER", "USER"),
+        description="Who imports, for the history (`samverkan import --by` overrides it).",
+    )
     query_timeout: float = Field(default=30.0, gt=0, description="Seconds a query may run.")
     max_results: int = Field(default=100_000, gt=0, description="Rows or triples per answer.")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    # Query workers (api/workers/): processes that evaluate queries on the embedded store on disk.
+    query_workers: int = Field(
+        default=2, ge=0, description="Idle worker processes kept ready; 0: evaluate in threads, unconfined."
+    )
+    max_busy_workers: int = Field(default=32, gt=0, description="Queries evaluated at once; others wait.")
+    worker_memory_mb: int = Field(
+        default=2048, gt=0, description="Memory a query may use beyond the shared copy of the store (MiB)."
+    )
+    memory_copy: bool = Field(
+        default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."
+    )
     cors_origins: list[str] = Field(default_factory=list)
     # A remote SPARQL 1.1 server instead of the embedded store (docs/backends.md).
     backend: Literal["embedded", "remote"] = Field(

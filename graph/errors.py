@@ -3,8 +3,10 @@
 SamverkanError
 ├── IngestError (ValueError)          a file or table could not be read; carries its place
 ├── ValidationError (ValueError)      data broke the shapes; carries every violation
+├── ParameterError (ValueError)       an option or parameter has a value we cannot use; says which are known
 ├── QueryError (ValueError)           a SPARQL query or update is malformed or refused
-│   └── ForbiddenOperationError       SERVICE, LOAD or another operation we never run
+│   ├── ForbiddenOperationError       SERVICE, LOAD or another operation we never run
+│   └── DefaultGraphWriteError        a write to the default graph (the merge of the named graphs)
 ├── UnknownResourceError (LookupError) a resource, graph, measure or named query does not exist
 ├── StoreError (OSError)              the store cannot be opened or written
 └── LimitExceededError                a time or size limit stopped the work
@@ -81,12 +83,20 @@ class ValidationError(SamverkanError, ValueError):
         super().__init__("\n".join(lines))
 
 
+class ParameterError(SamverkanError, ValueError):
+    """An option or a parameter has a value we cannot use (unknown name, out of range, wrong kind)."""
+
+
 class QueryError(SamverkanError, ValueError):
     """A SPARQL query or update is malformed or refused."""
 
 
 class ForbiddenOperationError(QueryError):
     """SERVICE, LOAD, or another operation that would reach the network or the file system."""
+
+
+class DefaultGraphWriteError(QueryError):
+    """A write to the default graph, which is the merge of the named graphs and cannot be written."""
 
 
 class UnknownResourceError(SamverkanError, LookupError):
@@ -102,10 +112,12 @@ class LimitExceededError(SamverkanError):
 
 
 __all__ = [
+    "DefaultGraphWriteError",
     "ForbiddenOperationError",
     "IngestError",
     "LimitExceededError",
     "Location",
+    "ParameterError",
     "QueryError",
     "SamverkanError",
     "StoreError",

@@ -46,7 +46,10 @@ class SV(DefinedNamespace):
     RegionalCultureFunction: URIRef
     Network: URIRef
     Grouping: URIRef
-    SportsFacility: URIRef
+    UnnamedSubset: URIRef
+    Assembly: URIRef
+    SportsFacility: URIRef  # deprecated in 0.2: use Facility
+    Facility: URIRef
     # Places
     MunicipalTerritory: URIRef
     County: URIRef
@@ -56,6 +59,8 @@ class SV(DefinedNamespace):
     DialogueMeeting: URIRef
     Constellation: URIRef
     IssueMention: URIRef
+    DialoguePartnership: URIRef
+    Strategy: URIRef
     Collaboration: URIRef
     # Provenance
     Source: URIRef
@@ -70,10 +75,13 @@ class SV(DefinedNamespace):
     organisationNumber: URIRef
     territory: URIRef
     basedIn: URIRef
+    subsetOf: URIRef
     population: URIRef
     count: URIRef
     # Dialogue structure
     designatedDialoguePartner: URIRef
+    partner: URIRef
+    designatedBy: URIRef
     statedMemberCount: URIRef
     observedIn: URIRef
     year: URIRef
@@ -89,10 +97,13 @@ class SV(DefinedNamespace):
     issue: URIRef
     raisedBy: URIRef
     reportedBy: URIRef
+    quotedPerson: URIRef
     atMeeting: URIRef
     stance: URIRef
     quote: URIRef
     strategyArea: URIRef
+    developmentArea: URIRef
+    adoptedBy: URIRef
     # Collaborations
     domain: URIRef
     agreementKind: URIRef
@@ -100,6 +111,7 @@ class SV(DefinedNamespace):
     coordinatedBy: URIRef
     # Provenance and status
     inferenceBasis: URIRef
+    inferredIn: URIRef
     sourceRow: URIRef
     parameters: URIRef
     measure: URIRef
@@ -141,6 +153,8 @@ RESOURCE_KINDS = (
     "constellation",
     "mention",
     "source",
+    "strategy",
+    "partnership",
 )
 CONCEPT_KINDS = {
     "issue": "issue",
@@ -150,6 +164,10 @@ CONCEPT_KINDS = {
     "mode": "meeting-mode",
     "audience": "audience",
     "agreement": "agreement-kind",
+    "role": "membership-role",
+    "attribution": "attribution-role",
+    "category": "actor-category",
+    "fbarea": "folkbildning-area",
 }
 
 PREFIXES: dict[str, str] = {

@@ -38,17 +38,17 @@ BASELINE_QUERY = (
 )
 
 
-def _size(G: nx.Graph) -> str:
+def _size(G: nx.Graph[str]) -> str:
     return f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
 
 
-def project_actors_rdflib(ds: Any) -> nx.Graph:
+def project_actors_rdflib(ds: Any) -> nx.Graph[str]:
     """The baseline: one rdflib SPARQL query, then the graph built one result row at a time.
 
     It builds the edges with the same attributes as :func:`graph.project.project_actors` (weight, count,
     collaborations, domains, sources), but no node attributes and no isolated actors: less work than ours.
     """
-    G = nx.Graph()
+    G: nx.Graph[str] = nx.Graph()
     seen: dict[tuple[str, str], set[str]] = {}
     for row in ds.query(BASELINE_QUERY):
         c, a, b, d, g = (None if t is None else str(t) for t in row)

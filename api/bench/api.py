@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from api.bench.measure import free_port, serving, uvicorn_command
+from api.bench.measure import free_port, serve_read_only, serving
 from api.settings import PROJECT_ROOT, get_settings
 from graph.namespaces import sparql_prefixes
 from graph.queries.library import NamedQuery, bind_parameters, read_named_queries
@@ -103,19 +103,9 @@ def run_api_bench(*, actors: int, seed: int, runs: int, work_dir: Path | None, p
     triples = local.count()
     print(f"store: {triples} quads; machine: {os.cpu_count()} cores", flush=True)
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "SAMVERKAN_STORE": str(store_dir),
-        "SAMVERKAN_QUERY_TIMEOUT": "300",
-        "SAMVERKAN_MAX_RESULTS": "1000000",
-    }
-    env.pop("SAMVERKAN_TOKEN", None)
-    ours = f"http://127.0.0.1:{port}"
-    server = uvicorn_command(port)
     rows: list[tuple[str, float, float, float | None]] = []
     with (
-        serving(server, url=ours + "/sparql", env=env, wait=900, cwd=PROJECT_ROOT),
+        serve_read_only(store_dir, query_timeout=300, max_results=1_000_000, wait=900) as ours,
         httpx.Client(timeout=600) as http,
     ):
         for name, query in library.items():

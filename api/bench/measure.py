@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import resource
 import socket
 import subprocess
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 T = TypeVar("T")
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `api` and `graph` are importable
 Cell = str | int | float | None
 
 
@@ -292,6 +294,26 @@ def serving(
                 proc.wait()
 
 
+@contextmanager
+def serve_read_only(store: Path, *, query_timeout: float, max_results: int, wait: float) -> Iterator[str]:
+    """Serve ``store`` with our app, read-only, on a free loopback port; yield its base URL, stop it after.
+
+    Raises:
+        RuntimeError: the server exits or does not answer within ``wait`` seconds (with its log's tail).
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "SAMVERKAN_STORE": str(store),
+        "SAMVERKAN_QUERY_TIMEOUT": f"{query_timeout:g}",
+        "SAMVERKAN_MAX_RESULTS": str(max_results),
+    }
+    env.pop("SAMVERKAN_TOKEN", None)  # read-only: a benchmark never writes
+    base = f"http://127.0.0.1:{port}"
+    with serving(uvicorn_command(port), url=base + "/sparql", env=env, wait=wait, cwd=_PROJECT_ROOT):
+        yield base
+
+
 def _tail(log: IO[bytes]) -> str:
     log.seek(0)
     return log.read()[-2000:].decode(errors="replace")
@@ -310,6 +332,7 @@ __all__ = [
     "max_rss_self",
     "peak_rss_during",
     "run_isolated",
+    "serve_read_only",
     "serving",
     "uvicorn_command",
 ]

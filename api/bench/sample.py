@@ -5,6 +5,8 @@ They carry every attribute a real projection carries, and say in ``G.graph`` tha
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 
@@ -58,7 +60,22 @@ def _municipality_iri(code: str) -> str:
     return str(ID[f"municipality/{code}"])
 
 
-def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> nx.Graph:
+def _add_node(
+    G: nx.Graph[str], iri: str, label: str, category: str, *, municipality: str | None, **extra: Any
+) -> None:
+    """Add a node with the attributes every projection gives one (one label for both languages)."""
+    G.add_node(
+        iri,
+        label=label,
+        label_en=extra.pop("label_en", label),
+        category=category,
+        municipality=municipality,
+        sources=[SAMPLE_GRAPH],
+        **extra,
+    )
+
+
+def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> nx.Graph[str]:
     """A synthetic actor projection of ``n`` nodes: the 26 municipalities and actors based in them.
 
     Ties are mostly within a municipality and otherwise across it, with counts as weights.
@@ -69,7 +86,7 @@ def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> n
         (200, 'actors')
     """
     rng = np.random.default_rng(seed)
-    G = nx.Graph(
+    G: nx.Graph[str] = nx.Graph(
         projection="actors",
         filters={},
         graphs=[SAMPLE_GRAPH],
@@ -78,17 +95,10 @@ def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> n
     )
     munis = MUNICIPALITIES[: max(1, min(len(MUNICIPALITIES), n // 4))]
     for code, name, lat, lon in munis:
-        G.add_node(
-            _municipality_iri(code),
-            label=f"{name}s kommun" if not name.endswith("s") else f"{name} kommun",
-            label_en=f"{name} Municipality",
-            category="Municipality",
-            municipality=_municipality_iri(code),
-            sources=[SAMPLE_GRAPH],
-            code=code,
-            lat=lat,
-            lon=lon,
-        )
+        iri = _municipality_iri(code)
+        label = f"{name}s kommun" if not name.endswith("s") else f"{name} kommun"
+        where = {"code": code, "lat": lat, "lon": lon}
+        _add_node(G, iri, label, "Municipality", municipality=iri, label_en=f"{name} Municipality", **where)
     weights = np.array([c[2] for c in CATEGORIES])
     cats = rng.choice(len(CATEGORIES), size=n, p=weights / weights.sum())
     homes = rng.integers(0, len(munis), size=n)
@@ -98,14 +108,7 @@ def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> n
         cat, stem, _ = CATEGORIES[int(cats[i])]
         m = int(homes[i])
         iri = str(ID[f"actor/sample-{i}"])
-        G.add_node(
-            iri,
-            label=f"{stem} {munis[m][1]} {i}",
-            label_en=f"{stem} {munis[m][1]} {i}",
-            category=cat,
-            municipality=_municipality_iri(munis[m][0]),
-            sources=[SAMPLE_GRAPH],
-        )
+        _add_node(G, iri, f"{stem} {munis[m][1]} {i}", cat, municipality=_municipality_iri(munis[m][0]))
         ids.append(iri)
         home_of.append(m)
     by_home: dict[int, list[int]] = {}
@@ -144,10 +147,10 @@ def make_sample_actors(n: int, *, seed: int = 42, mean_degree: float = 3.0) -> n
     return G
 
 
-def make_sample_municipalities(*, seed: int = 42) -> nx.Graph:
+def make_sample_municipalities(*, seed: int = 42) -> nx.Graph[str]:
     """A synthetic municipality projection: the 26 municipalities, ties across borders, neighbours flagged."""
     actors = make_sample_actors(600, seed=seed)
-    G = nx.Graph(
+    G: nx.Graph[str] = nx.Graph(
         projection="municipalities", filters={}, graphs=[SAMPLE_GRAPH], data_date=SAMPLE_DATE, synthetic=True
     )
     for u, d in actors.nodes(data=True):
@@ -168,9 +171,9 @@ def make_sample_municipalities(*, seed: int = 42) -> nx.Graph:
     return G
 
 
-def make_sample_issues() -> nx.Graph:
+def make_sample_issues() -> nx.Graph[str]:
     """A synthetic actors × issues graph (bipartite, as ``project_actor_issues`` returns)."""
-    G = nx.Graph(
+    G: nx.Graph[str] = nx.Graph(
         projection="actor_issues", filters={}, graphs=[SAMPLE_GRAPH], data_date=SAMPLE_DATE, synthetic=True
     )
     issues = {
@@ -179,26 +182,10 @@ def make_sample_issues() -> nx.Graph:
         "digital-reach": "Digital publik",
     }
     for slug, label in issues.items():
-        G.add_node(
-            str(CONCEPT[f"issue/{slug}"]),
-            label=label,
-            label_en=label,
-            category="Issue",
-            municipality=None,
-            sources=[SAMPLE_GRAPH],
-            bipartite=1,
-        )
+        _add_node(G, str(CONCEPT[f"issue/{slug}"]), label, "Issue", municipality=None, bipartite=1)
     for i, (code, name, _, _) in enumerate(MUNICIPALITIES[:8]):
         m = _municipality_iri(code)
-        G.add_node(
-            m,
-            label=name,
-            label_en=name,
-            category="Municipality",
-            municipality=m,
-            sources=[SAMPLE_GRAPH],
-            bipartite=0,
-        )
+        _add_node(G, m, name, "Municipality", municipality=m, bipartite=0)
         for j, slug in enumerate(issues):
             if (i + j) % 3 != 2:
                 G.add_edge(

@@ -1,21 +1,21 @@
-"""Commands of the analyse family: ``samverkan analyse MEASURE`` and ``samverkan bench analysis``."""
+"""``samverkan analyse MEASURE``: a network measure over the store as a table, CSV or JSON."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand
 
 from api.cli.store import StoreOption, fail, open_store
-from graph.analysis import Result, list_measures, run_measure
-from graph.analysis.writeback import write_result
 from graph.errors import SamverkanError
-from graph.namespaces import ID
-from graph.project import Filters
+
+if TYPE_CHECKING:
+    from graph.analysis import Result
 
 console = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -25,6 +25,8 @@ OutputFormat = Literal["table", "csv", "json"]
 
 def measures_help() -> str:
     """The list of measures for ``samverkan analyse --help`` (one paragraph each, so rich keeps the lines)."""
+    from graph.analysis import list_measures
+
     lines = []
     for m in list_measures():
         params = ", ".join(f"{p.name}={p.default}" for p in m.parameters)
@@ -48,15 +50,6 @@ def parse_params(items: list[str]) -> dict[str, str]:
     return params
 
 
-def expand_iri(value: str | None, kind: str = "") -> str | None:
-    """Accept a full IRI, ``kind/slug`` (as in design.md), or for rounds a bare year."""
-    if value is None or value.startswith(("http://", "https://")):
-        return value
-    if kind == "round" and value.isdigit():
-        return str(ID[f"round/{value}"])
-    return str(ID[value.removeprefix("id:")])
-
-
 def render_table(result: Result, *, limit: int) -> Table:
     """A rich table of the first ``limit`` rows, with notes and provenance as its caption."""
     caption = [*result.notes, f"data date {result.data_date}; {len(result.rows)} rows"]
@@ -68,10 +61,23 @@ def render_table(result: Result, *, limit: int) -> Table:
     return table
 
 
-def register(app: typer.Typer, bench: typer.Typer) -> None:
+class MeasuresEpilog(TyperCommand):
+    """``analyse``: the list of measures is built when its help is shown, not when the CLI starts."""
+
+    @property
+    def epilog(self) -> str:
+        """The list of measures (reading it imports the analysis package)."""
+        return measures_help()
+
+    @epilog.setter
+    def epilog(self, value: str | None) -> None:
+        pass  # click sets it in __init__; ours is always the list of measures
+
+
+def register(app: typer.Typer) -> None:
     """Add this family's commands to the command line."""
 
-    @app.command("analyse", epilog=measures_help())
+    @app.command("analyse", cls=MeasuresEpilog)
     def analyse(
         measure: Annotated[str, typer.Argument(help="Which measure (listed below).")],
         year: Annotated[
@@ -80,9 +86,12 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         round: Annotated[
             str | None, typer.Option("--round", help="Round: a year, round/2020 or an IRI.")
         ] = None,
-        domain: Annotated[str | None, typer.Option(help="Domain slug, e.g. kulturskola.")] = None,
+        domain: Annotated[str | None, typer.Option(help="Domain: a slug (kulturskola) or an IRI.")] = None,
         grouping: Annotated[
-            str | None, typer.Option(help="Only members of a grouping or constellation: IRI or kind/slug.")
+            str | None, typer.Option(help="Only members of a grouping: slug (storsthlm), kind/slug or IRI.")
+        ] = None,
+        constellation: Annotated[
+            str | None, typer.Option(help="Only members of a constellation: slug (2020-nacka) or IRI.")
         ] = None,
         category: Annotated[str | None, typer.Option(help="Actor class, e.g. CultureSchool.")] = None,
         param: Annotated[
@@ -97,23 +106,29 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         store: StoreOption = None,
     ) -> None:
         """Run a network measure over the store and print or save its table."""
+        from graph.analysis import run_measure
+        from graph.analysis.writeback import write_result
+        from graph.project import Filters
+        from graph.project.filters import group_option
+
         if format not in {"table", "csv", "json"}:
             msg = "use table, csv or json"
             raise typer.BadParameter(msg, param_hint="--format")
-        filters = Filters(
-            year=year,
-            round=expand_iri(round, "round"),
-            domain=domain,
-            grouping=expand_iri(grouping),
-            category=category,
-        )
         try:
-            graph_store = open_store(store, read_only=not write_back)
-            result = run_measure(measure, graph_store, filters=filters, params=parse_params(param or []))
-            if write_back:
-                iri = write_result(graph_store, result)
-                graph_store.flush()
-                console.print(f"written to <{iri}>", highlight=False)
+            filters = Filters(
+                year=year,
+                round=round,
+                domain=domain,
+                grouping=group_option(grouping, constellation),
+                category=category,
+            )
+            with open_store(store, read_only=not write_back) as graph_store:
+                params = parse_params(param or [])
+                result = run_measure(measure, graph_store, filters=filters, params=params)
+                if write_back:
+                    iri = write_result(graph_store, result)
+                    graph_store.flush()
+                    console.print(f"written to <{iri}>", highlight=False)
         except (SamverkanError, ValueError) as exc:
             raise fail(exc) from None
         if format == "table" and output is None:
@@ -127,36 +142,5 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             output.write_text(text, encoding="utf-8")
             console.print(f"{len(result.rows)} rows written to {output}", highlight=False)
 
-    @bench.command("analysis")
-    def bench_analysis(
-        actors: Annotated[
-            str, typer.Option(help="Network sizes (actors), comma-separated.")
-        ] = "10000,100000",
-        seed: Annotated[int, typer.Option(help="Generator seed.")] = 7,
-        baseline_max: Annotated[
-            int,
-            typer.Option(
-                help="Largest size at which to also time the rdflib row-by-row baseline (0: never)."
-            ),
-        ] = 100_000,
-        json_out: Annotated[bool, typer.Option("--json", help="Print the tables as JSON.")] = False,
-    ) -> None:
-        """Time and peak memory of each projection and measure on generated networks."""
-        import json
 
-        from api.bench.analysis import bench_analysis as run_bench
-
-        try:
-            sizes = [int(s.replace("_", "")) for s in actors.split(",") if s.strip()]
-        except ValueError:
-            msg = "sizes are integers, e.g. 10000,100000"
-            raise typer.BadParameter(msg, param_hint="--actors") from None
-        for n in sizes:
-            table = run_bench(n, seed=seed, baseline=0 < n <= baseline_max, progress=console.print)
-            if json_out:
-                out.print_json(json.dumps(table.to_dict()))
-            else:
-                out.print(table.to_rich())
-
-
-__all__ = ["expand_iri", "measures_help", "parse_params", "register", "render_table"]
+__all__ = ["measures_help", "parse_params", "register", "render_table"]

@@ -40,16 +40,16 @@ def restore(
     def action() -> None:
         with open_store(store) as gs, step(f"Verifying and restoring {directory}"):
             manifest = restore_backup(gs, directory)
-            path = gs.path
+            where = gs.location
         console.print(
-            f"Restored {path or 'memory'} from {directory}: {manifest.total} quads in {len(manifest.graphs)}"
+            f"Restored {where} from {directory}: {manifest.total} quads in {len(manifest.graphs)}"
             f" graphs (backup of {manifest.created})."
         )
 
     run(action)
 
 
-def register(app: typer.Typer, bench: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     """Add this family's commands to the command line."""
     app.command()(backup)
     app.command()(restore)

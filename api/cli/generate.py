@@ -1,44 +1,21 @@
-"""Synthetic data: ``samverkan generate`` and the import benchmark ``samverkan bench import``."""
+"""Synthetic data: ``samverkan generate`` (the import benchmarks are under ``samverkan bench``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import shutil
-import tempfile
-import time
 from enum import StrEnum
-from importlib.util import find_spec
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import pyoxigraph as ox
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from api.bench.measure import BenchTable, directory_size, format_rate, format_seconds, run_isolated
-from api.settings import get_settings
-from graph.errors import LimitExceededError
-from graph.ingest.quads import Parsed
-from graph.store.embedded import GraphStore
-from graph.synthetic.generate import (
-    MIN_ACTORS,
-    GenerateReport,
-    OutputFormat,
-    actors_for_triples,
-    estimate_triples,
-    format_for,
-    graph_name,
-    write_generated,
-)
+if TYPE_CHECKING:
+    from graph.synthetic.generate import GenerateReport, OutputFormat
 
 console = Console(stderr=True)
 out = Console(highlight=False)
 
 PROGRESS_ABOVE = 300_000  # triples: about a second of work; smaller runs show no bar
-MB = 1_000_000
 
 
 class FormatChoice(StrEnum):
@@ -49,18 +26,10 @@ class FormatChoice(StrEnum):
     ttl = "ttl"
 
 
-# Options shared by the import benchmarks.
-SizesOption = Annotated[str, typer.Option(help="Target sizes in triples, comma-separated.")]
-SeedOption = Annotated[int, typer.Option(help="Seed of the generated graphs.")]
-WorkdirOption = Annotated[
-    Path | None, typer.Option(help="Where to put files and stores (default: a temp dir).")
-]
-
-
 def generate(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.nq, .trig or .ttl).")],
     actors: Annotated[
-        int, typer.Option(min=MIN_ACTORS, help="Actors besides the fixed skeleton; 51 000 give ~1 M triples.")
+        int, typer.Option(help="Actors besides the fixed skeleton; 51 000 give ~1 M triples.")
     ] = 50_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
     format: Annotated[
@@ -68,6 +37,12 @@ def generate(
     ] = None,
 ) -> None:
     """Generate a synthetic national-size graph (not facts) into a file."""
+    from api.bench.measure import format_rate, format_seconds
+    from graph.synthetic.generate import MIN_ACTORS, graph_name
+
+    if actors < MIN_ACTORS:
+        msg = f"{actors} is less than {MIN_ACTORS}, the fewest actors a generated graph can have"
+        raise typer.BadParameter(msg, param_hint="--actors")
     fmt: OutputFormat = format.value if format else _format_from_suffix(output)
     report = _write_with_progress(output, actors=actors, seed=seed, fmt=fmt)
     out.print(
@@ -77,6 +52,8 @@ def generate(
 
 
 def _format_from_suffix(path: Path) -> OutputFormat:
+    from graph.synthetic.generate import format_for
+
     try:
         return format_for(path)
     except ValueError:
@@ -84,6 +61,10 @@ def _format_from_suffix(path: Path) -> OutputFormat:
 
 
 def _write_with_progress(path: Path, *, actors: int, seed: int, fmt: OutputFormat) -> GenerateReport:
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    from graph.synthetic.generate import estimate_triples, write_generated
+
     expected = estimate_triples(actors)
     if expected < PROGRESS_ABOVE or not console.is_terminal:
         return write_generated(path, actors=actors, seed=seed, format=fmt)
@@ -96,263 +77,9 @@ def _write_with_progress(path: Path, *, actors: int, seed: int, fmt: OutputForma
     return report
 
 
-# The import benchmark. Each measurement runs in a fresh process (run_isolated): clean memory, a time cap.
-
-
-def bulk_load_file(path: str, store_dir: str) -> dict[str, float]:
-    """Load an N-Quads file into a fresh on-disk store with Oxigraph's bulk loader, no validation."""
-    store = GraphStore.open(Path(store_dir))
-    start = time.perf_counter()
-    store.bulk_add(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
-    store.flush()
-    return {"load": time.perf_counter() - start}
-
-
-def validate_and_load_file(path: str, store_dir: str, ontology_dir: str) -> dict[str, float]:
-    """Parse a file, validate it (``graph.validate.shacl``, ``ontology/``), bulk-add it to a fresh store."""
-    from graph.validate.shacl import load_shapes, validate_parsed
-
-    store = GraphStore.open(Path(store_dir))
-    start = time.perf_counter()
-    shapes = load_shapes(Path(ontology_dir))
-    parsed = Parsed(quads=list(ox.parse(path=path, format=ox.RdfFormat.N_QUADS)), files=[path])
-    parsed_at = time.perf_counter()
-    violations = validate_parsed(parsed, shapes=shapes)
-    validated_at = time.perf_counter()
-    store.bulk_add(parsed.quads)
-    store.flush()
-    end = time.perf_counter()
-    return {
-        "parse": parsed_at - start,
-        "validate": validated_at - parsed_at,
-        "load": end - validated_at,
-        "violations": float(sum(v.severity == "Violation" for v in violations)),
-    }
-
-
-def validator_status(ontology_dir: Path) -> str | None:
-    """Return why validation cannot be measured (``None`` when it can)."""
-    if find_spec("graph.validate.shacl") is None:
-        return "n/a (validator missing)"
-    if not (ontology_dir / "shapes.ttl").exists():
-        return "n/a (ontology/shapes.ttl missing)"
-    return None
-
-
-def bench_import(
-    sizes: SizesOption = "100000,1000000",
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON.")] = None,
-    seed: SeedOption = 1,
-    validation_cap: Annotated[
-        float, typer.Option(help="Seconds a validated import may run before it is stopped and extrapolated.")
-    ] = 600.0,
-    workdir: WorkdirOption = None,
-) -> None:
-    """Measure imports into a fresh on-disk store, with and without SHACL: rate, peak memory, disk size."""
-    targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
-    ontology_dir = get_settings().ontology_dir
-    missing = validator_status(ontology_dir)
-    table = BenchTable(
-        "samverkan bench import",
-        [
-            "triples",
-            "actors",
-            "generate/s",
-            "import/s",
-            "import+SHACL/s",
-            "SHACL",
-            "peak RSS import (MB)",
-            "peak RSS +SHACL (MB)",
-            "store on disk (MB)",
-        ],
-    )
-    root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
-    try:
-        previous_rate: float | None = None
-        for target in targets:
-            row, previous_rate = _measure_size(
-                target,
-                root=root,
-                seed=seed,
-                ontology_dir=ontology_dir,
-                missing=missing,
-                cap=validation_cap,
-                previous_rate=previous_rate,
-            )
-            table.add_row(*row)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    table.notes += [
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{platform.system()}; seed {seed}.",
-        "No validation: the N-Quads file parsed and bulk-loaded (GraphStore.bulk_add: named graphs plus the "
-        "merged default graph) into a fresh on-disk store.",
-        "Validated: parse, validate_parsed against ontology/ (shapes loading not counted), "
-        "then bulk add; "
-        f"a run longer than {validation_cap:g} s is stopped and its rate extrapolated linearly from the "
-        "next smaller size (marked).",
-        "Rates in triples per second; SHACL: pySHACL time for the whole graph and its violations.",
-        "Peak RSS: the measuring process's own maximum (getrusage), interpreter and imports included.",
-    ]
-    wide = out if out.is_terminal else Console(highlight=False, width=160)  # files and pipes: no wrapping
-    wide.print(table.to_rich())
-    if json_file is not None:
-        json_file.write_text(json.dumps(table.to_dict(), indent=2) + "\n", encoding="utf-8")
-        console.print(f"Wrote {json_file}.")
-
-
-def _measure_size(
-    target: int,
-    *,
-    root: Path,
-    seed: int,
-    ontology_dir: Path,
-    missing: str | None,
-    cap: float,
-    previous_rate: float | None,
-) -> tuple[list[Any], float | None]:
-    actors = actors_for_triples(target)
-    path = root / f"generated-{target}.nq"
-    with console.status(f"Generating ~{target:,} triples"):
-        report = write_generated(path, actors=actors, seed=seed, format="nq")
-    triples = report.triples
-    with console.status(f"Bulk-loading {triples:,} triples"):
-        bulk = run_isolated(bulk_load_file, str(path), str(root / f"store-{target}"))
-    on_disk = directory_size(root / f"store-{target}")
-    shutil.rmtree(root / f"store-{target}", ignore_errors=True)
-    validated_rate: float | None = None
-    validated_rss: float | None = None
-    note = missing
-    if missing is None:
-        try:
-            with console.status(f"Validating and loading {triples:,} triples (cap {cap:g} s)"):
-                checked = run_isolated(
-                    validate_and_load_file,
-                    str(path),
-                    str(root / f"checked-{target}"),
-                    str(ontology_dir),
-                    timeout=cap,
-                )
-            steps = checked.value
-            validated_rate = triples / (steps["parse"] + steps["validate"] + steps["load"])
-            validated_rss = checked.peak_rss / MB
-            violations = int(checked.value["violations"])
-            note = f"measured: {format_seconds(steps['validate'])}, {violations} violations"
-            previous_rate = validated_rate
-        except LimitExceededError:
-            validated_rate = previous_rate
-            note = f"extrapolated (> {cap:g} s cap)" if previous_rate is not None else f"> {cap:g} s cap"
-        shutil.rmtree(root / f"checked-{target}", ignore_errors=True)
-    path.unlink(missing_ok=True)
-    row = [
-        triples,
-        actors,
-        round(report.rate),
-        round(triples / bulk.value["load"]),
-        round(validated_rate) if validated_rate is not None else None,
-        note,
-        round(bulk.peak_rss / MB, 1),
-        round(validated_rss, 1) if validated_rss is not None else None,
-        round(on_disk / MB, 1),
-    ]
-    return row, previous_rate
-
-
-def bench_bulk_import(
-    sizes: SizesOption = "100000,1000000",
-    seed: SeedOption = 1,
-    pyshacl_max: Annotated[
-        int, typer.Option(help="Run the pySHACL import only up to this many triples (it does ~1.4k/s).")
-    ] = 110_000,
-    mirror: Annotated[
-        bool, typer.Option(help="Open the store with its in-memory copy, as the server does.")
-    ] = False,
-    workdir: WorkdirOption = None,
-) -> None:
-    """Compare the validated bulk import (SPARQL shapes) with bulk_add (no validation) and pySHACL."""
-    from api.bench.measure import format_bytes
-    from graph.ingest.bulk import measure_bulk_import
-
-    targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
-    ontology_dir = get_settings().ontology_dir
-    table = BenchTable(
-        "samverkan bench bulk-import",
-        [
-            "triples",
-            "staging parse+load/s",
-            "validate (SPARQL)",
-            "write",
-            "validated import/s",
-            "peak RSS",
-            "bulk_add/s (no SHACL)",
-            "peak RSS bulk_add",
-            "pySHACL import/s",
-        ],
-    )
-    root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
-    try:
-        for target in targets:
-            path = root / f"generated-{target}.nq"
-            report = write_generated(path, actors=actors_for_triples(target), seed=seed, format="nq")
-            with console.status(f"Validated bulk import of {report.triples:,} triples"):
-                new = run_isolated(
-                    measure_bulk_import, str(path), str(root / "new"), str(ontology_dir), mirror
-                )
-            shutil.rmtree(root / "new", ignore_errors=True)
-            with console.status(f"bulk_add of {report.triples:,} triples"):
-                old = run_isolated(bulk_load_file, str(path), str(root / "old"))
-            shutil.rmtree(root / "old", ignore_errors=True)
-            shacl: str | None = None
-            if report.triples <= pyshacl_max:
-                with console.status(f"pySHACL import of {report.triples:,} triples"):
-                    checked = run_isolated(
-                        validate_and_load_file, str(path), str(root / "shacl"), str(ontology_dir)
-                    )
-                shacl = format_rate(
-                    report.triples / sum(checked.value[k] for k in ("parse", "validate", "load"))
-                )
-                shutil.rmtree(root / "shacl", ignore_errors=True)
-            steps = new.value
-            table.add_row(
-                report.triples,
-                format_rate(report.triples / steps["parse"]),
-                format_seconds(steps["validate"]),
-                format_seconds(steps["write"]),
-                format_rate(report.triples / steps["seconds"]),
-                format_bytes(new.peak_rss),
-                format_rate(report.triples / old.value["load"]),
-                format_bytes(old.peak_rss),
-                shacl,
-            )
-            path.unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    load = os.getloadavg()
-    table.notes += [
-        f"Machine: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the"
-        f" end; seed {seed}; fresh on-disk store{' with its memory copy' if mirror else ''} per run.",
-        "Validated import: graph.ingest.bulk.bulk_import (N-Quads into an in-memory staging store, SPARQL"
-        " shape checks, Oxigraph's bulk loader writing named graphs plus the merged default graph); rates in"
-        " triples of the file per second.",
-        "bulk_add: GraphStore.bulk_add, no validation. pySHACL: parse, graph.validate.shacl, bulk_add.",
-    ]
-    wide = out if out.is_terminal else Console(highlight=False, width=180)
-    wide.print(table.to_rich())
-
-
-def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add ``generate``, ``bench import`` and ``bench bulk-import``."""
+def register(app: typer.Typer) -> None:
+    """Add ``generate``."""
     app.command()(generate)
-    bench.command("import")(bench_import)
-    bench.command("bulk-import")(bench_bulk_import)
 
 
-__all__ = [
-    "bench_bulk_import",
-    "bench_import",
-    "bulk_load_file",
-    "generate",
-    "register",
-    "validate_and_load_file",
-    "validator_status",
-]
+__all__ = ["generate", "register"]

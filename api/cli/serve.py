@@ -1,13 +1,10 @@
-"""Commands of the serve family: ``samverkan serve`` and ``samverkan bench api``."""
+"""``samverkan serve``: the HTTP API over the store (its benchmark is ``samverkan bench api``)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from api.settings import get_settings
 
 
 def serve(
@@ -19,6 +16,8 @@ def serve(
     """Serve the store over HTTP: SPARQL endpoint, named queries, resources and the query page."""
     import uvicorn
 
+    from api.settings import get_settings
+
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     mode = "read-write (token set)" if settings.token else "read-only (set SAMVERKAN_TOKEN to allow writes)"
@@ -29,25 +28,6 @@ def serve(
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, log_level="info")
 
 
-def bench_api(
-    actors: Annotated[
-        int,
-        typer.Option(help="Actors in the generated graph (about 19.5 triples each; 52 000 give a million)."),
-    ] = 52_000,
-    seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 1,
-    runs: Annotated[int, typer.Option(help="Runs per query (the median is printed).")] = 5,
-    work_dir: Annotated[
-        Path | None, typer.Option(help="Where the generated data and store go (default: a temp dir).")
-    ] = None,
-    peer: Annotated[bool, typer.Option(help="Also measure rdflib-endpoint on the same data.")] = True,
-) -> None:
-    """Time the named queries over HTTP, in process and through rdflib-endpoint; print a table."""
-    from api.bench.api import run_api_bench
-
-    run_api_bench(actors=actors, seed=seed, runs=runs, work_dir=work_dir, peer=peer)
-
-
-def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add this family's commands to the command line."""
+def register(app: typer.Typer) -> None:
+    """Add ``serve``."""
     app.command()(serve)
-    bench.command("api")(bench_api)

@@ -10,31 +10,37 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import pyoxigraph as ox
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.settings import Settings, get_settings
 from graph.errors import SamverkanError
 from graph.ingest.quads import Parsed
 from graph.ingest.rdf import FORMAT_NAMES, format_for, parse_file
-from graph.namespaces import DCTERMS, GRAPH, PROV, RDF, RDFS, SV, XSD
-from graph.store.embedded import GraphStore
+
+if TYPE_CHECKING:
+    from api.settings import Settings
+    from graph.store.protocol import QueryAnswer, Store
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
-IMPORTS_GRAPH = GRAPH["meta/imports"]
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 StoreOption = Annotated[
     Path | None, typer.Option("--store", help="Store directory (default: SAMVERKAN_STORE or var/store).")
 ]
+
+
+def get_settings() -> Settings:
+    """The settings, imported when a command runs (pydantic costs a third of a second at start-up)."""
+    from api.settings import get_settings as read_settings
+
+    return read_settings()
 
 
 def fail(exc: BaseException) -> typer.Exit:
@@ -50,6 +56,8 @@ def step(label: str) -> Iterator[None]:
     if not console.is_terminal:
         yield
         return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(), TextColumn(label), TimeElapsedColumn(), console=console, transient=True
     ) as progress:
@@ -57,29 +65,38 @@ def step(label: str) -> Iterator[None]:
         yield
 
 
-def open_store(store: Path | None, *, read_only: bool = False) -> GraphStore:
-    """Open the store named by the option or the settings."""
+_OPENED: list[Store] = []  # closed by run() when the command ends: a remote store holds connections
+
+
+def open_store(store: Path | None, *, read_only: bool = False) -> Store:
+    """Open the store of the option (a directory: the embedded store) or of the settings (any backend)."""
+    from graph.store.backends import open_graph_store
+
     settings = get_settings()
-    if settings.backend == "remote" and store is None:
-        from typing import cast
-
-        from graph.store.backends import open_graph_store
-
-        remote = open_graph_store(
-            "remote",
-            read_only=read_only,
-            **settings.remote_options(),
+    if store is not None:
+        opened = open_graph_store("embedded", path=store, read_only=read_only)
+    else:
+        opened = open_graph_store(
+            settings.backend, path=settings.store, read_only=read_only, **settings.remote_options()
         )
-        return cast(GraphStore, remote)  # same methods and types: graph/remote.py
-    return GraphStore.open(store or settings.store, read_only=read_only)
+    _OPENED.append(opened)
+    return opened
+
+
+def close_stores() -> None:
+    """Close every store the command opened (closing twice is harmless)."""
+    while _OPENED:
+        _OPENED.pop().close()
 
 
 def run(action: Callable[[], T]) -> T:
-    """Run an action, turning our errors into a clear message and exit code 1."""
+    """Run an action, turning our errors into a clear message and exit code 1; close its stores."""
     try:
         return action()
     except SamverkanError as exc:
         raise fail(exc) from None
+    finally:
+        close_stores()
 
 
 def build(
@@ -97,9 +114,9 @@ def build(
         with open_store(store) as gs:
             _build(gs)
 
-    def _build(gs: GraphStore) -> None:
+    def _build(gs: Store) -> None:
         if if_stale and not is_stale(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir):
-            console.print(f"Store {gs.path} is up to date with data/ and ontology/.")
+            console.print(f"Store {gs.location} is up to date with data/ and ontology/.")
             return
         with step("Reading, validating and writing data/ and ontology/"):
             report = build_store(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir)
@@ -110,7 +127,7 @@ def build(
                 f"... {len(report.warnings) - 5} more warnings: `samverkan validate` lists them all."
             )
         console.print(
-            f"Built {gs.path or 'memory'}: {report.quads} quads in {report.graphs} graphs,"
+            f"Built {gs.location}: {report.quads} quads in {report.graphs} graphs,"
             f" {len(report.warnings)} warnings, {report.seconds:.1f} s."
         )
 
@@ -137,18 +154,45 @@ def import_(
             help="Large RDF files: SPARQL-checked shapes and Oxigraph's bulk loader; not one transaction.",
         ),
     ] = False,
+    preview: Annotated[
+        bool,
+        typer.Option("--preview", help="Show what would change (per graph and in words); write nothing."),
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option(help="Who imports, for the history (default SAMVERKAN_USER, USER).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="sv or en, for problems and the preview.")] = "sv",
 ) -> None:
     """Import files into the store: parsed, validated against the shapes, then added in one transaction.
+
+    Workbooks and tables are checked first (every problem at once, references resolved against the store)
+    and the import is recorded in the history (`samverkan history`, `samverkan undo ID`).
 
     With --bulk (large RDF files, such as `samverkan generate` output), the files are validated by the
     SPARQL shape checker and written by Oxigraph's bulk loader: a rejected import writes nothing, but a
     crash during the write can leave part of it in the store.
     """
-    from graph.validate.shacl import raise_for_violations, validate_store_change
+    from graph.writes import Writer
 
     settings = get_settings()
     if bulk:
         run(lambda: _bulk_import(files, store=store, graph=graph, format=format, no_validate=no_validate))
+        return
+    if not no_validate:
+        code = run(
+            lambda: _recorded_import(
+                files,
+                store=store,
+                graph=graph,
+                table=table,
+                format=format,
+                preview=preview,
+                by=by or settings.user or "anonymous",
+                lang=lang,
+            )
+        )
+        if code:
+            raise typer.Exit(code)
         return
 
     def action() -> None:
@@ -157,17 +201,83 @@ def import_(
             for path in files:
                 parsed.extend(read_any(path, settings=settings, graph=graph, table=table, format=format))
         with open_store(store) as gs:
-            if not no_validate:
-                with step(f"Validating {len(parsed.quads)} quads against the shapes"):
-                    violations = validate_store_change(gs, parsed.quads, parsed=parsed)
-                raise_for_violations(violations, source=", ".join(str(f) for f in files))
-            record = import_record(files, parsed)
-            with step("Writing"):
-                gs.add([*parsed.quads, *record])
+            checked = "Validating against the shapes and writing" if not no_validate else "Writing"
+            with step(f"{checked} {len(parsed.quads)} quads"):
+                Writer(gs).add(
+                    parsed.quads,
+                    parsed=parsed,
+                    source=", ".join(str(f) for f in files),
+                    validate=not no_validate,
+                    record=import_record(files, parsed),
+                )
         graphs = sorted({q.graph_name.value for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)})
         console.print(f"Imported {len(parsed.quads)} quads into {', '.join(graphs)}.")
 
     run(action)
+
+
+def _recorded_import(
+    files: list[Path],
+    *,
+    store: Path | None,
+    graph: str | None,
+    table: str | None,
+    format: str | None,
+    preview: bool,
+    by: str,
+    lang: str,
+) -> int:
+    """Check, plan and (unless previewing) apply an import with its record in the history; the exit status."""
+    from api.cli.record import print_plan, print_problems
+    from graph.history import Upload, record_import
+    from graph.ingest.preview import Plan, prepare_import
+    from graph.ingest.tables import load_mapping
+
+    settings = get_settings()
+    language: Literal["sv", "en"] = "en" if lang == "en" else "sv"
+    tables = [f for f in files if f.suffix.lower() in TABLE_SUFFIXES]
+    parsed = Parsed()
+    for path in (f for f in files if f not in tables):
+        parsed.extend(read_any(path, settings=settings, graph=graph, table=None, format=format))
+    with open_store(store, read_only=preview) as gs:
+        plan = Plan()
+        if tables:
+            with step(f"Checking {len(tables)} table file(s) against the store"):
+                prepared = prepare_import(
+                    gs,
+                    [(f.name, f.read_bytes()) for f in tables],
+                    mapping=load_mapping(settings.data_dir / "mapping.toml"),
+                    data_dir=settings.data_dir,
+                    limit=settings.max_body_bytes,
+                    table=table,
+                )
+            if prepared.plan is None:
+                return print_problems(prepared.checked, language)
+            plan = prepared.plan
+            parsed.extend(prepared.checked.parsed)
+        held = {
+            q
+            for g in {q.graph_name.value for q in parsed.quads if isinstance(q.graph_name, ox.NamedNode)}
+            if gs.has_graph(g)
+            for q in gs.quads(g)
+        }
+        plan.added |= set(parsed.quads) - held
+        if preview:
+            print_plan(gs, plan, language, mapping_path=settings.data_dir / "mapping.toml")
+            return 0
+        uploads = [Upload.of(f.name, f.read_bytes()) for f in files]
+        with step(f"Validating against the shapes and writing {len(plan.added) + len(plan.removed)} changes"):
+            activity, change = record_import(
+                gs, plan.added, plan.removed, by=by, files=uploads, parsed=parsed
+            )
+    if activity is None:
+        console.print("Nothing to import: the store holds every statement already.")
+        return 0
+    console.print(
+        f"Imported as {activity}: {change.added} statements added, {change.removed} removed"
+        f" (`samverkan undo {activity}` reverts it)."
+    )
+    return 0
 
 
 def _bulk_import(
@@ -184,9 +294,6 @@ def _bulk_import(
         raise typer.BadParameter(msg)
     shapes = load_shapes(get_settings().ontology_dir)
     with open_store(store) as gs:
-        if not isinstance(gs, GraphStore):  # a remote store has no bulk loader of ours
-            msg = "--bulk needs the embedded store (SAMVERKAN_BACKEND=embedded with --store)"
-            raise typer.BadParameter(msg)
         with step(f"Bulk-importing {len(files)} file(s): parse, check the shapes, load"):
             report = bulk_import(gs, files, shapes=shapes, graph=graph, format=format)
         gs.add(import_record(files, Parsed(quads=[], files=[str(f) for f in files]), graphs=report.graphs))
@@ -210,13 +317,17 @@ def read_any(
 
         mapping = load_mapping(settings.data_dir / "mapping.toml")
         return read_table(path, table=table or path.stem, mapping=mapping)
+    from graph.namespaces import GRAPH
+
     format_for(path, format)  # fail early on an unknown suffix
     return parse_file(path, graph=graph or str(GRAPH[f"import/{path.stem}"]), format=format)
 
 
 def import_record(files: list[Path], parsed: Parsed, *, graphs: list[str] | None = None) -> list[ox.Quad]:
     """Describe each imported graph (of ``parsed`` or ``graphs``) in graph:meta/imports (PROV)."""
-    meta = ox.NamedNode(str(IMPORTS_GRAPH))
+    from graph.namespaces import DCTERMS, GRAPH, PROV, RDF, SV, XSD
+
+    meta = ox.NamedNode(str(GRAPH["meta/imports"]))
     now = ox.Literal(
         datetime.now(UTC).isoformat(timespec="seconds"), datatype=ox.NamedNode(str(XSD.dateTime))
     )
@@ -291,7 +402,8 @@ def validate(
             for path in files:
                 parsed.extend(read_any(path, settings=settings, graph=None, table=table, format=None))
             store_path = store or settings.store
-            if store_path is not None and store_path.exists():
+            remote = store is None and settings.backend == "remote"
+            if remote or (store_path is not None and store_path.exists()):
                 results = validate_store_change(
                     open_store(store, read_only=True), parsed.quads, parsed=parsed
                 )
@@ -365,7 +477,7 @@ RESULT_FORMATS = {
 }
 
 
-def print_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, format: str) -> None:
+def print_result(result: QueryAnswer, format: str) -> None:
     """Print query results as a table or in a standard results format."""
     if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, local or remote
         fmt = ox.RdfFormat.N_TRIPLES if format in {"table", "csv", "tsv"} else ox.RdfFormat.JSON_LD
@@ -410,6 +522,7 @@ def stats(
     store: StoreOption = None, format: Annotated[str, typer.Option(help="table or csv.")] = "table"
 ) -> None:
     """Count quads per named graph and instances per class."""
+    from graph.namespaces import GRAPH, RDFS
 
     def action() -> None:
         gs = open_store(store, read_only=True)
@@ -463,7 +576,7 @@ def docs(
     console.print(f"Wrote {target}.")
 
 
-def register(app: typer.Typer, bench: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     """Add the store commands."""
     app.command()(build)
     app.command("import")(import_)

@@ -1,19 +1,16 @@
-"""Commands of the viz family: ``viz`` (a view as one HTML file, PNG or SVG), ``report``, ``bench views``."""
+"""Commands of the viz family: ``viz`` (a view as one HTML file, PNG or SVG) and ``report``."""
 
 from __future__ import annotations
 
-import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
-from api.settings import get_settings
 from graph.errors import SamverkanError
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 
 class ViewName(StrEnum):
@@ -43,6 +40,20 @@ class Size(StrEnum):
     none = "none"
 
 
+class Paper(StrEnum):
+    """The paper of a picture."""
+
+    a4_landscape = "a4-landscape"
+    a4_portrait = "a4-portrait"
+
+
+class Multi(StrEnum):
+    """How a collaboration of three or more parties is drawn."""
+
+    bipartite = "bipartite"
+    pairs = "pairs"
+
+
 class Lang(StrEnum):
     """The language of labels and headings."""
 
@@ -55,8 +66,10 @@ def _fail(exc: BaseException) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _open_store(path: Path | None) -> GraphStore:
-    return GraphStore.open(path or get_settings().store, read_only=True)
+def _open_store(path: Path | None) -> Store:
+    from api.cli.store import open_store
+
+    return open_store(path, read_only=True)  # the backend of the settings, as every command
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -89,18 +102,25 @@ def viz(
     lang: Annotated[Lang, typer.Option(help="Language of labels and headings.")] = Lang.sv,
     max_nodes: Annotated[int, typer.Option(help="Aggregate views larger than this.")] = 3000,
     title: Annotated[str | None, typer.Option(help="Heading (default: the view's own).")] = None,
+    paper: Annotated[Paper, typer.Option(help="Pictures: A4 landscape or portrait.")] = Paper.a4_landscape,
+    multi: Annotated[
+        Multi, typer.Option(help="Collaborations of 3+ parties: own node or pairs.")
+    ] = Multi.bipartite,
+    measure: Annotated[
+        str, typer.Option(help="Map: collaborations, partners, issues or population.")
+    ] = "collaborations",
+    star: Annotated[bool, typer.Option(help="Map: agreements of 3+ municipalities as stars.")] = False,
     sample: Annotated[
         int | None, typer.Option(help="Draw a synthetic network of this many actors instead of the store.")
     ] = None,
     store: Annotated[Path | None, typer.Option(help="Store directory (default: SAMVERKAN_STORE).")] = None,
 ) -> None:
-    """Draw one view into one self-contained file: HTML (works offline, embeds anywhere), PNG or SVG.
+    """Draw one view into one self-contained file: HTML (works offline, embeds anywhere), PNG, SVG or PDF.
 
     Views: collaboration (actors joined by shared collaborations), municipalities (across borders, on the
     map), ego (one actor or municipality, --center, --radius), actor-issues (who raised what),
     issue-comentions (issues raised together).
     """
-    from api.bench.sample import make_sample_actors, make_sample_issues, make_sample_municipalities
     from graph.views import (
         ViewOptions,
         ViewQuery,
@@ -111,8 +131,8 @@ def viz(
     )
 
     suffix = output.suffix.lower()
-    if suffix not in (".html", ".htm", ".png", ".svg"):
-        raise _fail(ValueError(f"{output}: write .html, .png or .svg"))
+    if suffix not in (".html", ".htm", ".png", ".svg", ".pdf"):
+        raise _fail(ValueError(f"{output}: write .html, .png, .svg or .pdf"))
     try:
         query = ViewQuery(
             year=year,
@@ -131,9 +151,14 @@ def viz(
             lang=lang.value,
             max_nodes=max_nodes,
             title=title,
+            multi=multi.value,
+            measure=measure,  # type: ignore[arg-type]
+            star=star,
         )
         started = time.perf_counter()
         if sample is not None:
+            from api.bench.sample import make_sample_actors, make_sample_issues, make_sample_municipalities
+
             if view in (ViewName.actor_issues, ViewName.issue_comentions):
                 G = make_sample_issues()
             elif view is ViewName.municipalities:
@@ -142,9 +167,10 @@ def viz(
                 G = make_sample_actors(sample)
             data = make_view_from_graph(G, view.value, query=query, options=options)
         else:
-            data = make_view(_open_store(store), view.value, query=query, options=options)
-        if suffix in (".png", ".svg"):
-            _write(output, render_picture(data, "png" if suffix == ".png" else "svg"))
+            with _open_store(store) as gs:
+                data = make_view(gs, view.value, query=query, options=options)
+        if suffix in (".png", ".svg", ".pdf"):
+            _write(output, render_picture(data, suffix[1:], paper=paper.value))  # type: ignore[arg-type]
         else:
             _write(output, render_page(data, embed_src=output.name).encode("utf-8"))
     except (SamverkanError, ValueError, LookupError, OSError) as exc:
@@ -167,105 +193,18 @@ def report(
     from graph.views.report import make_report, render_report
 
     try:
-        data = make_report(_open_store(store), round, lang=lang.value)
+        with _open_store(store) as gs:
+            data = make_report(gs, round, lang=lang.value)
         _write(output, render_report(data).encode("utf-8"))
     except (SamverkanError, ValueError, LookupError, OSError) as exc:
         raise _fail(exc) from None
     typer.echo(f"{output}: report of {data.round_label}", err=True)
 
 
-def bench_views(
-    sizes: Annotated[str, typer.Option(help="Comma-separated node counts.")] = "200,2000,20000",
-    repeat: Annotated[int, typer.Option(min=1, help="Browser loads per size (the best is shown).")] = 2,
-) -> None:
-    """Time building each view size and drawing it in headless Chromium (until vis-network's afterDrawing)."""
-    from api.bench.sample import make_sample_actors
-    from graph.views import make_view_from_graph, render_page
-
-    counts = [int(x) for x in sizes.split(",") if x.strip()]
-    rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="samverkan-bench-") as tmp:
-        for n in counts:
-            G = make_sample_actors(n)
-            t0 = time.perf_counter()
-            data = make_view_from_graph(G, "collaboration")
-            t1 = time.perf_counter()
-            html = render_page(data)
-            t2 = time.perf_counter()
-            path = Path(tmp) / f"view-{n}.html"
-            path.write_text(html, encoding="utf-8")
-            rows.append(
-                {
-                    "n": n,
-                    "drawn": len(data.nodes),
-                    "edges": len(data.edges),
-                    "aggregated": data.aggregated,
-                    "build": t1 - t0,
-                    "render": t2 - t1,
-                    "mb": len(html.encode("utf-8")) / 1e6,
-                    "path": path,
-                }
-            )
-        draw_times = _time_in_browser([r["path"] for r in rows], repeat=repeat)
-    for r, d in zip(rows, draw_times, strict=True):
-        r["browser"] = d
-    head = (
-        f"{'nodes':>7} {'drawn':>6} {'lines':>6} {'aggr':>5} {'build s':>8} {'html s':>7} {'MB':>6} "
-        f"{'drawn s':>8}"
-    )
-    typer.echo(head)
-    for r in rows:
-        drawn = f"{r['browser']:.2f}" if r["browser"] is not None else "n/a"
-        typer.echo(
-            f"{r['n']:>7} {r['drawn']:>6} {r['edges']:>6} {'yes' if r['aggregated'] else 'no':>5} "
-            f"{r['build']:>8.2f} {r['render']:>7.2f} {r['mb']:>6.2f} {drawn:>8}"
-        )
-    typer.echo(
-        "build: projection copy, measures, layout, pyvis data; html: page template; "
-        "drawn: navigation start to vis-network's first afterDrawing in headless Chromium (best of "
-        f"{repeat}).",
-        err=True,
-    )
-
-
-def _time_in_browser(paths: list[Path], *, repeat: int) -> list[float | None]:
-    """Seconds from navigation start until each page's network has drawn (None without Chromium)."""
-    if not CHROMIUM.exists():
-        typer.echo(f"{CHROMIUM} not found: browser timings skipped (apt-get install chromium)", err=True)
-        return [None] * len(paths)
-    from playwright.sync_api import sync_playwright
-
-    out: list[float | None] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for path in paths:
-                best: float | None = None
-                for _ in range(repeat):
-                    page = browser.new_page(viewport={"width": 1280, "height": 900})
-                    page.goto(path.as_uri(), wait_until="commit")
-                    page.wait_for_function(
-                        "() => window.samverkan && Object.values(window.samverkan.views).length > 0 && "
-                        "Object.values(window.samverkan.views).every(v => v.drawnAt)",
-                        timeout=120_000,
-                    )
-                    ms = page.evaluate(
-                        "() => Math.max(...Object.values(window.samverkan.views).map(v => v.drawnAt))"
-                    )
-                    page.close()
-                    seconds = float(ms) / 1000.0
-                    best = seconds if best is None else min(best, seconds)
-                out.append(best)
-        finally:
-            browser.close()
-    return out
-
-
-def register(app: typer.Typer, bench: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:
     """Add this family's commands to the command line."""
     app.command("viz", no_args_is_help=True)(viz)
     app.command("report", no_args_is_help=True)(report)
-    bench.command("views")(bench_views)
 
 
 __all__ = ["register"]

@@ -5,53 +5,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import get_store
+from api.negotiate import parse_accept
 from graph.analysis import get_measure, list_measures, run_measure
-from graph.errors import UnknownResourceError
-from graph.namespaces import ID
+from graph.errors import ParameterError
 from graph.project import Filters
-from graph.store.embedded import GraphStore
+from graph.project.filters import group_option
+from graph.store.protocol import Store
 
-FILTER_NAMES = ("year", "round", "domain", "grouping", "category", "format")
-
-
-def _expand(value: str | None, kind: str = "") -> str | None:
-    """Accept a full IRI, ``kind/slug`` (as in design.md), or for rounds a bare year."""
-    if value is None or value.startswith(("http://", "https://")):
-        return value
-    if kind == "round" and value.isdigit():
-        return str(ID[f"round/{value}"])
-    return str(ID[value.removeprefix("id:")])
+FILTER_NAMES = ("year", "round", "domain", "grouping", "constellation", "category", "format")
 
 
 def _wants_csv(request: Request, format: str | None) -> bool:
-    """The ``format`` parameter wins; else the Accept header's preferred of JSON and CSV (JSON by default)."""
+    """The ``format`` parameter wins; else the Accept header's preferred of JSON and CSV (JSON by default).
+
+    Raises:
+        ParameterError: ``format`` is neither json nor csv.
+    """
     if format is not None:
         if format not in {"json", "csv"}:
-            raise HTTPException(status_code=400, detail=f"format must be json or csv, not {format!r}")
+            msg = f"format must be json or csv, not {format!r}"
+            raise ParameterError(msg)
         return format == "csv"
     best: tuple[float, int] = (-1.0, 0)
     choice = "json"
-    for i, part in enumerate(request.headers.get("accept", "").split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
+    for i, (media, q) in enumerate(parse_accept(request.headers.get("accept"))):
         kind = {"text/csv": "csv", "application/json": "json"}.get(media)
         if kind and (q, -i) > best:
             best, choice = (q, -i), kind
     return choice == "csv"
 
 
-def make_router(store_dependency: Callable[..., GraphStore] = get_store) -> APIRouter:
-    """Build the analysis router around a dependency that returns the GraphStore."""
+def make_router(store_dependency: Callable[..., Store] = get_store) -> APIRouter:
+    """Build the analysis router around a dependency that returns the Store."""
     router = APIRouter(prefix="/api/analysis", tags=["analysis"])
 
     @router.get("")
@@ -61,9 +50,10 @@ def make_router(store_dependency: Callable[..., GraphStore] = get_store) -> APIR
             "filters": {
                 "year": "collaborations active that year; mentions in that year's round",
                 "round": "round: a year, round/2020 or an IRI",
-                "domain": "domain slug, e.g. kulturskola",
-                "grouping": "only members of a grouping or constellation: IRI or kind/slug",
-                "category": "actor class local name, e.g. CultureSchool",
+                "domain": "domain: a slug (kulturskola) or an IRI",
+                "grouping": "only members of a grouping: slug (storsthlm), kind/slug or IRI",
+                "constellation": "only members of a constellation: slug (2020-nacka) or IRI",
+                "category": "actor class: local name (CultureSchool) or IRI",
                 "format": "json or csv (else the Accept header decides)",
             },
             "measures": [m.describe() for m in list_measures()],
@@ -74,34 +64,31 @@ def make_router(store_dependency: Callable[..., GraphStore] = get_store) -> APIR
         measure: str,
         request: Request,
         # A default, not Annotated: the dependency is a local name, which a string annotation cannot reach.
-        store: GraphStore = Depends(store_dependency),
+        store: Store = Depends(store_dependency),
         year: Annotated[int | None, Query(description="Collaborations active that year; that round.")] = None,
         round: Annotated[str | None, Query(description="Round: a year, round/2020 or an IRI.")] = None,
-        domain: Annotated[str | None, Query(description="Domain slug, e.g. kulturskola.")] = None,
+        domain: Annotated[str | None, Query(description="Domain: a slug (kulturskola) or an IRI.")] = None,
         grouping: Annotated[
-            str | None, Query(description="Grouping or constellation: IRI or kind/slug.")
+            str | None, Query(description="Grouping: slug (storsthlm), kind/slug or IRI.")
+        ] = None,
+        constellation: Annotated[
+            str | None, Query(description="Constellation: slug (2020-nacka) or IRI.")
         ] = None,
         category: Annotated[str | None, Query(description="Actor class, e.g. CultureSchool.")] = None,
         format: Annotated[str | None, Query(description="json or csv.")] = None,
     ) -> Response:
         """Run one measure under the filters; other query parameters are the measure's own."""
-        try:
-            get_measure(measure)
-        except UnknownResourceError as exc:
-            raise HTTPException(status_code=404, detail=str(exc)) from None
+        get_measure(measure)  # an unknown measure is a 404 before the filters are read
         csv = _wants_csv(request, format)
         params = {k: v for k, v in request.query_params.items() if k not in FILTER_NAMES}
         filters = Filters(
             year=year,
-            round=_expand(round, "round"),
+            round=round,
             domain=domain,
-            grouping=_expand(grouping),
+            grouping=group_option(grouping, constellation),
             category=category,
         )
-        try:
-            result = run_measure(measure, store, filters=filters, params=params)
-        except ValueError as exc:
-            raise HTTPException(status_code=422, detail=str(exc)) from None
+        result = run_measure(measure, store, filters=filters, params=params)
         if csv:
             return Response(
                 result.to_csv(),

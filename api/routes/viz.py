@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import get_store
-from graph.errors import SamverkanError
-from graph.store.embedded import GraphStore
+from api.html_policy import EMBEDDABLE
+from api.routes.web import site_nav
+from graph.store.protocol import Store
 from graph.views import (
     VIEWS,
     ViewData,
@@ -18,10 +19,16 @@ from graph.views import (
     load_assets,
     make_view,
     render_page,
-    render_picture,
 )
 
 router = APIRouter(prefix="/viz", tags=["views"])
+
+
+def _picture(data: ViewData, fmt: Any, *, paper: Any) -> bytes:
+    # matplotlib is imported on the first picture, so that the server starts without it.
+    from graph.views.picture import render_picture
+
+    return render_picture(data, fmt, paper=paper)
 
 
 class ViewParams:
@@ -48,6 +55,23 @@ class ViewParams:
         ] = "betweenness",
         lang: Annotated[Literal["sv", "en"], Query()] = "sv",
         max_nodes: Annotated[int, Query(ge=10, le=50_000, description="Aggregate above this size.")] = 3000,
+        multi: Annotated[
+            Literal["bipartite", "pairs"],
+            Query(description="Collaborations of 3+ parties: own node or pairs."),
+        ] = "bipartite",
+        measure: Annotated[
+            Literal["collaborations", "partners", "issues", "population"],
+            Query(description="The map's colour."),
+        ] = "collaborations",
+        star: Annotated[
+            bool, Query(description="The map: agreements of 3+ municipalities as stars.")
+        ] = False,
+        paper: Annotated[
+            Literal["a4-landscape", "a4-portrait"], Query(description="Pictures: A4.")
+        ] = "a4-landscape",
+        focus: Annotated[
+            str | None, Query(description="The page: the node in focus (read by the page).")
+        ] = None,
     ) -> None:
         self.query = dict(
             year=year,
@@ -60,24 +84,28 @@ class ViewParams:
             radius=radius,
             network=network,
         )
-        self.options = dict(colour_by=colour, size_by=size, lang=lang, max_nodes=max_nodes)
+        self.options = dict(
+            colour_by=colour,
+            size_by=size,
+            lang=lang,
+            max_nodes=max_nodes,
+            multi=multi,
+            measure=measure,
+            star=star,
+        )
+        self.paper = paper
 
 
-def _make(store: GraphStore, view: str, params: ViewParams) -> ViewData:
-    """Make a view; a malformed filter is the client's to fix (400), our errors go to the app's handlers."""
-    try:
-        query: Any = ViewQuery(**params.query)  # type: ignore[arg-type]
-        options: Any = ViewOptions(**params.options)  # type: ignore[arg-type]
-        return make_view(store, view, query=query, options=options)
-    except SamverkanError:
-        raise
-    except ValueError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
+def _make(store: Store, view: str, params: ViewParams) -> ViewData:
+    """Make a view; a malformed filter is a ParameterError, which the app's handlers answer with 400."""
+    query: Any = ViewQuery(**params.query)  # type: ignore[arg-type]
+    options: Any = ViewOptions(**params.options)  # type: ignore[arg-type]
+    return make_view(store, view, query=query, options=options)
 
 
 def _headers() -> dict[str, str]:
     return {
-        "Content-Security-Policy": load_assets().content_security_policy,
+        "Content-Security-Policy": f"{load_assets().content_security_policy}; {EMBEDDABLE}",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
     }
@@ -96,6 +124,7 @@ def list_views(request: Request) -> dict[str, list[dict[str, str]]]:
                 "page": base + name,
                 "png": base + name + ".png",
                 "svg": base + name + ".svg",
+                "pdf": base + name + ".pdf",
             }
             for name, spec in VIEWS.items()
         ]
@@ -104,22 +133,38 @@ def list_views(request: Request) -> dict[str, list[dict[str, str]]]:
 
 @router.get("/{view}.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def read_view_png(
-    view: str, params: Annotated[ViewParams, Depends()], store: Annotated[GraphStore, Depends(get_store)]
+    view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
 ) -> Response:
     """Draw a view as a PNG picture (same positions, colours and legend as the page)."""
     data = _make(store, view, params)
     return Response(
-        render_picture(data, "png"), media_type="image/png", headers={"X-Content-Type-Options": "nosniff"}
+        _picture(data, "png", paper=params.paper),
+        media_type="image/png",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/{view}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def read_view_pdf(
+    view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
+) -> Response:
+    """Draw a view as an A4 PDF (same positions, colours and legend as the page)."""
+    data = _make(store, view, params)
+    return Response(
+        _picture(data, "pdf", paper=params.paper),
+        media_type="application/pdf",
+        headers={"X-Content-Type-Options": "nosniff"},
     )
 
 
 @router.get("/{view}.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def read_view_svg(
-    view: str, params: Annotated[ViewParams, Depends()], store: Annotated[GraphStore, Depends(get_store)]
+    view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
 ) -> Response:
     """Draw a view as an SVG picture (same positions, colours and legend as the page)."""
     data = _make(store, view, params)
-    return Response(render_picture(data, "svg"), media_type="image/svg+xml", headers=_headers())
+    svg = _picture(data, "svg", paper=params.paper)
+    return Response(svg, media_type="image/svg+xml", headers=_headers())
 
 
 @router.get("/{view}", response_class=HTMLResponse)
@@ -127,14 +172,18 @@ def read_view(
     view: str,
     request: Request,
     params: Annotated[ViewParams, Depends()],
-    store: Annotated[GraphStore, Depends(get_store)],
+    store: Annotated[Store, Depends(get_store)],
 ) -> HTMLResponse:
     """Draw a view as a self-contained page (for an iframe): no request leaves it."""
     data = _make(store, view, params)
     query = request.url.query
     suffix = f"?{query}" if query else ""
-    pictures = [("PNG", f"{view}.png{suffix}"), ("SVG", f"{view}.svg{suffix}")]
-    html = render_page(data, embed_src=str(request.url), pictures=pictures)
+    pictures = [
+        ("PNG", f"{view}.png{suffix}"),
+        ("SVG", f"{view}.svg{suffix}"),
+        ("PDF (A4)", f"{view}.pdf{suffix}"),
+    ]
+    html = render_page(data, embed_src=str(request.url), pictures=pictures, site_nav=site_nav(request))
     return HTMLResponse(html, headers=_headers())
 
 

@@ -17,12 +17,15 @@
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
-    if (term.type === "uri") {
+    if (term.type === "uri" && /^https?:/i.test(term.value)) {
+      // Only http(s) IRIs become links: a stored javascript: or data: IRI is shown as text.
       const a = document.createElement("a");
       const base = "https://w3id.org/samverkan/";
       a.href = term.value.startsWith(base) ? "/" + term.value.slice(base.length) : term.value;
       a.textContent = term.value.startsWith(base) ? term.value.slice(base.length) : term.value;
       td.appendChild(a);
+    } else if (term.type === "uri") {
+      td.textContent = term.value;
     } else {
       td.textContent = term.value + (term["xml:lang"] ? " @" + term["xml:lang"] : "");
     }

@@ -20,6 +20,7 @@ import numpy as np
 from graph.analysis.context import Context, IGraphCopy, to_igraph
 from graph.analysis.result import Result
 from graph.analysis.trend import MIN_POINTS, mann_kendall
+from graph.errors import ParameterError
 from graph.project import Collaboration, Filters, Snapshot, resolve, select_collaborations
 
 ALL = "(all)"
@@ -47,11 +48,11 @@ def tabulate_border_share(ctx: Context, *, basis: Basis = "active") -> dict[tupl
     ``started`` counts it in the year it started.
 
     Raises:
-        ValueError: ``basis`` is unknown.
+        ParameterError: ``basis`` is unknown.
     """
     if basis not in {"active", "started"}:
         msg = f"basis must be 'active' or 'started', not {basis!r}"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     key = f"border_table/{basis}"
     if key not in ctx.cache:
         ctx.cache[key] = _tabulate(ctx, basis)
@@ -193,7 +194,7 @@ def measure_border_trend(ctx: Context, *, basis: Basis = "active", alpha: float 
 
 
 def compute_ei_index(
-    G: nx.Graph, *, copy: IGraphCopy | None = None
+    G: nx.Graph[str], *, copy: IGraphCopy | None = None
 ) -> tuple[dict[str, tuple[int, int, int]], tuple[int, int]]:
     """E–I index parts by municipality: per municipality (actors, internal ties, external ties), and totals.
 
@@ -245,7 +246,7 @@ def measure_ei_index(ctx: Context) -> Result:
 
 
 def attribute_assortativity(
-    G: nx.Graph, attribute: str, *, copy: IGraphCopy | None = None
+    G: nx.Graph[str], attribute: str, *, copy: IGraphCopy | None = None
 ) -> tuple[float | None, int]:
     """Newman's attribute assortativity over the ties whose two ends have the attribute.
 

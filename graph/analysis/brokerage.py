@@ -18,18 +18,19 @@ import numpy as np
 
 from graph.analysis.context import NODE_COLUMNS, Context, IGraphCopy, Network, node_columns, to_igraph
 from graph.analysis.result import Result
+from graph.errors import ParameterError
 
 ROLES = ("coordinator", "consultant", "gatekeeper_representative", "liaison")
 
 
-def compute_constraint(G: nx.Graph, *, copy: IGraphCopy | None = None) -> dict[str, float]:
+def compute_constraint(G: nx.Graph[str], *, copy: IGraphCopy | None = None) -> dict[str, float]:
     """Burt's constraint with edge weights (igraph; the same values as ``networkx.constraint``)."""
     c = copy or to_igraph(G)
     values = c.graph.constraint(weights=c.weights or None) if c.graph.vcount() else []
     return {n: (float("nan") if G.degree(n) == 0 else v) for n, v in zip(c.nodes, values, strict=True)}
 
 
-def compute_effective_size(G: nx.Graph, *, copy: IGraphCopy | None = None) -> dict[str, float]:
+def compute_effective_size(G: nx.Graph[str], *, copy: IGraphCopy | None = None) -> dict[str, float]:
     """Burt's effective size in Borgatti's unweighted form: degree − 2·(ties among neighbours)/degree."""
     c = copy or to_igraph(G)
     if c.graph.vcount() == 0:
@@ -69,7 +70,7 @@ def rank_constraint(ctx: Context, *, network: Network = "actors", top: int = 0) 
 
 
 def count_brokerage_roles(
-    G: nx.Graph, *, group: str = "municipality", copy: IGraphCopy | None = None
+    G: nx.Graph[str], *, group: str = "municipality", copy: IGraphCopy | None = None
 ) -> dict[str, dict[str, int]]:
     """Count Gould–Fernandez roles of each node on the undirected reading, groups from a node attribute.
 
@@ -126,11 +127,11 @@ def rank_brokerage_roles(ctx: Context, *, by: str = "actor", top: int = 0) -> Re
     """Gould–Fernandez brokerage roles by municipality, per actor or summed per municipality.
 
     Raises:
-        ValueError: ``by`` is neither ``actor`` nor ``municipality``.
+        ParameterError: ``by`` is neither ``actor`` nor ``municipality``.
     """
     if by not in {"actor", "municipality"}:
         msg = f"by must be 'actor' or 'municipality', not {by!r}"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     G = ctx.actors()
     roles = count_brokerage_roles(G, copy=ctx.igraph("actors"))
     notes = [

@@ -22,13 +22,13 @@ def _top(rows: Sequence[tuple[object, ...]], top: int) -> list[tuple[object, ...
     return list(rows[:top] if top > 0 else rows)
 
 
-def _ranked(G: nx.Graph, values: dict[str, float], top: int) -> list[tuple[object, ...]]:
+def _ranked(G: nx.Graph[str], values: dict[str, float], top: int) -> list[tuple[object, ...]]:
     order = sorted(values, key=lambda n: (-values[n], n))
     return _top([(*node_columns(G, n), values[n]) for n in order], top)
 
 
 def compute_betweenness(
-    G: nx.Graph,
+    G: nx.Graph[str],
     *,
     exact_max_nodes: int = EXACT_BETWEENNESS_MAX_NODES,
     k: int = SAMPLE_SOURCES,
@@ -116,7 +116,7 @@ def rank_degree(ctx: Context, *, network: Network = "actors", top: int = 0) -> R
 
 
 def compute_pagerank(
-    G: nx.Graph, *, damping: float = 0.85, copy: IGraphCopy | None = None
+    G: nx.Graph[str], *, damping: float = 0.85, copy: IGraphCopy | None = None
 ) -> dict[str, float]:
     """PageRank with edge weights (igraph's PRPACK); dangling nodes jump uniformly, as in networkx."""
     c = copy or to_igraph(G)

@@ -12,7 +12,7 @@ from graph.analysis.result import Result
 
 
 def detect_communities(
-    G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, copy: IGraphCopy | None = None
+    G: nx.Graph[str], *, seed: int = 42, resolution: float = 1.0, copy: IGraphCopy | None = None
 ) -> tuple[dict[str, int], float]:
     """Louvain communities (igraph's multilevel, seeded), numbered 0, 1, … from the largest.
 

@@ -24,7 +24,8 @@ from graph.project import (
     project_municipalities,
     read_snapshot,
 )
-from graph.store.embedded import GraphStore
+from graph.project.filters import normalise_filters
+from graph.store.protocol import Store
 
 Network = Literal["actors", "municipalities"]
 
@@ -41,7 +42,7 @@ class IGraphCopy:
         """The edges as an (m, 2) array of vertex indices."""
         return np.array(self.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
 
-    def codes(self, G: nx.Graph, attribute: str) -> tuple[npt.NDArray[np.int64], list[object]]:
+    def codes(self, G: nx.Graph[str], attribute: str) -> tuple[npt.NDArray[np.int64], list[object]]:
         """Integer codes of a node attribute (−1 where it is missing), and the values coded."""
         values: dict[object, int] = {}
         out = np.full(len(self.nodes), -1, dtype=np.int64)
@@ -52,7 +53,7 @@ class IGraphCopy:
         return out, list(values)
 
 
-def to_igraph(G: nx.Graph) -> IGraphCopy:
+def to_igraph(G: nx.Graph[str]) -> IGraphCopy:
     """Convert once to igraph (for the heavy kernels), keeping node ids and edge weights.
 
     Example:
@@ -81,10 +82,10 @@ class Context:
     measure projects each network once.
     """
 
-    source: GraphStore | Snapshot
+    source: Store | Snapshot
     filters: Filters = field(default_factory=Filters)
     _snap: Snapshot | None = None
-    _graphs: dict[str, nx.Graph] = field(default_factory=dict)
+    _graphs: dict[str, nx.Graph[str]] = field(default_factory=dict)
     _igraphs: dict[str, IGraphCopy] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # intermediate tables shared by measures
 
@@ -96,7 +97,7 @@ class Context:
             self._snap = read_snapshot(self.source, mentions=mentions)
         return self._snap
 
-    def actors(self, weighting: Weighting = "count") -> nx.Graph:
+    def actors(self, weighting: Weighting = "count") -> nx.Graph[str]:
         """The actor projection under the run's filters."""
         key = f"actors/{weighting}"
         if key not in self._graphs:
@@ -105,7 +106,7 @@ class Context:
             )
         return self._graphs[key]
 
-    def municipalities(self) -> nx.Graph:
+    def municipalities(self) -> nx.Graph[str]:
         """The municipality projection under the run's filters."""
         if "municipalities" not in self._graphs:
             self._graphs["municipalities"] = project_municipalities(
@@ -113,11 +114,11 @@ class Context:
             )
         return self._graphs["municipalities"]
 
-    def network(self, name: Network, weighting: Weighting = "count") -> nx.Graph:
+    def network(self, name: Network, weighting: Weighting = "count") -> nx.Graph[str]:
         """The actor or municipality network."""
         return self.actors(weighting) if name == "actors" else self.municipalities()
 
-    def actor_issues(self) -> nx.Graph:
+    def actor_issues(self) -> nx.Graph[str]:
         """The actors × issues projection."""
         if "actor_issues" not in self._graphs:
             self._graphs["actor_issues"] = project_actor_issues(
@@ -125,7 +126,7 @@ class Context:
             )
         return self._graphs["actor_issues"]
 
-    def comentions(self) -> nx.Graph:
+    def comentions(self) -> nx.Graph[str]:
         """The issues × issues co-mention projection."""
         if "comentions" not in self._graphs:
             self._graphs["comentions"] = project_issue_comentions(
@@ -140,19 +141,20 @@ class Context:
             self._igraphs[key] = to_igraph(self.network(name, weighting))
         return self._igraphs[key]
 
-    def scoped_snapshot(self, mentions: bool = False) -> Snapshot:
-        """The snapshot, with the members of the filter's grouping read in."""
-        snap = self.snapshot(mentions=mentions)
-        # Grouping members are read lazily from the store when a filter names one.
-        if (
-            self.filters.grouping
-            and self.filters.grouping not in snap.members
-            and isinstance(self.source, GraphStore)
-        ):
-            from graph.project import read_members
+    def check_filters(self) -> None:
+        """Read every filter value against the data now, so that a wrong one fails whatever the measure.
 
-            snap.members[self.filters.grouping] = read_members(self.source, self.filters.grouping)
-        return snap
+        Each value is kept in the form the projections compare (round and grouping IRIs, domain slug, class
+        name), which is also the form the result reports.
+
+        Raises:
+            ParameterError: a filter names nothing the data know; the message lists what they know.
+        """
+        self.filters = normalise_filters(self.filters, self.snapshot())
+
+    def scoped_snapshot(self, mentions: bool = False) -> Snapshot:
+        """The snapshot the run's projections are made from (groups and their members included)."""
+        return self.snapshot(mentions=mentions)
 
     def result(
         self,
@@ -160,7 +162,7 @@ class Context:
         columns: tuple[str, ...],
         rows: list[tuple[Any, ...]],
         *,
-        G: nx.Graph | None = None,
+        G: nx.Graph[str] | None = None,
         graphs: set[str] | None = None,
         data_date: str | None = None,
         parameters: dict[str, Any] | None = None,
@@ -182,7 +184,7 @@ class Context:
         )
 
 
-def node_columns(G: nx.Graph, n: str) -> tuple[str, str | None, str | None, str | None]:
+def node_columns(G: nx.Graph[str], n: str) -> tuple[str, str | None, str | None, str | None]:
     """The identifying cells of a node row: IRI, label, category, municipality."""
     d = G.nodes[n]
     return (n, d.get("label"), d.get("category"), d.get("municipality"))

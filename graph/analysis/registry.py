@@ -9,9 +9,9 @@ from typing import Any
 from graph.analysis import borders, brokerage, centrality, communities, issues, strategy
 from graph.analysis.context import Context
 from graph.analysis.result import Result
-from graph.errors import UnknownResourceError
+from graph.errors import ParameterError, UnknownResourceError
 from graph.project import Filters, Snapshot
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 ParamValue = str | int | float
 
@@ -30,16 +30,16 @@ class Parameter:
         """Read a value given as text (CLI, query string) as the parameter's type.
 
         Raises:
-            ValueError: the value does not fit the type or the choices.
+            ParameterError: the value does not fit the type or the choices.
         """
         try:
             out = self.type(value)
         except (TypeError, ValueError) as exc:
             msg = f"parameter {self.name}: {value!r} is not {self.type.__name__}"
-            raise ValueError(msg) from exc
+            raise ParameterError(msg) from exc
         if self.choices and out not in self.choices:
             msg = f"parameter {self.name}: {value!r} is not one of {', '.join(self.choices)}"
-            raise ValueError(msg)
+            raise ParameterError(msg)
         return out
 
 
@@ -236,7 +236,7 @@ def get_measure(name: str) -> Measure:
 
 def run_measure(
     name: str,
-    source: GraphStore | Snapshot | Context,
+    source: Store | Snapshot | Context,
     *,
     filters: Filters | None = None,
     params: Mapping[str, ParamValue] | None = None,
@@ -245,7 +245,8 @@ def run_measure(
 
     Raises:
         UnknownResourceError: the measure does not exist.
-        ValueError: a parameter is unknown or does not fit its type.
+        ParameterError: a parameter is unknown or does not fit its type, or a filter names nothing the
+            data know.
     """
     measure = get_measure(name)
     known = {p.name: p for p in measure.parameters}
@@ -254,12 +255,13 @@ def run_measure(
         if key not in known:
             allowed = ", ".join(known) or "none"
             msg = f"measure {name!r} has no parameter {key!r} (parameters: {allowed})"
-            raise ValueError(msg)
+            raise ParameterError(msg)
         kwargs[key] = known[key].coerce(value)
     ctx = source if isinstance(source, Context) else Context(source, filters or Filters())
     if filters is not None and isinstance(source, Context) and filters != source.filters:
         msg = "pass the filters to the Context, not to run_measure, when sharing one"
-        raise ValueError(msg)
+        raise ParameterError(msg)
+    ctx.check_filters()
     return measure.function(ctx, **kwargs)
 
 

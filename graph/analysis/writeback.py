@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from graph.analysis.result import Cell, Result
 from graph.namespaces import BASE, DCTERMS, GRAPH, META_GRAPH, PROV, RDF, RDFS, SCHEMA, SV, XSD
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 COLUMN = BASE + "def/column#"
 
@@ -92,7 +92,7 @@ def render_result_quads(result: Result, *, at: datetime) -> tuple[str, list[ox.Q
     return iri, quads
 
 
-def write_result(store: GraphStore, result: Result, *, at: datetime | None = None) -> str:
+def write_result(store: Store, result: Result, *, at: datetime | None = None) -> str:
     """Add a result to the store in one transaction; return the IRI of its graph.
 
     Raises:

@@ -14,7 +14,7 @@ from graph.errors import IngestError, Location, Violation
 from graph.ingest.quads import Parsed
 from graph.ingest.rdf import parse_file
 from graph.namespaces import DCTERMS, GRAPH, META_GRAPH, PROV, XSD
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 from graph.validate.shacl import (
     Shapes,
     classify_ontology_file,
@@ -83,7 +83,7 @@ def read_data(data_dir: Path) -> Parsed:
     return parsed
 
 
-def build_graphs(store: GraphStore) -> list[str]:
+def build_graphs(store: Store) -> list[str]:
     """Return the graphs a build owns that the store holds now."""
     owned = {str(g) for g in (META_GRAPH,)} | {
         str(g) for g in (GRAPH["ontology"], GRAPH["shapes"], GRAPH["vocabulary"])
@@ -91,7 +91,7 @@ def build_graphs(store: GraphStore) -> list[str]:
     return [g for g in store.graph_names() if g in owned or g.startswith(BUILD_GRAPH_PREFIXES)]
 
 
-def stored_fingerprint(store: GraphStore) -> str | None:
+def stored_fingerprint(store: Store) -> str | None:
     """Return the fingerprint the last build recorded, if any."""
     rows = store.select(
         f"SELECT ?f WHERE {{ GRAPH <{META_GRAPH}> {{ <{BUILD}> <{DCTERMS.identifier}> ?f }} }}",
@@ -101,13 +101,13 @@ def stored_fingerprint(store: GraphStore) -> str | None:
     return value.value if value is not None else None
 
 
-def is_stale(store: GraphStore, *, data_dir: Path, ontology_dir: Path) -> bool:
+def is_stale(store: Store, *, data_dir: Path, ontology_dir: Path) -> bool:
     """Tell whether ``data/`` or ``ontology/`` changed since the store was built (or it never was)."""
     return stored_fingerprint(store) != fingerprint(data_dir, ontology_dir)
 
 
 def build_store(
-    store: GraphStore, *, data_dir: Path, ontology_dir: Path, shapes: Shapes | None = None
+    store: Store, *, data_dir: Path, ontology_dir: Path, shapes: Shapes | None = None
 ) -> BuildReport:
     """Read and validate everything, then replace the build's graphs in one transaction.
 

@@ -4,7 +4,7 @@ For large generated or harvested files, where the ordinary import (rdflib, pySHA
 take hours. Every step but the checks' result rows runs inside Oxigraph: the files go into an in-memory
 staging store with its native loader; the ontology and vocabularies, and what the target store already says
 about the imported resources, go into two more graphs of the staging store; the compiled shapes run there;
-and only then is the target store written (:meth:`GraphStore.bulk_load_staged`).
+and only then is the target store written (:meth:`Store.bulk_load_staged`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location, StoreError, Violation
-from graph.ingest.rdf import format_for
+from graph.ingest.rdf import format_for, refuse_xml_declarations
 from graph.namespaces import GRAPH, RDF
 from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 from graph.validate.shacl import Shapes, raise_for_violations
 from graph.validate.sparql_check import ShapeChecker, to_violations
 
@@ -52,7 +53,7 @@ class BulkImportReport:
 
 
 def bulk_import(
-    store: GraphStore,
+    store: Store,
     paths: Sequence[Path],
     *,
     shapes: Shapes,
@@ -82,7 +83,7 @@ def bulk_import(
         StoreError: the store is read-only or the write failed part-way.
     """
     if store.read_only:
-        msg = f"{store.path}: the store is open read-only"
+        msg = f"{store.location}: the store is open read-only"
         raise StoreError(msg)
     checker = checker or ShapeChecker(shapes.shapes)
     started = time.perf_counter()
@@ -92,7 +93,7 @@ def bulk_import(
     data_graphs = sorted(g.value for g in staging.named_graphs() if isinstance(g, ox.NamedNode))
     quads = len(staging)
     parsed = time.perf_counter()
-    with store._write_lock:  # the context read here must still hold when the data is written
+    with store.write_lock:  # the context read here must still hold when the data is written
         staging.bulk_load(
             shapes.ontology.serialize(format="nt", encoding="utf-8"),
             format=ox.RdfFormat.N_TRIPLES,
@@ -121,6 +122,8 @@ def _load_file(staging: ox.Store, path: Path, *, graph: str, format: str | None)
     if not path.is_file():
         msg = "no such file"
         raise IngestError(msg, location=Location(str(path)))
+    if fmt == ox.RdfFormat.RDF_XML:
+        refuse_xml_declarations(path.read_bytes(), str(path))
     try:
         staging.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
     except SyntaxError as exc:
@@ -131,7 +134,7 @@ def _load_file(staging: ox.Store, path: Path, *, graph: str, format: str | None)
         raise IngestError(msg, location=Location(str(path))) from None
 
 
-def add_store_context(staging: ox.Store, store: GraphStore, data_graphs: Sequence[str]) -> None:
+def add_store_context(staging: ox.Store, store: Store, data_graphs: Sequence[str]) -> None:
     """Copy from ``store`` what it says about the staged subjects, and the types of untyped objects.
 
     Both go into the staging graph ``STORE_CONTEXT``: so an import may refer to a municipality already in
@@ -158,12 +161,12 @@ def _iris(staging: ox.Store, sparql: str) -> list[ox.NamedNode]:
     return [row["s"] for row in result if isinstance(row["s"], ox.NamedNode)]
 
 
-def _copy(staging: ox.Store, store: GraphStore, iris: list[ox.NamedNode], pattern: str) -> None:
+def _copy(staging: ox.Store, store: Store, iris: list[ox.NamedNode], pattern: str) -> None:
     """Copy the triples matching ``pattern`` (``?s`` one of ``iris``) from the store's merged graph."""
     for batch in _batches(iris):
         values = " ".join(str(i) for i in batch)
         result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} {pattern} }}")
-        assert isinstance(result, ox.QueryTriples)
+        assert not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)  # CONSTRUCT: triples, any backend
         text = result.serialize(format=ox.RdfFormat.N_TRIPLES)
         if text:
             staging.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=STORE_CONTEXT)

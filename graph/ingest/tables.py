@@ -18,7 +18,7 @@ from pyoxigraph import NamedNode, Quad
 
 from graph.errors import IngestError, Location
 from graph.ingest.quads import Parsed
-from graph.namespaces import CONCEPT, DCTERMS, GRAPH, META_GRAPH, PREFIXES, PROV, RDF, SV, XSD
+from graph.namespaces import CONCEPT, DCTERMS, GRAPH, META_GRAPH, PREFIXES, PROV, RDF, SKOS, SV, XSD
 from graph.namespaces import source_graph as _source_graph
 
 KINDS = frozenset({"id", "text", "string", "url", "integer", "decimal", "date", "date-or-year",
@@ -29,6 +29,7 @@ COMMON = {"sources": {"kind": "sources", "required": True}, "inferred_basis": {"
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 URL = re.compile(r"https?://\S+")
 FIELD = re.compile(r"\{(\w+)\}")
+UNRESOLVED = NamedNode("urn:samverkan:unresolved")  # stands for an unknown id while errors are collected
 Term = NamedNode | Lit
 
 
@@ -48,6 +49,7 @@ class Emit:
     subject: str = ""
     inverse: bool = False
     language: str | None = None
+    datatype: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     sources: str = "sources"
+    qualify: str | None = None  # a role: each value also gets a prov:Attribution with that role
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Table:
     columns: dict[str, Column] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)
     cite_sources: bool = False
+    quote_sources: bool = False
     require_basis: bool = False
 
 
@@ -112,6 +116,8 @@ class Mapping:
     prefixes: dict[str, str]
     concepts: dict[str, frozenset[str]]
     tables: dict[str, Table]
+    # scheme -> case-folded word -> slug: labels accepted beside the slugs (``graph.ingest.lookup``)
+    synonyms: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def expand(self, curie: str) -> str:
         """Expand ``prefix:rest`` to a full IRI; anything else is returned unchanged."""
@@ -128,13 +134,23 @@ def load_mapping(path: Path) -> Mapping:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         prefixes = {**PREFIXES, **raw.get("prefixes", {})}
-        tables = {n: _parse_table(n, dict(t), prefixes) for n, t in raw["tables"].items()}
+        specs = {n: _inherit(n, dict(t), raw["tables"]) for n, t in raw["tables"].items()}
+        tables = {n: _parse_table(n, t, prefixes) for n, t in specs.items()}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         _fail(f"cannot read the mapping: {err}", str(path))
     except (KeyError, TypeError, ValueError) as err:
         _fail(f"the mapping is not valid: {err!r}", str(path))
     concepts = {k: frozenset(v) for k, v in raw.get("concepts", {}).items()}
     return Mapping(path, prefixes, concepts, tables)
+
+
+def _inherit(name: str, spec: dict[str, Any], tables: dict[str, Any]) -> dict[str, Any]:
+    """Return ``spec`` with what it lacks taken from the table it is ``like`` (subject, types, columns …)."""
+    if (like := spec.pop("like", None)) is None:
+        return spec
+    if like not in tables or "like" in tables[like]:
+        raise ValueError(name, "like names no table, or a table that is itself like another", like)
+    return {**tables[like], **spec}
 
 
 def _parse_table(name: str, spec: dict[str, Any], prefixes: dict[str, str]) -> Table:
@@ -196,7 +212,17 @@ class _Loaded:
 
 
 def _read_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield (spreadsheet row number, cells) from a UTF-8 CSV or the first sheet of an XLSX."""
+    """Yield (spreadsheet row number, cells) from a UTF-8 CSV, an XLSX (first sheet) or a GeoJSON file."""
+    if path.suffix.lower() == ".geojson":
+        from graph.ingest.geojson import read_features
+
+        try:
+            yield from read_features(path)
+        except ValueError as err:
+            where, _, message = str(err).partition(": ")
+            feature = int(where) if where.isdigit() else None
+            _fail(message, str(path), feature, "wkt" if feature else None)
+        return
     if path.suffix.lower() == ".xlsx":
         from zipfile import BadZipFile
 
@@ -235,33 +261,59 @@ def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _load(path: Path, table: Table, mapping: Mapping) -> _Loaded:
-    file, records = str(path), _read_records(path)
+def _attempt(errors: list[IngestError] | None, fallback: Any, action: Any, *args: Any) -> Any:
+    """Return ``action(*args)``; with an ``errors`` list, keep its IngestError there, return ``fallback``."""
+    try:
+        return action(*args)
+    except IngestError as err:
+        if errors is None:
+            raise
+        errors.append(err)
+        return fallback
+
+
+def _load(
+    path: Path,
+    table: Table,
+    mapping: Mapping,
+    *,
+    records: Iterator[tuple[int, list[str]]] | None = None,
+    errors: list[IngestError] | None = None,
+) -> _Loaded:
+    file, records = str(path), records if records is not None else _read_records(path)
     header = [h.strip() for h in next(records, (1, []))[1]]
     expected = f"expected columns: {', '.join(table.columns)}"
-    if unknown := [h for h in header if h and h not in table.columns]:
-        _fail(f"unknown column {unknown[0]!r}; {expected}", file, 1, unknown[0])
-    for missing in (c.name for c in table.columns.values() if c.required and c.name not in header):
-        _fail(f"missing required column {missing!r}; {expected}", file, 1, missing)
     loaded, seen = _Loaded(path, table, [], {}), dict[tuple[str, ...], int]()
+    for bad in [h for h in header if h and h not in table.columns]:
+        _attempt(errors, None, _fail, f"unknown column {bad!r}; {expected}", file, 1, bad)
+    absent = [c.name for c in table.columns.values() if c.required and c.name not in header]
+    for missing in absent:
+        _attempt(errors, None, _fail, f"missing required column {missing!r}; {expected}", file, 1, missing)
+    if absent:  # with errors collected: every row would repeat it
+        return loaded
     for number, record in records:
         if not any(v.strip() for v in record):
             continue
         if len(record) > len(header):
             _fail(f"the row has {len(record)} cells but the header {len(header)}", file, number)
-        raw = {h: v.strip() for h, v in zip(header, record, strict=False) if h}
-        row = _Row(number, {c.name: _check(c, raw.get(c.name, ""), mapping, file, number)
-                            for c in table.columns.values()})  # fmt: skip
+        raw = {h: v.strip() for h, v in zip(header, record, strict=False) if h in table.columns}
+        cells = {c.name: _attempt(errors, [], _check, c, raw.get(c.name, ""), mapping, file, number)
+                 for c in table.columns.values()}  # fmt: skip
+        row = _Row(number, cells)
         if table.require_basis and not row.cells["inferred_basis"]:
             msg = "this table holds hypotheses: every row needs an inferred_basis"
-            _fail(msg, file, number, "inferred_basis")
+            _attempt(errors, None, _fail, msg, file, number, "inferred_basis")
         key = tuple(row.first().get(k, "") for k in table.key)
         if key and key in seen:
             what = ", ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=True))
-            _fail(f"duplicate row for {what} (first on row {seen[key]})", file, number, table.key[-1])
+            msg = f"duplicate row for {what} (first on row {seen[key]})"
+            _attempt(errors, None, _fail, msg, file, number, table.key[-1])
+            continue
         seen[key] = number
-        if len(key) == 1:
-            loaded.subjects[key[0]] = _subject(table, row, {}, mapping, file)
+        if len(key) == 1 and key[0]:
+            subject = _attempt(errors, None, _subject, table, row, {}, mapping, file)
+            if subject is not None:
+                loaded.subjects[key[0]] = subject
         loaded.rows.append(row)
     return loaded
 
@@ -269,6 +321,8 @@ def _load(path: Path, table: Table, mapping: Mapping) -> _Loaded:
 def _check(col: Column, cell: str, mapping: Mapping, file: str, row: int) -> list[str]:
     """Split and check one cell; return its values."""
     values = [v.strip() for v in cell.split(";") if v.strip()] if col.split else [cell] * bool(cell)
+    if col.kind == "concept" and (words := mapping.synonyms.get(col.scheme or "")):
+        values = [words.get(v.casefold(), v) for v in values]  # "oro" -> concern
     if col.required and not values:
         _fail("this cell is required but empty", file, row, col.name)
     known = mapping.concepts.get(col.scheme or "", frozenset())
@@ -340,14 +394,26 @@ def _subject(
 class _Context:
     """The tables of one data directory, each loaded once, so references can be checked."""
 
-    def __init__(self, data_dir: Path, mapping: Mapping) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None,
+        mapping: Mapping,
+        *,
+        known: dict[str, dict[str, NamedNode]] | None = None,
+        errors: list[IngestError] | None = None,
+    ) -> None:
         self.data_dir, self.mapping = data_dir, mapping
         self.loaded: dict[str, _Loaded] = {}
+        self.known = known or {}  # table -> id -> IRI, from the store the rows join (read_records)
+        self.errors = errors
 
     def get(self, name: str) -> _Loaded:
         if name not in self.loaded:
             table = self.mapping.tables[name]
-            self.loaded[name] = _load(locate_table(self.data_dir, table), table, self.mapping)
+            if self.data_dir is None:  # rows alone: the other tables are in the store (``known``)
+                self.loaded[name] = _Loaded(Path(table.file), table, [], {})
+            else:
+                self.loaded[name] = _load(locate_table(self.data_dir, table), table, self.mapping)
         return self.loaded[name]
 
     def resolve(self, col: Column, value: str, file: str, row: int) -> NamedNode:
@@ -359,9 +425,14 @@ class _Context:
                 return NamedNode(_fill(col.template or "", {col.name: value}, self.mapping))
             if found:
                 return loaded.subjects[value]
+            if not column and value in (stored := self.known.get(name, {})):
+                return NamedNode(_fill(col.template, {col.name: value}, self.mapping)) if col.template \
+                    else stored[value]  # fmt: skip
         files = " or ".join(self.mapping.tables[t.partition(".")[0]].file for t in col.refs)
-        _fail(f"unknown id {value!r}: not in {files}; add it there or fix the spelling",
-              file, row, col.name)  # fmt: skip
+        where = f"{files} nor in the store" if self.known else files
+        msg = f"unknown id {value!r}: not in {where}; add it there or fix the spelling"
+        _attempt(self.errors, None, _fail, msg, file, row, col.name)
+        return UNRESOLVED  # only with errors collected: nothing read is written
 
 
 def _object(col: Column, value: str, language: str | None, mapping: Mapping) -> Term:
@@ -411,13 +482,32 @@ def _emit_row(ctx: _Context, loaded: _Loaded, row: _Row, out: Parsed) -> None:
         for i, value in enumerate(row.cells[col.name]):
             for e in col.emits:
                 obj = refs[col.name][i] if col.refs else _object(col, value, e.language or language, mapping)
+                if e.datatype:
+                    obj = Lit(value, datatype=NamedNode(mapping.expand(e.datatype)))
+                if not e.subject.startswith("@") and e.subject not in subjects:
+                    continue  # a resource made only `when` its columns are filled
                 s = refs[e.subject[1:]][0] if e.subject.startswith("@") else subjects[e.subject]
                 if e.inverse and isinstance(obj, NamedNode):
                     add(obj, e.predicate, s, col.sources)
                 else:
                     add(s, e.predicate, obj, col.sources)
+            if col.qualify and col.refs:
+                _qualify(add, subjects[""], refs[col.name][i], NamedNode(mapping.expand(col.qualify)), i + 1)
     for source in refs["sources"] if table.cite_sources else []:
         add(subjects[""], str(DCTERMS.source), source)
+    for source in refs["sources"] if table.quote_sources else []:
+        add(subjects[""], str(PROV.wasQuotedFrom), source)
+    if note := first.get("note"):
+        if table.subject.startswith("@"):
+            msg = (f"this table's rows have no resource of their own, so a note here would describe "
+                   f"{table.subject[1:]!r}; put the note in that table's row instead")  # fmt: skip
+            _fail(msg, file, n, "note")
+        add(subjects[""], str(SKOS.editorialNote), Lit(note, language="en"))
+    if basis:  # the hypothesis flag on the resources the row makes (typed), not on those it only describes
+        made = [subjects[""]] if table.types else []
+        made += [subjects[r.name] for r in table.resources.values() if r.types and r.name in subjects]
+        for s in made:
+            add(s, str(SV.inferredIn), inferred)
     if basis:
         meta = _node(META_GRAPH)
         out.quads.append(Quad(inferred, _node(RDF.type), _node(SV.InferredGraph), meta))
@@ -427,11 +517,21 @@ def _emit_row(ctx: _Context, loaded: _Loaded, row: _Row, out: Parsed) -> None:
         out.locations.setdefault(s.value, Location(file, row=n))
 
 
+def _qualify(add: Any, subject: NamedNode, agent: NamedNode, role: NamedNode, n: int) -> None:
+    """State a PROV qualified attribution of ``subject`` to ``agent`` in ``role`` (the n-th for that role)."""
+    slug = role.value.rstrip("/").rsplit("/", 1)[-1]
+    attribution = NamedNode(f"{subject.value}#{slug}-{n}")
+    add(subject, str(PROV.qualifiedAttribution), attribution)
+    add(attribution, str(RDF.type), _node(PROV.Attribution))
+    add(attribution, str(PROV.agent), agent)
+    add(attribution, str(PROV.hadRole), role)
+
+
 def _emit(ctx: _Context, name: str) -> Parsed:
     loaded = ctx.get(name)
     out = Parsed(files=[str(loaded.path)])
     for row in loaded.rows:
-        _emit_row(ctx, loaded, row, out)
+        _attempt(ctx.errors, None, _emit_row, ctx, loaded, row, out)
     out.quads = list(dict.fromkeys(out.quads))
     return out
 
@@ -468,6 +568,37 @@ def read_table(path: Path, *, table: str, mapping: Mapping) -> Parsed:
     return _emit(ctx, table)
 
 
+def read_records(
+    sheets: dict[str, tuple[str, Iterator[tuple[int, list[str]]]]],
+    *,
+    mapping: Mapping,
+    known: dict[str, dict[str, NamedNode]] | None = None,
+    errors: list[IngestError] | None = None,
+) -> Parsed:
+    """Read rows of some tables (a workbook's sheets, new rows alone) into quads.
+
+    Args:
+        sheets: table name -> (the file or sheet to name in errors, its records: (row number, cells),
+            the header first).
+        mapping: the mapping.
+        known: table -> id -> IRI of what the store already holds: references to it resolve without
+            its table.
+        errors: collect every IngestError here and go on (nothing read may then be written) instead of
+            raising the first.
+
+    Raises:
+        IngestError: as :func:`read_table`, unless ``errors`` collects them.
+    """
+    ctx, out = _Context(None, mapping, known=known, errors=errors), Parsed()
+    for name in (n for n in mapping.tables if n in sheets):
+        label, records = sheets[name]
+        ctx.loaded[name] = _load(Path(label), mapping.tables[name], mapping, records=records, errors=errors)
+    for name in (n for n in mapping.tables if n in sheets):
+        out.extend(_emit(ctx, name))
+    out.quads = list(dict.fromkeys(out.quads))
+    return out
+
+
 def read_tables(data_dir: Path, mapping: Mapping) -> Parsed:
     """Read every table the mapping names from ``data_dir``, the sources into ``graph:meta``.
 
@@ -481,4 +612,6 @@ def read_tables(data_dir: Path, mapping: Mapping) -> Parsed:
     return out
 
 
-__all__ = ["Column", "Mapping", "Resource", "Table", "load_mapping", "read_table", "read_tables"]
+__all__ = [
+    "Column", "Mapping", "Resource", "Table", "load_mapping", "read_records", "read_table", "read_tables",
+]  # fmt: skip

@@ -99,7 +99,7 @@ def parse_named_query(text: str, *, name: str) -> NamedQuery:
         QueryError: the name, a parameter line or a default value is malformed.
 
     Example:
-        >>> q = parse_named_query("# title: Hi\\n# @param k: integer = 2\\nSELECT ?k {}", name="hi")
+        >>> q = parse_named_query("# title: Hi\n# @param k: integer = 2\nSELECT ?k {}", name="hi")
         >>> (q.title, q.parameters[0].kind, q.parameters[0].default)
         ('Hi', 'integer', '2')
     """

@@ -19,7 +19,7 @@ from graph.errors import QueryError
 from graph.namespaces import FOAF, RDFS, SKOS
 
 if TYPE_CHECKING:
-    from graph.store.backends import AnyStore
+    from graph.store.protocol import Store
 
 # The properties searched, in order of preference for the label shown.
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(SKOS.altLabel), str(RDFS.label), str(FOAF.name))
@@ -44,7 +44,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def search_labels(store: AnyStore, text: str, *, lang: str | None = None, limit: int = 50) -> list[LabelHit]:
+def search_labels(store: Store, text: str, *, lang: str | None = None, limit: int = 50) -> list[LabelHit]:
     """Find the resources whose label contains ``text``, ignoring case, on any backend.
 
     Labels are ``skos:prefLabel``, ``skos:altLabel``, ``rdfs:label`` and ``foaf:name``; ``lang`` keeps

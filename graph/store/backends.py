@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from graph.errors import StoreError
 from graph.store.embedded import GraphStore
-from graph.store.remote import AuthScheme, RemoteStore
+from graph.store.protocol import Store
+
+if TYPE_CHECKING:  # the remote store (httpx) is imported only when it is opened: a faster CLI start
+    from graph.store.remote import AuthScheme
 
 Backend = Literal["embedded", "remote"]
-AnyStore = GraphStore | RemoteStore
 
 
 def open_graph_store(
@@ -27,7 +29,7 @@ def open_graph_store(
     auth_scheme: AuthScheme = "basic",
     timeout: float = 60.0,
     time_limit_parameter: str | None = None,
-) -> AnyStore:
+) -> Store:
     """Open the embedded store at ``path`` or connect to the SPARQL server at ``query_url``.
 
     The caller passes plain values (``api/`` reads them from its settings; ``graph/`` never imports ``api/``).
@@ -45,6 +47,8 @@ def open_graph_store(
     if not query_url:
         msg = "the remote backend needs a query URL: set SAMVERKAN_SPARQL_QUERY_URL"
         raise StoreError(msg)
+    from graph.store.remote import RemoteStore
+
     return RemoteStore.open(
         query_url,
         update_url=update_url,
@@ -58,4 +62,6 @@ def open_graph_store(
     )
 
 
-__all__ = ["AnyStore", "Backend", "open_graph_store"]
+open_store = open_graph_store
+
+__all__ = ["Backend", "open_graph_store", "open_store"]

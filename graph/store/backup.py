@@ -29,7 +29,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph.errors import IngestError, Location, StoreError
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 BACKUP_FORMAT = "samverkan-backup/1"
 DUMP_NAME = "store.nq.gz"
@@ -56,7 +56,7 @@ class Manifest:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
 
-def write_backup(store: GraphStore, target: Path) -> Manifest:
+def write_backup(store: Store, target: Path) -> Manifest:
     """Dump every named graph of ``store`` into the new directory ``target`` with its manifest.
 
     The backup is written beside ``target`` and renamed into place at the end, so ``target`` either holds
@@ -191,7 +191,7 @@ def verify_backup(source: Path) -> tuple[Manifest, list[ox.Quad]]:
     return manifest, quads
 
 
-def restore_backup(store: GraphStore, source: Path) -> Manifest:
+def restore_backup(store: Store, source: Path) -> Manifest:
     """Replace the whole content of ``store`` with a verified backup, in one transaction.
 
     The backup is verified in full before the store is touched; the replacement is atomic, so the store holds

@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,7 +16,8 @@ import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import PREFIXES
-from graph.store.guard import strip_literals, where_group_start
+from graph.store.guard import check_update, strip_literals, where_group_start
+from graph.store.protocol import Replica
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -48,6 +50,8 @@ class GraphStore:
         # Oxigraph transactions are snapshot-isolated: two concurrent writes could each re-merge the default
         # graph from a stale view, and the memory copy must apply writes in the disk's order. One writer.
         self._write_lock = threading.RLock()
+        # Copies kept elsewhere (the query workers' memory copy, api/workers/): told of every committed write.
+        self.replicas: list[Replica] = []
 
     @classmethod
     def open(cls, path: Path | None, *, read_only: bool = False, mirror: bool = False) -> GraphStore:
@@ -83,6 +87,37 @@ class GraphStore:
             self.inner = self.reader = ox.Store()  # drop the only reference to the on-disk store
             self.mirror = None
             self.read_only = True
+
+    @property
+    def location(self) -> str:
+        """The store's directory, or ``memory``."""
+        return str(self.path) if self.path is not None else "memory"
+
+    @property
+    def write_lock(self) -> AbstractContextManager[bool]:
+        """The one-writer lock (see the class docstring); bulk imports hold it from their reads on."""
+        return self._write_lock
+
+    def add_replica(self, replica: Replica) -> bool:
+        """Tell ``replica`` of every committed write from now on (see ``Replica``)."""
+        with self._write_lock:
+            self.replicas.append(replica)
+        return True
+
+    def local_engine(self) -> ox.Store:
+        """The pyoxigraph store that answers queries: the memory copy if there is one, else the store."""
+        return self.reader
+
+    def check_update(self, sparql: str) -> None:
+        """Refuse LOAD and SERVICE before an update runs through the Writer.
+
+        NOW(), RAND(), UUID(), ... are fine there: the Writer evaluates the update once, on a copy, and
+        applies the computed change to the disk and the memory copy alike (``update`` still refuses them).
+
+        Raises:
+            ForbiddenOperationError: the update uses LOAD or SERVICE.
+        """
+        check_update(sparql)
 
     def __enter__(self) -> GraphStore:
         return self
@@ -253,6 +288,7 @@ class GraphStore:
         with self._write_lock:
             if self.mirror is None:
                 self.inner.bulk_extend(with_default())
+                self._reload_replicas()
                 return
             batch: list[ox.Quad] = []
             for q in with_default():  # one pass over the input feeds both stores, in batches
@@ -263,6 +299,7 @@ class GraphStore:
                     batch = []
             self.inner.bulk_extend(batch)
             self.mirror.extend(batch)
+            self._reload_replicas()
 
     def bulk_load_staged(self, staging: ox.Store, *, work_dir: Path | None = None) -> None:
         """Copy the named graphs of an in-memory staging store here, default graph merged; NOT atomic.
@@ -293,6 +330,7 @@ class GraphStore:
                     raise store_error(self.path, exc, doing="the bulk load stopped part-way") from exc
                 if self.mirror is not None:
                     self.mirror.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
+                self._reload_replicas()
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update atomically and re-merge the default graph in the same transaction.
@@ -304,7 +342,7 @@ class GraphStore:
             QueryError: the update does not parse.
         """
         self._check_writable()
-        if self.mirror is not None:
+        if self.mirror is not None or self.replicas:
             check_deterministic(sparql)
         self._run_update(f"{sparql} ;\n{REMERGE_ALL}")
 
@@ -348,6 +386,8 @@ class GraphStore:
                 except Exception:  # the disk has the write: rebuild the copy from it rather than diverge
                     self.mirror = self.reader = load_mirror(self.inner)
                     raise
+            for replica in self.replicas:
+                replica.apply_update(text)
 
     def _extend(self, quads: list[ox.Quad]) -> None:
         with self._write_lock:
@@ -357,6 +397,12 @@ class GraphStore:
                 raise store_error(self.path, exc, doing="nothing was written") from exc
             if self.mirror is not None:
                 self.mirror.extend(quads)
+            for replica in self.replicas:
+                replica.apply_quads(quads)
+
+    def _reload_replicas(self) -> None:
+        for replica in self.replicas:
+            replica.reload()
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -531,4 +577,13 @@ def _blocks(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(blocks)
 
 
-__all__ = ["REMERGE_ALL", "GraphStore", "QueryResult", "Term", "bind_values", "delete_data", "insert_data"]
+__all__ = [
+    "REMERGE_ALL",
+    "GraphStore",
+    "QueryResult",
+    "Replica",
+    "Term",
+    "bind_values",
+    "delete_data",
+    "insert_data",
+]

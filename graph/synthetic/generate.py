@@ -43,6 +43,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
+from graph.errors import ParameterError
 from graph.namespaces import PREFIXES
 from graph.synthetic.world import BATCH, DESCRIPTION, SyntheticWorld, graph_name
 
@@ -91,7 +92,7 @@ def generate(*, actors: int, seed: int, years: range = range(2019, 2026)) -> Ite
     """Generate the synthetic graph and its description, as quads, streaming.
 
     Raises:
-        ValueError: fewer than ``MIN_ACTORS`` actors or no years.
+        ParameterError: fewer than ``MIN_ACTORS`` actors or no years.
     """
     for chunk in generate_nquads(actors=actors, seed=seed, years=years):
         yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True)  # our own IRIs
@@ -101,14 +102,14 @@ def generate_nquads(*, actors: int, seed: int, years: range = range(2019, 2026))
     """Generate the same data as :func:`generate` as chunks of N-Quads text (each chunk whole lines).
 
     Raises:
-        ValueError: fewer than ``MIN_ACTORS`` actors or no years.
+        ParameterError: fewer than ``MIN_ACTORS`` actors or no years.
     """
     if actors < MIN_ACTORS:
         msg = f"--actors must be at least {MIN_ACTORS}, got {actors}"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     if len(years) == 0 or years.step != 1:
         msg = f"years must be a non-empty range with step 1, got {years!r}"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     world = SyntheticWorld(actors=actors, seed=seed, years=years)
     for lines in world.sections():
         if lines:
@@ -132,7 +133,7 @@ def write_generated(
     ``progress`` is called with the number of triples written so far, after each chunk.
 
     Raises:
-        ValueError: bad arguments or an unknown suffix with no ``format``.
+        ParameterError: bad arguments or an unknown suffix with no ``format``.
         OSError: the file cannot be written.
     """
     fmt = format or format_for(path)
@@ -162,13 +163,13 @@ def format_for(path: Path) -> OutputFormat:
     """Tell the output format from a file's suffix (``.nq``, ``.trig``, ``.ttl``).
 
     Raises:
-        ValueError: another suffix.
+        ParameterError: another suffix.
     """
     suffix = path.suffix.lower()
     formats: dict[str, OutputFormat] = {".nq": "nq", ".nquads": "nq", ".trig": "trig", ".ttl": "ttl"}
     if suffix not in formats:
         msg = f"{path}: cannot tell the format from {suffix!r}; use .nq, .trig or .ttl, or give --format"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     return formats[suffix]
 
 

@@ -216,6 +216,8 @@ _P = {
         "population": SV.population,
         "count": SV["count"],
         "partner": SV.designatedDialoguePartner,
+        "partnerOf": SV.partner,
+        "designatedBy": SV.designatedBy,
         "statedCount": SV.statedMemberCount,
         "observedIn": SV.observedIn,
         "year": SV.year,
@@ -271,6 +273,7 @@ _C = {
         "StudyAssociation": SV.StudyAssociation,
         "StudyAssociationDistrict": SV.StudyAssociationDistrict,
         "Membership": ORG.Membership,
+        "Partnership": SV.DialoguePartnership,
         "Collaboration": SV.Collaboration,
         "Round": SV.DialogueRound,
         "Meeting": SV.DialogueMeeting,
@@ -562,6 +565,12 @@ class SyntheticWorld:
                 add(f"{gr}{_LABEL}{_sv(f'{sv}, län {county}')}{t}")
                 add(f"{gr}{_LABEL}{_en(f'{en}, county {county}')}{t}")
                 add(f"{adm}{p['partner']}{gr}{t}")
+                for year in self.years:  # dated designations (sv:DialoguePartnership), as in the curated data
+                    ps = _id(f"partnership/syn-{county}-{kind}-{year}")
+                    add(f"{ps}{_A}{_C['Partnership']}{t}")
+                    add(f"{ps}{p['partnerOf']}{gr}{t}")
+                    add(f"{ps}{p['designatedBy']}{adm}{t}")
+                    add(f'{ps}{p["observedIn"]}"{year}"^^{_XSD_YEAR}{t}')
         yield out
 
     def constellations(self, r: int) -> list[list[int]]:

@@ -14,7 +14,7 @@ from rdflib.term import Node
 from graph.errors import Location, ValidationError, Violation
 from graph.ingest.quads import Parsed
 from graph.namespaces import ONTOLOGY_GRAPH, PREFIXES, RDF, SH, SHAPES_GRAPH, SKOS, VOCABULARY_GRAPH
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 _BATCH = 2000
 
@@ -45,7 +45,7 @@ def load_shapes(ontology_dir: Path) -> Shapes:
     return Shapes(shapes=shapes, ontology=ontology)
 
 
-def shapes_from_store(store: GraphStore) -> Shapes:
+def shapes_from_store(store: Store) -> Shapes:
     """Read the shapes and ontology that the last build put into the store."""
     return Shapes(
         shapes=to_rdflib(store.quads(str(SHAPES_GRAPH))),
@@ -162,30 +162,37 @@ def _locate(v: Violation, parsed: Parsed) -> Violation:
     return Violation(**{**v.__dict__, "location": location})
 
 
-def store_context(store: GraphStore, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Fetch what the store already says about the subjects of ``quads``, and the types of their objects."""
+def store_context(store: Store, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """Fetch what the store already says about the subjects of ``quads``, and the types of their objects.
+
+    The objects are those of ``quads`` and of the subjects' statements already in the store: a shape's
+    ``sh:class`` on an unchanged statement (a municipality's territory) needs its object's type too.
+    """
     subjects, objects = set(), set()
     for q in quads:
         if isinstance(q.subject, ox.NamedNode):
             subjects.add(q.subject.value)
         if isinstance(q.object, ox.NamedNode):
             objects.add(q.object.value)
+    context = _fetch(store, sorted(subjects), "?s ?p ?o")
+    objects |= {q.object.value for q in context if isinstance(q.object, ox.NamedNode)}
+    return context + _fetch(store, sorted(objects - subjects), "?s a ?o BIND(rdf:type AS ?p)")
+
+
+def _fetch(store: Store, iris: list[str], pattern: str) -> list[ox.Quad]:
+    """Run ``pattern`` (binding ?s ?p ?o) for each IRI as ?s, in batches, as default-graph quads."""
     context: list[ox.Quad] = []
-    for iris, pattern in (
-        (sorted(subjects), "?s ?p ?o"),
-        (sorted(objects - subjects), "?s a ?o BIND(rdf:type AS ?p)"),
-    ):
-        for start in range(0, len(iris), _BATCH):
-            values = " ".join(f"<{i}>" for i in iris[start : start + _BATCH])
-            for row in store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} {pattern} }}"):
-                s, p, o = row["s"], row["p"], row["o"]
-                if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None:
-                    context.append(ox.Quad(s, p, o))
+    for start in range(0, len(iris), _BATCH):
+        values = " ".join(f"<{i}>" for i in iris[start : start + _BATCH])
+        for row in store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} {pattern} }}"):
+            s, p, o = row["s"], row["p"], row["o"]
+            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and o is not None:
+                context.append(ox.Quad(s, p, o))
     return context
 
 
 def validate_store_change(
-    store: GraphStore,
+    store: Store,
     quads_to_add: Iterable[ox.Quad],
     quads_to_remove: Iterable[ox.Quad] = (),
     *,

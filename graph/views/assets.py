@@ -13,9 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import pyvis
+from importlib import metadata, resources, util
+from pathlib import Path
 
 #: The vis-network build inlined into every page (pyvis 0.3.2 ships 9.0.4 and 9.1.2; we pin the newer).
 VIS_NETWORK_VERSION = "9.1.2"
@@ -76,7 +75,12 @@ def load_assets() -> Assets:
         FileNotFoundError: pyvis no longer ships the pinned vis-network build.
         ValueError: an asset cannot be inlined (it contains a closing tag) or is not the pinned version.
     """
-    lib = resources.files("pyvis") / "lib" / f"vis-{VIS_NETWORK_VERSION}"
+    # Located, not imported: importing pyvis loads networkx and jinja2 templates we do not use here.
+    spec = util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        msg = "pyvis is not installed; it ships the vis-network build the views inline"
+        raise FileNotFoundError(msg)
+    lib = Path(next(iter(spec.submodule_search_locations))) / "lib" / f"vis-{VIS_NETWORK_VERSION}"
     vis_js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
     vis_css = (lib / "vis-network.css").read_text(encoding="utf-8")
     found = _VERSION_IN_HEADER.search(vis_js[:2000])
@@ -92,7 +96,7 @@ def load_assets() -> Assets:
         view_js=_check_inline("view.js", view_js, "</script"),
         view_css=_check_inline("view.css", view_css, "</style"),
         vis_version=VIS_NETWORK_VERSION,
-        pyvis_version=str(pyvis.__version__),
+        pyvis_version=metadata.version("pyvis"),
     )
 
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from pyvis.network import Network
 
+from graph.views.labels import short_labels
 from graph.views.layout import layout_force, layout_geo
+from graph.views.mapdata import make_map, map_frame, place_on_map
 from graph.views.measures import compute_measure, detect_communities, scale_sizes
 from graph.views.model import Layout, LegendEntry, SourceRef, ViewData, ViewOptions
+from graph.views.multi import MIN_MEMBERS, expand_collaborations
+from graph.views.panel import make_panel
 from graph.views.words import (
     DISTANT_EDGE_COLOUR,
     EDGE_COLOUR,
@@ -29,6 +32,9 @@ from graph.views.words import (
     say,
     short_iri,
 )
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 # Categories that keep their colour from view to view (the rest take the remaining colours by frequency).
 FIXED_COLOURS: dict[str, str] = {
@@ -46,9 +52,9 @@ _MAX_LIST = 6
 YearSpan = tuple[int | None, int | None]
 
 
-def copy_graph(G: nx.Graph) -> nx.Graph:
+def copy_graph(G: nx.Graph[str]) -> nx.Graph[str]:
     """A new graph with copies of every attribute dict and list (the original is never touched)."""
-    H = nx.Graph()
+    H: nx.Graph[str] = nx.Graph()
     H.graph.update({k: _copy_value(v) for k, v in G.graph.items()})
     H.add_nodes_from((str(u), {k: _copy_value(v) for k, v in d.items()}) for u, d in G.nodes(data=True))
     H.add_edges_from(
@@ -65,9 +71,11 @@ def _copy_value(value: Any) -> Any:
     return value
 
 
-def aggregate(G: nx.Graph, groups: Mapping[str, str], labels: Mapping[str, str], category: str) -> nx.Graph:
+def aggregate(
+    G: nx.Graph[str], groups: Mapping[str, str], labels: Mapping[str, str], category: str
+) -> nx.Graph[str]:
     """Merge nodes into groups: one node per group, edge weights and counts summed, lists merged."""
-    A = nx.Graph()
+    A: nx.Graph[str] = nx.Graph()
     members: dict[str, list[str]] = defaultdict(list)
     for u in G:
         members[groups[str(u)]].append(str(u))
@@ -104,7 +112,7 @@ def aggregate(G: nx.Graph, groups: Mapping[str, str], labels: Mapping[str, str],
     return A
 
 
-def _aggregate_for_view(H: nx.Graph, options: ViewOptions) -> tuple[nx.Graph, str]:
+def _aggregate_for_view(H: nx.Graph[str], options: ViewOptions) -> tuple[nx.Graph[str], str]:
     """Aggregate a graph above the size limit; returns the smaller graph and a note saying what was done."""
     lang = options.lang
     n = H.number_of_nodes()
@@ -141,20 +149,27 @@ def _aggregate_for_view(H: nx.Graph, options: ViewOptions) -> tuple[nx.Graph, st
     return A, note
 
 
-def _colours(H: nx.Graph, options: ViewOptions) -> tuple[dict[str, str], list[LegendEntry], dict[str, int]]:
+def _colours(
+    H: nx.Graph[str], options: ViewOptions
+) -> tuple[dict[str, str], list[LegendEntry], dict[str, int]]:
     """Colour per node and the legend, by category or by community."""
     lang = options.lang
     if options.colour_by == "community":
         community = detect_communities(H, seed=options.seed)
         keys = {u: f"c{c + 1}" for u, c in community.items()}
         counts = Counter(keys.values())
-        ranked = sorted(counts, key=lambda k: (-counts[k], int(k[1:])))
-        word = say("community", lang)
+        alone = {k for k, n in counts.items() if n == 1}  # one node is no community: drawn as "without ties"
+        ranked = sorted((k for k in counts if k not in alone), key=lambda k: (-counts[k], int(k[1:])))
         by_rank = {k: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, k in enumerate(ranked)}
-        legend = [LegendEntry(k, f"{word} {k[1:]}", by_rank[k], counts[k]) for k in ranked[: len(PALETTE)]]
+        by_rank.update(dict.fromkeys(alone, OTHER_COLOUR))
+        names = _community_names(H, keys, lang)
+        legend = [LegendEntry(k, names[k], by_rank[k], counts[k]) for k in ranked[: len(PALETTE)]]
         if len(ranked) > len(PALETTE):
             rest = sum(counts[k] for k in ranked[len(PALETTE) :])
             legend.append(LegendEntry("other", say("other", lang), OTHER_COLOUR, rest))
+        if alone:
+            word = "utan samverkan i urvalet" if lang == "sv" else "no tie in this selection"
+            legend.append(LegendEntry("alone", word, OTHER_COLOUR, len(alone)))
         return {u: by_rank[k] for u, k in keys.items()}, legend, community
     cats = {str(u): str(c or "Actor") for u, c in H.nodes(data="category")}
     counts = Counter(cats.values())
@@ -177,6 +192,20 @@ def _colours(H: nx.Graph, options: ViewOptions) -> tuple[dict[str, str], list[Le
     if rest:
         legend.append(LegendEntry("other", say("other", lang), OTHER_COLOUR, rest))
     return {u: colour_of[c] for u, c in cats.items()}, legend, {}
+
+
+def _community_names(H: nx.Graph[str], keys: Mapping[str, str], lang: Any) -> dict[str, str]:
+    """Name each community by what it holds: its two best-connected members ("Solna, Sundbyberg m.fl.")."""
+    short = short_labels(H, {str(u): _node_label(d, lang) for u, d in H.nodes(data=True)})
+    members: dict[str, list[str]] = defaultdict(list)
+    for u, k in keys.items():
+        members[k].append(u)
+    out = {}
+    more = " m.fl." if lang == "sv" else " and others"
+    for k, ms in members.items():
+        top = sorted(ms, key=lambda u: (-H.degree(u), short[u]))
+        out[k] = ", ".join(short[u] for u in top[:2]) + (more if len(ms) > 2 else "")
+    return out
 
 
 def _fmt(value: float) -> str:
@@ -213,8 +242,18 @@ def _year_choices(edges: list[dict[str, Any]], last: int | None) -> list[str]:
     return [str(y) for y in sorted(years)]
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    """What drawing the nodes hands on: the page's node dicts, their labels, the colour legend."""
+
+    nodes: list[dict[str, Any]]
+    labels: dict[str, str]
+    legend: list[LegendEntry]
+    full: dict[str, str]
+
+
 def build_view(
-    G: nx.Graph,
+    G: nx.Graph[str],
     *,
     view: str,
     title: str,
@@ -226,6 +265,7 @@ def build_view(
     notes: Iterable[str] = (),
     params: Mapping[str, str] | None = None,
     center: str | None = None,
+    collab_labels: Mapping[str, str] | None = None,
 ) -> ViewData:
     """Turn a projection into a view: positions, colours, sizes, tooltips, legend and caption.
 
@@ -241,6 +281,7 @@ def build_view(
         notes: sentences for the caption.
         params: the query that made the view (for its iframe address).
         center: the node an ego view is drawn around (drawn with a border).
+        collab_labels: collaboration IRI → name, for the panel, the map's stars and collaboration nodes.
 
     Returns:
         The view's data, ready for ``render_page`` or ``render_picture``.
@@ -249,94 +290,72 @@ def build_view(
     H = copy_graph(G)
     source_nodes = H.number_of_nodes()
     all_notes = list(notes)
-    aggregated = False
-    if source_nodes > options.max_nodes:
+    aggregated = source_nodes > options.max_nodes
+    if aggregated:
         H, note = _aggregate_for_view(H, options)
         all_notes.insert(0, note)
-        aggregated = True
         layout = "force"
-    if layout == "force" and any(d == 0 for _, d in H.degree):
-        all_notes.append(
-            "Noderna i raderna nederst har inget samarbete i urvalet."
-            if lang == "sv"
-            else "The nodes in the rows at the bottom have no tie in this selection."
-        )
-    measure = compute_measure(H, options.size_by)
-    sizes = scale_sizes(measure, smallest=10.0 if H.number_of_nodes() <= 100 else 7.0)
-    if aggregated and options.size_by == "none":
-        sizes = scale_sizes({u: float(d.get("members", 1)) for u, d in H.nodes(data=True)})
-    if options.colour_by == "category" and len({d.get("category") for _, d in H.nodes(data=True)}) == 1:
-        options = replace(options, colour_by="community")  # one category says nothing: show communities
-    colour, legend, community = _colours(H, options)
-    positions = layout_geo(H) if layout == "geo" else layout_force(H, seed=options.seed)
-    labels = {str(u): _node_label(d, lang) for u, d in H.nodes(data=True)}
+    collab_labels = collab_labels or {}
+    legend_notes = [_weighting_note(H, lang)]
+    if (
+        layout == "force"
+        and not aggregated
+        and options.multi == "bipartite"
+        and view in ("collaboration", "ego")
+    ):
+        H, expanded = expand_collaborations(H, labels=collab_labels)
+        if expanded:
+            legend_notes.append(
+                f"Samarbeten med minst {MIN_MEMBERS} parter ({expanded} st.) ritas som egna små noder "
+                "kopplade till parterna, inte som alla par."
+                if lang == "sv"
+                else f"Collaborations of {MIN_MEMBERS} or more parties ({expanded}) are drawn as small nodes "
+                "of their own joined to the parties, not as every pair."
+            )
+    isolates: list[str] = []
+    if layout == "force" and not aggregated:
+        lonely = sorted(str(u) for u, k in H.degree if k == 0 and str(u) != center)
+        if lonely and len(lonely) < H.number_of_nodes():
+            isolates = sorted(_node_label(H.nodes[u], lang) or short_iri(u) for u in lonely)
+            H.remove_nodes_from(lonely)
+            all_notes.append(
+                f"{len(lonely)} noder utan samarbete i urvalet listas bredvid bilden."
+                if lang == "sv"
+                else f"{len(lonely)} nodes without a tie in this selection are listed beside the picture."
+            )
+    frame = map_frame(H) if layout == "geo" else None
+    positions = place_on_map(H, frame) if frame is not None else layout_geo(H) if layout == "geo" else None
+    from pyvis.network import Network  # here: importing views stays cheap
 
     net = Network(directed=True)  # directed: pyvis skips its quadratic duplicate-edge scan (G has none)
-    nodes: list[dict[str, Any]] = []
-    for u, d in sorted(H.nodes(data=True), key=lambda x: str(x[0])):
-        key = str(u)
-        x, y = positions[key]
-        tip = _node_tip(H, key, d, labels, lang, measure, options, community)
-        colour_value: str | dict[str, str] = colour[key]
-        extra: dict[str, Any] = {}
-        if key == center:
-            colour_value = {"background": colour[key], "border": "#000000"}
-            extra = {"borderWidth": 4}
-        net.add_node(
-            key,
-            label=labels[key],
-            shape="dot",
-            color=colour_value,
-            size=round(sizes[key], 2),
-            x=x,
-            y=y,
-            **extra,
+    drawn = _draw_nodes(
+        net, H, options=options, layout=layout, aggregated=aggregated, center=center, positions=positions
+    )
+    edges, edge_legend = _draw_edges(net, H, labels=drawn.labels, edge_years=edge_years, lang=lang)
+    spans = {str(c): _year_spans({"collaborations": [c]}, edge_years) for c in _collaborations(H)}
+    by_graph = {s.graph: s for s in (sources or [])}
+    for node in drawn.nodes:
+        node["pn"] = make_panel(
+            H,
+            str(node["id"]),
+            labels=drawn.full,
+            lang=lang,
+            collab_labels=collab_labels,
+            collab_years=spans,
+            sources=by_graph,
         )
-        options_dict = dict(net.node_map[key])
-        options_dict.update(
-            cat=str(d.get("category") or "Actor")
-            if options.colour_by == "category"
-            else _community_key(community, key),
-            kind=str(d.get("category") or "Actor"),
-            c0=colour_value,
-            tip=tip,
+    map_block = None
+    if view == "municipalities" and frame is not None and positions is not None:
+        map_block = make_map(
+            H,
+            frame,
+            positions,
+            lang=lang,
+            measure=options.measure,
+            star=options.star,
+            collab_labels=collab_labels,
         )
-        nodes.append(options_dict)
-    edges: list[dict[str, Any]] = []
-    top = max((float(w) for _, _, w in H.edges(data="weight", default=1.0)), default=1.0) or 1.0
-    has_neighbours = any("neighbours" in d for _, _, d in H.edges(data=True))
-    for i, (u, v, d) in enumerate(sorted(H.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
-        w = float(d.get("weight", 1.0))
-        edge_colour = EDGE_COLOUR
-        if has_neighbours:
-            edge_colour = NEIGHBOUR_EDGE_COLOUR if d.get("neighbours") else DISTANT_EDGE_COLOUR
-        net.add_edge(str(u), str(v), width=round(1.0 + 5.0 * math.sqrt(max(w, 0.0) / top), 2))
-        e = net.edges[-1]
-        e.pop("arrows", None)
-        e.update(
-            id=f"e{i}",
-            color=edge_colour,
-            c0=edge_colour,
-            dom=[str(x) for x in d.get("domains", [])],
-            yrs=_year_spans(d, edge_years),
-            tip=_edge_tip(d, labels[str(u)], labels[str(v)], lang),
-        )
-        edges.append(e)
-    edge_legend: list[LegendEntry] = []
-    if has_neighbours:
-        edge_legend = [
-            LegendEntry("neighbours", say("neighbours", lang), NEIGHBOUR_EDGE_COLOUR),
-            LegendEntry("distant", say("distant", lang), DISTANT_EDGE_COLOUR),
-        ]
     data_date = str(H.graph.get("data_date")) if H.graph.get("data_date") else None
-    last_year = int(data_date[:4]) if data_date and data_date[:4].isdigit() else None
-    categories = sorted({str(d.get("category") or "Actor") for _, d in H.nodes(data=True)})
-    choices = {
-        "domain": sorted({x for e in edges for x in e["dom"]}),
-        "year": _year_choices(edges, last_year),
-        "category": categories if len(categories) > 1 else [],
-        "categoryLabels": [category_label(c, lang) for c in categories] if len(categories) > 1 else [],
-    }
     if sources is None:
         sources = [SourceRef(graph=str(g)) for g in H.graph.get("graphs", [])]
     size_label = say(options.size_by, lang)
@@ -346,21 +365,158 @@ def build_view(
         view=view,
         title=options.title or title,
         subtitle=subtitle,
-        nodes=nodes,
+        nodes=drawn.nodes,
         edges=edges,
-        legend=legend,
+        legend=drawn.legend,
         edge_legend=edge_legend,
         size_label=size_label,
         colour_label=say("community" if options.colour_by == "community" else "category", lang),
         data_date=data_date,
         sources=sources,
         notes=all_notes,
-        choices=choices,
+        choices=_filter_choices(H, edges, data_date, lang),
         lang=lang,
         source_nodes=source_nodes,
         aggregated=aggregated,
         params=dict(params or {}),
+        isolates=isolates,
+        map=map_block,
+        notes_legend=legend_notes,
     )
+
+
+def _collaborations(H: nx.Graph[str]) -> set[str]:
+    return {str(c) for _, _, d in H.edges(data=True) for c in d.get("collaborations", [])}
+
+
+def _weighting_note(H: nx.Graph[str], lang: Any) -> str:
+    """Name the edge weighting in the legend."""
+    if H.graph.get("weighting") == "newman":
+        return (
+            "Linjebredd: vikt enligt Newman, 1/(k−1) per samarbete med k parter."
+            if lang == "sv"
+            else "Line width: Newman weight, 1/(k−1) per collaboration of k parties."
+        )
+    return say("edge_width", lang) + "."
+
+
+def _draw_nodes(
+    net: Network,
+    H: nx.Graph[str],
+    *,
+    options: ViewOptions,
+    layout: Layout,
+    aggregated: bool,
+    center: str | None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> _Drawn:
+    """Add every node to ``net`` with its position, size and colour; return the page's node dicts."""
+    lang = options.lang
+    measure = compute_measure(H, options.size_by)
+    sizes = scale_sizes(measure, smallest=10.0 if H.number_of_nodes() <= 100 else 7.0)
+    if aggregated and options.size_by == "none":
+        sizes = scale_sizes({u: float(d.get("members", 1)) for u, d in H.nodes(data=True)})
+    if options.colour_by == "category" and len({d.get("category") for _, d in H.nodes(data=True)}) == 1:
+        options = replace(options, colour_by="community")  # one category says nothing: show communities
+    colour, legend, community = _colours(H, options)
+    if positions is None:
+        positions = layout_geo(H) if layout == "geo" else layout_force(H, seed=options.seed)
+    full = {str(u): _node_label(d, lang) for u, d in H.nodes(data=True)}
+    labels = short_labels(H, full)
+    degree = dict(H.degree)
+    ranked = sorted((str(u) for u in H), key=lambda k: (-sizes[k], -degree[k], labels[k]))
+    rank = {k: i for i, k in enumerate(ranked)}
+    nodes: list[dict[str, Any]] = []
+    for key in sorted(str(u) for u in H):
+        d: dict[str, Any] = H.nodes[key]
+        x, y = positions[key]
+        colour_value: str | dict[str, str] = colour[key]
+        extra: dict[str, Any] = {}
+        if key == center:
+            colour_value = {"background": colour[key], "border": "#000000"}
+            extra = {"borderWidth": 4}
+        is_collaboration = d.get("category") == "Collaboration"
+        net.add_node(
+            key,
+            label=labels[key],
+            shape="square" if is_collaboration else "dot",
+            color=colour_value,
+            size=4.0 if is_collaboration else round(sizes[key], 2),
+            x=x,
+            y=y,
+            **extra,
+        )
+        node = dict(net.node_map[key])
+        node.update(
+            cat=str(d.get("category") or "Actor")
+            if options.colour_by == "category"
+            else _community_key(community, key),
+            kind=str(d.get("category") or "Actor"),
+            c0=colour_value,
+            full=full[key],
+            rank=rank[key],
+            deg=degree[key],
+            tip=_node_tip(H, key, d, full, lang, measure, options, community),
+        )
+        nodes.append(node)
+    return _Drawn(nodes=nodes, labels=labels, legend=legend, full=full)
+
+
+def _draw_edges(
+    net: Network,
+    H: nx.Graph[str],
+    *,
+    labels: Mapping[str, str],
+    edge_years: Mapping[str, list[YearSpan]] | None,
+    lang: Any,
+) -> tuple[list[dict[str, Any]], list[LegendEntry]]:
+    """Add every edge to ``net``, width by weight, coloured by neighbourhood when known; edges and legend."""
+    edges: list[dict[str, Any]] = []
+    top = max((float(w) for _, _, w in H.edges(data="weight", default=1.0)), default=1.0) or 1.0
+    has_neighbours = any("neighbours" in d for _, _, d in H.edges(data=True))
+    pairs = sorted((str(u), str(v)) for u, v in H.edges)
+    for i, (u, v) in enumerate(pairs):
+        d: dict[str, Any] = H.edges[u, v]
+        w = float(d.get("weight", 1.0))
+        edge_colour = EDGE_COLOUR
+        if has_neighbours:
+            edge_colour = NEIGHBOUR_EDGE_COLOUR if d.get("neighbours") else DISTANT_EDGE_COLOUR
+        net.add_edge(u, v, width=round(1.0 + 5.0 * math.sqrt(max(w, 0.0) / top), 2))
+        e = net.edges[-1]
+        e.pop("arrows", None)
+        e.update(
+            id=f"e{i}",
+            color=edge_colour,
+            c0=edge_colour,
+            dom=[str(x) for x in d.get("domains", [])],
+            col=[str(x) for x in d.get("collaborations", [])],
+            n=int(d.get("count") or 1),
+            nb=bool(d.get("neighbours")),
+            yrs=_year_spans(d, edge_years),
+            tip=_edge_tip(d, labels[u], labels[v], lang),
+        )
+        edges.append(e)
+    edge_legend: list[LegendEntry] = []
+    if has_neighbours:
+        edge_legend = [
+            LegendEntry("neighbours", say("neighbours", lang), NEIGHBOUR_EDGE_COLOUR),
+            LegendEntry("distant", say("distant", lang), DISTANT_EDGE_COLOUR),
+        ]
+    return edges, edge_legend
+
+
+def _filter_choices(
+    H: nx.Graph[str], edges: list[dict[str, Any]], data_date: str | None, lang: Any
+) -> dict[str, list[str]]:
+    """The values the page's filters offer: domains and years of the edges, categories of the nodes."""
+    last_year = int(data_date[:4]) if data_date and data_date[:4].isdigit() else None
+    categories = sorted({str(d.get("category") or "Actor") for _, d in H.nodes(data=True)})
+    return {
+        "domain": sorted({x for e in edges for x in e["dom"]}),
+        "year": _year_choices(edges, last_year),
+        "category": categories if len(categories) > 1 else [],
+        "categoryLabels": [category_label(c, lang) for c in categories] if len(categories) > 1 else [],
+    }
 
 
 def _community_key(community: dict[str, int], key: str) -> str:
@@ -373,7 +529,7 @@ def _node_label(d: Mapping[str, Any], lang: str) -> str:
 
 
 def _node_tip(
-    H: nx.Graph,
+    H: nx.Graph[str],
     key: str,
     d: Mapping[str, Any],
     labels: Mapping[str, str],

@@ -10,10 +10,12 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph import project
-from graph.errors import UnknownResourceError
+from graph.errors import ParameterError, UnknownResourceError
 from graph.namespaces import ID, META_GRAPH
-from graph.store.embedded import GraphStore
+from graph.project.filters import group_option
+from graph.store.protocol import Store
 from graph.views.build import YearSpan, build_view
+from graph.views.facts import attach_issues, attach_places, read_issues_raised, read_labels, read_places
 from graph.views.model import Lang, Layout, SourceRef, ViewData, ViewOptions
 from graph.views.words import category_label, short_iri
 
@@ -107,12 +109,12 @@ def expand_iri(text: str, kind: str) -> str:
         'https://w3id.org/samverkan/id/municipality/0182'
 
     Raises:
-        ValueError: the text cannot be part of an IRI.
+        ParameterError: the text cannot be part of an IRI.
     """
     text = text.strip()
     if not text or not _SAFE_IRI.match(text):
         msg = f"not an IRI or slug: {text!r}"
-        raise ValueError(msg)
+        raise ParameterError(msg)
     if text.startswith(("http://", "https://", "urn:")):
         return text
     if text.startswith("id:"):
@@ -142,26 +144,21 @@ class ViewQuery:
         """Check the values that arrive from query strings and the command line."""
         if self.radius not in (1, 2):
             msg = f"radius must be 1 or 2, not {self.radius}"
-            raise ValueError(msg)
+            raise ParameterError(msg)
         if self.network not in ("actors", "municipalities"):
             msg = f"network must be actors or municipalities, not {self.network!r}"
-            raise ValueError(msg)
+            raise ParameterError(msg)
         if self.grouping and self.constellation:
             msg = "give a grouping or a constellation, not both"
-            raise ValueError(msg)
+            raise ParameterError(msg)
 
     def filters(self) -> project.Filters:
-        """The projection filters this query stands for."""
-        group = None
-        if self.grouping:
-            group = expand_iri(self.grouping, "actor")
-        elif self.constellation:
-            group = expand_iri(self.constellation, "constellation")
+        """The projection filters this query stands for (the projection reads each value against the data)."""
         return project.Filters(
             year=self.year,
-            round=expand_iri(self.round, "round") if self.round else None,
+            round=self.round or None,
             domain=self.domain or None,
-            grouping=group,
+            grouping=group_option(self.grouping, self.constellation),
             category=self.category or None,
         )
 
@@ -211,7 +208,7 @@ def read_edge_years(snapshot: project.Snapshot) -> dict[str, list[YearSpan]]:
     return out
 
 
-def read_sources(store: GraphStore, graphs: list[str]) -> list[SourceRef]:
+def read_sources(store: Store, graphs: list[str]) -> list[SourceRef]:
     """Describe source graphs with the title, address and date of their source (from ``graph:meta``)."""
     safe = sorted({g for g in graphs if _SAFE_IRI.match(g)})
     if not safe:
@@ -235,12 +232,18 @@ def read_sources(store: GraphStore, graphs: list[str]) -> list[SourceRef]:
             url=url.value if url is not None else None,
             date=date.value if date is not None else None,
         )
-        if g.value not in found or (ref.title and not found[g.value].title):
+        # A graph derived from several sources shows one: the latest with a title, chosen by value, so that
+        # the choice does not depend on the order in which the engine gives the rows.
+        if g.value not in found or _rank(ref) > _rank(found[g.value]):
             found[g.value] = ref
     return [found[g] for g in safe if g in found]
 
 
-def ego_graph(G: nx.Graph, center: str, radius: int) -> nx.Graph:
+def _rank(ref: SourceRef) -> tuple[bool, str, str, str]:
+    return (ref.title is not None, ref.date or "", ref.title or "", ref.url or "")
+
+
+def ego_graph(G: nx.Graph[str], center: str, radius: int) -> nx.Graph[str]:
     """The nodes within ``radius`` steps of ``center``, with their ties (a new graph).
 
     Raises:
@@ -249,25 +252,26 @@ def ego_graph(G: nx.Graph, center: str, radius: int) -> nx.Graph:
     if center not in G:
         msg = f"{short_iri(center)} is not in this network (check the filters, or the name)"
         raise UnknownResourceError(msg)
-    H: nx.Graph = nx.ego_graph(G, center, radius=radius).copy()
+    H: nx.Graph[str] = nx.ego_graph(G, center, radius=radius).copy()
     H.graph.update(G.graph)
     return H
 
 
 def make_view_from_graph(
-    G: nx.Graph,
+    G: nx.Graph[str],
     name: str,
     *,
     query: ViewQuery = ViewQuery(),
     options: ViewOptions = ViewOptions(),
     edge_years: Mapping[str, list[YearSpan]] | None = None,
     sources: list[SourceRef] | None = None,
+    collab_labels: Mapping[str, str] | None = None,
 ) -> ViewData:
     """Draw a view from a projection already made (pure: no store).
 
     Raises:
         UnknownResourceError: an unknown view, or an ego view whose centre is not in ``G``.
-        ValueError: an ego view without a centre.
+        ParameterError: an ego view without a centre.
     """
     spec = get_spec(name)
     title = spec.title(options.lang)
@@ -276,7 +280,7 @@ def make_view_from_graph(
     if name == "ego":
         if not query.center:
             msg = "the ego view needs a centre (--center / ?center=): an actor or a municipality"
-            raise ValueError(msg)
+            raise ParameterError(msg)
         center = expand_iri(query.center, "actor")
         if center not in G and expand_iri(query.center, "municipality") in G:
             center = expand_iri(query.center, "municipality")
@@ -296,9 +300,9 @@ def make_view_from_graph(
         )
     else:
         notes.append(
-            "Placering: kommunernas koordinater."
+            "Karta: kommungränser och kommunernas koordinater, Lamberts ytriktiga azimutalprojektion."
             if options.lang == "sv"
-            else "Layout: the municipalities' coordinates."
+            else "Map: municipal outlines and coordinates, Lambert azimuthal equal-area projection."
         )
     return build_view(
         G,
@@ -312,21 +316,20 @@ def make_view_from_graph(
         notes=notes,
         params=query.params(),
         center=center,
+        collab_labels=collab_labels,
     )
 
 
-def project_for_view(store: GraphStore, name: str, query: ViewQuery) -> tuple[nx.Graph, project.Snapshot]:
+def project_for_view(store: Store, name: str, query: ViewQuery) -> tuple[nx.Graph[str], project.Snapshot]:
     """Read the store once and make the projection a view draws.
 
     Raises:
         UnknownResourceError: an unknown view.
-        ValueError: contradictory filters (a year and a round that disagree).
+        ParameterError: a filter names nothing the data know, or a year and a round disagree.
     """
     spec = get_spec(name)
     filters = query.filters()
     snapshot = project.read_snapshot(store, mentions=spec.mentions)
-    if filters.grouping is not None:
-        snapshot.members[filters.grouping] = project.read_members(store, filters.grouping)
     projection = spec.projection
     if name == "ego" and query.network == "municipalities":
         projection = "project_municipalities"
@@ -335,7 +338,7 @@ def project_for_view(store: GraphStore, name: str, query: ViewQuery) -> tuple[nx
 
 
 def make_view(
-    store: GraphStore,
+    store: Store,
     name: str,
     *,
     query: ViewQuery = ViewQuery(),
@@ -345,12 +348,20 @@ def make_view(
 
     Raises:
         UnknownResourceError: an unknown view, or a centre that is not in the network.
-        ValueError: contradictory or malformed filters.
+        ParameterError: a filter names nothing the data know, or the filters contradict each other.
     """
     G, snapshot = project_for_view(store, name, query)
     sources = read_sources(store, [str(g) for g in G.graph.get("graphs", [])])
+    attach_places(G, read_places(store))
+    attach_issues(G, read_issues_raised(store))
     return make_view_from_graph(
-        G, name, query=query, options=options, edge_years=read_edge_years(snapshot), sources=sources
+        G,
+        name,
+        query=query,
+        options=options,
+        edge_years=read_edge_years(snapshot),
+        sources=sources,
+        collab_labels=read_labels(store, "Collaboration"),
     )
 
 

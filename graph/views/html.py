@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 
 from graph.views.assets import load_assets
+from graph.views.mapdata import svg_path
 from graph.views.model import ViewData
 from graph.views.words import strings
 
@@ -27,7 +28,7 @@ def samverkan_version() -> str:
 @lru_cache(maxsize=1)
 def template_environment() -> jinja2.Environment:
     """The Jinja environment of our page templates (autoescaping on, undefined names fail)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("graph.views", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -35,6 +36,8 @@ def template_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["svg_path"] = svg_path
+    return env
 
 
 def dumps_script_json(data: Any) -> str:
@@ -56,13 +59,19 @@ def dumps_script_json(data: Any) -> str:
     )
 
 
-def iframe_snippet(src: str, title: str, *, height: int = 640) -> str:
+def iframe_snippet(src: str, title: str, *, height: int = 760) -> str:
     """The HTML to embed a view in another page."""
     return (
         f'<iframe src="{escape(src, quote=True)}" title="{escape(title, quote=True)}" '
         f'width="100%" height="{height}" style="border:0" loading="lazy" '
         'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
     )
+
+
+def _embed_height(view: ViewData) -> int:
+    """An iframe tall enough for the picture and the whole legend beside it (pixels)."""
+    rows = len(view.legend) + len(view.edge_legend) + 3 * len(view.notes_legend) + 8
+    return max(760, 260 + 26 * rows)
 
 
 def view_json(view: ViewData) -> str:
@@ -90,6 +99,7 @@ def render_page(
     *,
     embed_src: str | None = None,
     pictures: Sequence[tuple[str, str]] = (),
+    site_nav: Mapping[str, Any] | None = None,
 ) -> str:
     """Render one view as a complete HTML page: no request leaves it, it works offline.
 
@@ -97,6 +107,7 @@ def render_page(
         view: the view's data (``build_view``).
         embed_src: the address under which the page is published, for its iframe snippet.
         pictures: (label, address) of the same view as PNG/SVG, when served.
+        site_nav: a navigation bar back to the workspace when served (``label``, ``links``: text, href).
 
     Returns:
         The page, as text (encode it as UTF-8).
@@ -106,8 +117,9 @@ def render_page(
         view=view,
         page_title=view.title,
         data_json=view_json(view),
-        embed=iframe_snippet(embed_src, view.title) if embed_src else None,
+        embed=iframe_snippet(embed_src, view.title, height=_embed_height(view)) if embed_src else None,
         pictures=list(pictures),
+        site_nav=site_nav,
     )
     return template_environment().get_template("page.html.j2").render(context)
 

@@ -6,7 +6,6 @@ import math
 import random
 import threading
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 
@@ -19,7 +18,7 @@ SPACING = 70.0
 MIN_SPAN = 700.0
 
 
-def layout_force(G: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
+def layout_force(G: nx.Graph[str], *, seed: int = 42) -> dict[str, tuple[float, float]]:
     """Fruchterman–Reingold positions (igraph, grid variant above 500 nodes), the same for the same seed.
 
     Each connected component is laid out on its own (heavier ties pull harder) and the components are
@@ -83,13 +82,15 @@ def _span(out: dict[str, tuple[float, float]]) -> float:
 
 
 def _layout_component(
-    G: nx.Graph, nodes: list[str], *, seed: int, span: float | None = None
+    G: nx.Graph[str], nodes: list[str], *, seed: int, span: float | None = None
 ) -> dict[str, tuple[float, float]]:
     """Lay out one connected component with Fruchterman–Reingold, scaled to ``SPACING·√n``."""
     n = len(nodes)
     index = {u: i for i, u in enumerate(nodes)}
     edges = [(index[u], index[v]) for u, v in G.subgraph(nodes).edges if u != v]
     weights = [float(G.edges[nodes[a], nodes[b]].get("weight", 1.0) or 1.0) for a, b in edges]
+    import igraph as ig  # here, not at the top: the server starts without it
+
     g = ig.Graph(n=n, edges=edges)
     extent = math.sqrt(n)
     start = np.random.default_rng(seed).uniform(-extent, extent, (n, 2)).tolist()
@@ -107,7 +108,7 @@ def _layout_component(
     return _fit(nodes, np.asarray(coords, dtype=float), span or SPACING * math.sqrt(n))
 
 
-def layout_geo(G: nx.Graph, *, size: float = 1000.0) -> dict[str, tuple[float, float]]:
+def layout_geo(G: nx.Graph[str], *, size: float = 1000.0) -> dict[str, tuple[float, float]]:
     """Place nodes at their ``lat``/``lon`` (equirectangular, north up); nodes without both in a row below."""
     placed = {
         str(u): (float(d["lon"]), float(d["lat"]))

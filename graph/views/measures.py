@@ -13,10 +13,11 @@ import networkx as nx
 from graph.analysis.centrality import compute_betweenness as analysis_betweenness
 from graph.analysis.centrality import compute_pagerank
 from graph.analysis.communities import detect_communities as analysis_communities
+from graph.errors import ParameterError
 from graph.views.model import SizeBy
 
 
-def compute_betweenness(G: nx.Graph) -> dict[str, float]:
+def compute_betweenness(G: nx.Graph[str]) -> dict[str, float]:
     """Normalised betweenness centrality with distance = 1/weight (``graph.analysis.centrality``).
 
     Example:
@@ -28,11 +29,11 @@ def compute_betweenness(G: nx.Graph) -> dict[str, float]:
     return {str(k): float(v) for k, v in values.items()}
 
 
-def compute_measure(G: nx.Graph, measure: SizeBy) -> dict[str, float]:
+def compute_measure(G: nx.Graph[str], measure: SizeBy) -> dict[str, float]:
     """Compute one node measure for every node (``none`` gives every node 1).
 
     Raises:
-        ValueError: an unknown measure.
+        ParameterError: an unknown measure.
     """
     if measure == "betweenness":
         return compute_betweenness(G)
@@ -45,10 +46,10 @@ def compute_measure(G: nx.Graph, measure: SizeBy) -> dict[str, float]:
     if measure == "none":
         return {str(u): 1.0 for u in G}
     msg = f"unknown measure {measure!r}"
-    raise ValueError(msg)
+    raise ParameterError(msg)
 
 
-def detect_communities(G: nx.Graph, *, seed: int = 42) -> dict[str, int]:
+def detect_communities(G: nx.Graph[str], *, seed: int = 42) -> dict[str, int]:
     """Louvain communities (weight-aware, fixed seed), numbered from 0 by decreasing size."""
     membership, _modularity = analysis_communities(G, seed=seed)
     return {str(k): int(v) for k, v in membership.items()}

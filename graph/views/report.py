@@ -21,7 +21,7 @@ from graph.analysis.registry import run_measure
 from graph.analysis.result import Result
 from graph.errors import UnknownResourceError
 from graph.project import Filters
-from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 from graph.views.catalogue import ViewQuery, make_view_from_graph, read_edge_years, read_sources
 from graph.views.html import render_template, view_json
 from graph.views.model import Lang, SourceRef, ViewData, ViewOptions
@@ -95,8 +95,14 @@ def _words(lang: Lang, sv: str, en: str) -> str:
     return sv if lang == "sv" else en
 
 
+def _count(n: int, lang: Lang, sv: tuple[str, str], en: tuple[str, str]) -> str:
+    """A number with its noun in the right form: ``1 möte``, ``2 möten``."""
+    one, other = sv if lang == "sv" else en
+    return f"{n} {one if n == 1 else other}"
+
+
 def _table_from_result(
-    store: GraphStore,
+    store: Store,
     result: Result,
     *,
     key: str,
@@ -121,12 +127,12 @@ def _table_from_result(
         rows=rows,
         sources=read_sources(store, list(result.graphs)),
         data_date=result.data_date,
-        notes=list(result.notes),
+        notes=list(result.notes) if lang == "en" else [],  # the measures' notes are English
         numeric=numeric,
     )
 
 
-def _round(store: GraphStore, round_iri: str, lang: Lang) -> tuple[str, int | None, dict[str, str | None]]:
+def _round(store: Store, round_iri: str, lang: Lang) -> tuple[str, int | None, dict[str, str | None]]:
     rows = store.select(
         f"""SELECT ?year ?count ?orgLabel ?rLabel WHERE {{ VALUES ?r {{ <{round_iri}> }}
               ?r a sv:DialogueRound . OPTIONAL {{ ?r sv:year ?year }}
@@ -143,7 +149,7 @@ def _round(store: GraphStore, round_iri: str, lang: Lang) -> tuple[str, int | No
     return row.get("rLabel") or short_iri(round_iri), year, row
 
 
-def _participants(store: GraphStore, round_iri: str, lang: Lang) -> Table:
+def _participants(store: Store, round_iri: str, lang: Lang) -> Table:
     rows = store.select(
         f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?type) AS ?t) (SAMPLE(?g) AS ?graph)
             WHERE {{ VALUES ?r {{ <{round_iri}> }}
@@ -175,15 +181,13 @@ def _participants(store: GraphStore, round_iri: str, lang: Lang) -> Table:
         rows=table_rows,
         sources=read_sources(store, sorted(graphs)),
         notes=[
-            _words(
-                lang, "Deltagare enligt mötenas sv:participant.", "Participants as stated (sv:participant)."
-            )
+            _words(lang, "Deltagare så som källorna anger dem.", "Participants as the sources state them.")
         ],
         numeric=frozenset({2}),
     )
 
 
-def _meetings(store: GraphStore, round_iri: str, lang: Lang) -> Table:
+def _meetings(store: Store, round_iri: str, lang: Lang) -> Table:
     rows = store.select(
         f"""SELECT ?m ?mLabel (SAMPLE(?d) AS ?date) (SAMPLE(?hLabel) AS ?host)
                    (SAMPLE(?cLabel) AS ?constellation)
@@ -220,7 +224,7 @@ def _meetings(store: GraphStore, round_iri: str, lang: Lang) -> Table:
     )
 
 
-def _issues(store: GraphStore, round_iri: str, lang: Lang) -> tuple[Table, Table]:
+def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table]:
     rows = store.select(
         f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?aLabel ?quote ?g
             WHERE {{ VALUES ?r {{ <{round_iri}> }}
@@ -300,7 +304,7 @@ def _issues(store: GraphStore, round_iri: str, lang: Lang) -> tuple[Table, Table
     return by_issue, quoted
 
 
-def _figure(store: GraphStore, ctx: Context, name: str, query: ViewQuery, options: ViewOptions) -> Figure:
+def _figure(store: Store, ctx: Context, name: str, query: ViewQuery, options: ViewOptions) -> Figure:
     if name in ("actor-issues", "issue-comentions"):
         G = ctx.actor_issues() if name == "actor-issues" else ctx.comentions()
         snap = ctx.snapshot(mentions=True)
@@ -319,7 +323,7 @@ def _figure(store: GraphStore, ctx: Context, name: str, query: ViewQuery, option
     return Figure(key=name, view=view, data_json=view_json(view), picture="data:image/png;base64," + png)
 
 
-def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> ReportData:
+def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportData:
     """Gather the report of one dialogue round from the store (SPARQL, projections and measures).
 
     Args:
@@ -410,32 +414,46 @@ def make_report(store: GraphStore, round_text: str, *, lang: Lang = "sv") -> Rep
         },
         lang=lang,
     )
+    n_people, n_meetings = len(participants.rows), len(meetings.rows)
+    n_edges, n_nodes = len(collaboration.view.edges), len(collaboration.view.nodes)
     summary = [
         _words(
             lang,
-            f"{len(participants.rows)} deltagare i {len(meetings.rows)} möten.",
-            f"{len(participants.rows)} participants in {len(meetings.rows)} meetings.",
+            f"{_count(n_people, lang, ('deltagare', 'deltagare'), ('', ''))} i "
+            f"{_count(n_meetings, lang, ('möte', 'möten'), ('', ''))}.",
+            f"{_count(n_people, lang, ('', ''), ('participant', 'participants'))} in "
+            f"{_count(n_meetings, lang, ('', ''), ('meeting', 'meetings'))}.",
         ),
         _words(
             lang,
-            f"{len(issues.rows)} frågor (per konstellation) lyftes.",
-            f"{len(issues.rows)} issues (per constellation) were raised.",
+            f"{_count(len(issues.rows), lang, ('fråga', 'frågor'), ('', ''))} (per konstellation) lyftes.",
+            f"{_count(len(issues.rows), lang, ('', ''), ('issue', 'issues'))} (per constellation) raised.",
         ),
         _words(
             lang,
-            f"{len(collaboration.view.edges)} samarbetsband mellan {len(collaboration.view.nodes)} aktörer.",
-            f"{len(collaboration.view.edges)} collaboration ties among "
-            f"{len(collaboration.view.nodes)} actors.",
+            f"{_count(n_edges, lang, ('samarbetsband', 'samarbetsband'), ('', ''))} mellan "
+            f"{_count(n_nodes, lang, ('aktör', 'aktörer'), ('', ''))}.",
+            f"{_count(n_edges, lang, ('', ''), ('collaboration tie', 'collaboration ties'))} among "
+            f"{_count(n_nodes, lang, ('', ''), ('actor', 'actors'))}.",
         ),
         _words(
             lang,
-            f"{len(isolated.rows)} kommuner utan samarbete över gränsen.",
-            f"{len(isolated.rows)} municipalities without a cross-border tie.",
+            f"{_count(len(isolated.rows), lang, ('kommun', 'kommuner'), ('', ''))} "
+            "utan samarbete över gränsen.",
+            f"{_count(len(isolated.rows), lang, ('', ''), ('municipality', 'municipalities'))} "
+            "without a cross-border tie.",
         ),
     ]
     if info.get("count"):
         summary.insert(
-            1, _words(lang, f"{info['count']} konstellationer.", f"{info['count']} constellations.")
+            1,
+            _count(
+                int(str(info["count"])),
+                lang,
+                ("konstellation", "konstellationer"),
+                ("constellation", "constellations"),
+            )
+            + ".",
         )
     if info.get("orgLabel"):
         summary.insert(0, _words(lang, f"Arrangör: {info['orgLabel']}.", f"Organised by {info['orgLabel']}."))

@@ -47,6 +47,7 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "Actor": ("Aktör", "Actor"),
     "Issue": ("Fråga", "Issue"),
     "Group": ("Grupp", "Group"),
+    "Collaboration": ("Samarbete (flera parter)", "Collaboration (several parties)"),
 }
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -95,6 +96,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "other": ("Övriga", "Other"),
     "no_municipality": ("Utan kommun", "No municipality"),
     "png": ("Bild (PNG)", "Picture (PNG)"),
+    "copy_link": ("Kopiera länk", "Copy link"),
+    "copied": ("Länken är kopierad", "Link copied"),
+    "show_table": ("Visa som tabell", "Show as a table"),
+    "show_picture": ("Visa som bild", "Show as a picture"),
+    "open_page": ("Öppna sida", "Open page"),
+    "center_here": ("Centrera här", "Centre here"),
+    "close": ("Stäng", "Close"),
+    "partners": ("Partner", "Partners"),
+    "issues_raised": ("Frågor som lyfts", "Issues raised"),
+    "stance": ("Hållning", "Stance"),
+    "of": ("av", "of"),
+    "measure": ("Mått", "Measure"),
+    "star": ("Avtal med flera kommuner som stjärna", "Agreements of several municipalities as a star"),
+    "colour_by": ("Färg efter", "Colour by"),
+    "language": ("Språk", "Language"),
+    "isolates": ("Utan samarbete i urvalet", "Without a tie in this selection"),
+    "star_legend": ("Avtal med flera kommuner (stjärna)", "Agreement of several municipalities (star)"),
+    "name": ("Namn", "Name"),
+    "from": ("Från", "From"),
+    "to": ("Till", "To"),
+    "keyboard_hint": (
+        "Piltangenter: nästa nod. Enter: visa uppgifter. Esc: stäng.",
+        "Arrow keys: next node. Enter: details. Esc: close.",
+    ),
+    "more": ("fler", "more"),
     "svg": ("Vektorbild (SVG)", "Vector picture (SVG)"),
 }
 

@@ -15,6 +15,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.errors import add_error_handlers
 from api.routes.analysis import make_router
 from graph.analysis import MEASURES
 from graph.namespaces import ID
@@ -96,6 +97,7 @@ def test_analyse_reports_unknown_measures_and_bad_parameters(store_dir: Path) ->
 @pytest.fixture
 def client(region: GraphStore) -> TestClient:
     api = FastAPI()
+    add_error_handlers(api)  # our errors become 4xx there, as in create_app
     api.include_router(make_router(lambda: region))
     return TestClient(api)
 
@@ -127,5 +129,5 @@ def test_api_applies_filters(client: TestClient) -> None:
 
 def test_api_errors(client: TestClient) -> None:
     assert client.get("/api/analysis/closeness").status_code == 404
-    assert client.get("/api/analysis/degree", params={"network": "towns"}).status_code == 422
+    assert client.get("/api/analysis/degree", params={"network": "towns"}).status_code == 400
     assert client.get("/api/analysis/degree", params={"format": "xml"}).status_code == 400

@@ -24,8 +24,8 @@ from api.bench.virtuoso import VirtuosoServer
 from api.main import create_app
 from api.settings import PROJECT_ROOT, Settings
 from graph.ingest.build import read_ontology
-from graph.store.backends import AnyStore
 from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 
 with warnings.catch_warnings():
     # Starlette deprecates TestClient on httpx in favour of httpx2, which the project does not depend on yet.
@@ -58,7 +58,7 @@ def load_virtuoso(server: VirtuosoServer, quads: list[ox.Quad]) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, quads: list[ox.Quad]) -> Iterator[AnyStore]:
+def store(request: pytest.FixtureRequest, quads: list[ox.Quad]) -> Iterator[Store]:
     """The fixture data in a fresh embedded store, or freshly loaded into the session's Virtuoso."""
     if request.param == "embedded":
         gs = GraphStore.open(None)

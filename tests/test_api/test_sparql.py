@@ -8,7 +8,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 MUNICIPALITIES = "SELECT ?m ?code WHERE { ?m a sv:Municipality ; sv:municipalityCode ?code } ORDER BY ?code"
 CONSTRUCT = "CONSTRUCT { ?m skos:prefLabel ?l } WHERE { ?m a sv:Municipality ; skos:prefLabel ?l }"
@@ -137,6 +137,11 @@ def test_query_sparql_service_description(client):
     sd = "http://www.w3.org/ns/sparql-service-description#"
     assert any(str(o) == sd + "SPARQL11Query" for o in g.objects())
     assert any(str(o) == "https://w3id.org/samverkan/graph/source/fixture" for o in g.objects())
+    features = {str(o) for o in g.objects(None, URIRef(sd + "feature"))}
+    assert features == {
+        sd + "UnionDefaultGraph",
+        sd + "EmptyGraphs",
+    }  # no BasicFederatedQuery: SERVICE is refused
 
 
 def test_query_sparql_dataset_selects_graphs(client):
@@ -147,6 +152,15 @@ def test_query_sparql_dataset_selects_graphs(client):
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
     r = client.get("/sparql", params={"query": q, "default-graph-uri": "http://example.org/not-held"})
     assert r.json()["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_query_sparql_default_graph_uri_alone_names_no_named_graphs(client):
+    """SPARQL 1.1 Protocol 2.1.4: the dataset is the graphs named, so GRAPH ?g sees none here."""
+    fixture = "https://w3id.org/samverkan/graph/source/fixture"
+    q = "ASK { GRAPH ?g { ?s ?p ?o } }"
+    r = client.get("/sparql", params={"query": q, "default-graph-uri": fixture})
+    assert r.json()["boolean"] is False
+    assert client.get("/sparql", params={"query": q}).json()["boolean"] is True
 
 
 def test_query_sparql_named_graph_uri(client):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from graph.store.embedded import GraphStore
+
 SOURCE = "https://w3id.org/samverkan/graph/source/fixture"
 NEW = "https://w3id.org/samverkan/graph/source/test-upload"
 P = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -173,3 +175,50 @@ def test_graph_store_default_graph_write_refused(client, auth):
     r = client.put("/rdf-graphs?default", content=TURTLE, headers={**auth, "Content-Type": "text/turtle"})
     assert r.status_code == 400
     assert "merge" in r.json()["message"]
+
+
+def test_graph_store_post_to_the_store_creates_a_graph(client, auth):
+    r = client.post("/rdf-graphs", content=TURTLE, headers={**auth, "Content-Type": "text/turtle"})
+    assert r.status_code == 201, r.text
+    iri = r.headers["location"]
+    assert iri.startswith("https://w3id.org/samverkan/graph/posted/")
+    got = client.get("/rdf-graphs", params={"graph": iri}, headers={"Accept": "application/n-triples"})
+    assert got.status_code == 200
+    assert "Kulturskolan Sundbyberg" in got.text
+
+
+def test_graph_store_multipart_post_merges_every_part(client, auth):
+    boundary = "samverkan-boundary"
+    label = (
+        b'<https://w3id.org/samverkan/id/actor/klys> <http://www.w3.org/2004/02/skos/core#altLabel> "K"@sv .'
+    )
+    body = b"".join(
+        [
+            f"--{boundary}\r\nContent-Disposition: form-data; name=a; filename=a.ttl\r\n".encode(),
+            b"Content-Type: text/turtle\r\n\r\n" + TURTLE + b"\r\n",
+            f"--{boundary}\r\nContent-Disposition: form-data; name=b; filename=b.nt\r\n".encode(),
+            b"Content-Type: application/n-triples\r\n\r\n" + label + b"\n\r\n",
+            f"--{boundary}--\r\n".encode(),
+        ]
+    )
+    headers = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    r = client.post(f"/rdf-graphs?graph={NEW}", content=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert r.json()["added"] == 4
+    assert "K" in alt_labels(client)
+
+
+def test_graph_store_direct_identification(client, auth, store):
+    if not isinstance(store, GraphStore):
+        pytest.skip(
+            "a remote store holds only graphs under https://w3id.org/samverkan/graph/, not this server's"
+        )
+    r = client.put(
+        "/rdf-graphs/kulturskolan", content=TURTLE, headers={**auth, "Content-Type": "text/turtle"}
+    )
+    assert r.status_code == 201, r.text
+    iri = str(client.base_url).rstrip("/") + "/rdf-graphs/kulturskolan"
+    assert client.get("/rdf-graphs", params={"graph": iri}).status_code == 200
+    assert client.head("/rdf-graphs/kulturskolan").status_code == 200
+    assert client.delete("/rdf-graphs/kulturskolan", headers=auth).status_code == 200
+    assert client.get("/rdf-graphs/kulturskolan").status_code == 404

@@ -20,7 +20,7 @@ from graph.queries.library import read_named_queries
 
 QUERIES = Path(__file__).resolve().parents[2] / "graph" / "queries"
 TINY = Options(
-    runs=1, throughput_seconds=0.2, years=range(2020, 2021), virtuoso_memory_gb=0.5, analysis_max=10_000
+    runs=1, throughput_seconds=0.2, years=range(2020, 2022), virtuoso_memory_gb=0.5, analysis_max=10_000
 )
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 

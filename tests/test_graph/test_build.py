@@ -52,7 +52,7 @@ def test_build_store_rejects_broken_data_and_changes_nothing(tmp_path, data_dir,
     broken = copy_data(tmp_path, data_dir)
     rows = (broken / "collaboration_members.csv").read_text(encoding="utf-8").splitlines()
     kept = [rows[0]] + [r for r in rows[1:] if not r.startswith("kulturskola-solna-sundbyberg,")]
-    kept.append("kulturskola-solna-sundbyberg,0184,mitti-kulturskola-solna-sundbyberg,")
+    kept.append("kulturskola-solna-sundbyberg,0184,member,,,,mitti-kulturskola-solna-sundbyberg,")
     (broken / "collaboration_members.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
     with pytest.raises(ValidationError) as info:
         build_store(store, data_dir=broken, ontology_dir=ontology_dir)

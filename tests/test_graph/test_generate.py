@@ -191,7 +191,8 @@ def test_generate_issue_slugs_match_scheme() -> None:
         for t in ox.parse(path=str(scheme), format=ox.RdfFormat.TURTLE)
         if t.object == concept and t.subject.value.startswith(base)  # type: ignore[union-attr]
     }
-    assert set(ISSUES) == slugs
+    # The synthetic world draws from the 2020 press release's issues; the curated rounds 2020-2024 add more.
+    assert set(ISSUES) <= slugs
 
 
 def test_generate_size_estimate() -> None:

@@ -263,3 +263,46 @@ def test_load_mapping_unknown_kind(tmp_path: Path) -> None:
     )
     with pytest.raises(IngestError, match=r"mapping\.toml: the mapping is not valid.*yearish"):
         load_mapping(path)
+
+
+def test_read_table_turns_a_note_into_an_editorial_note(data_dir: Path, mapping: Mapping) -> None:
+    edit_csv(data_dir / "rounds.csv", set_cell(2, "note", "Nothing is known of the May meeting."))
+    parsed = read_table(data_dir / "rounds.csv", table="rounds", mapping=mapping)
+    notes = [q for q in parsed.quads if q.predicate.value == str(SKOS.editorialNote)]
+    found = [q for q in notes if q.subject.value == str(ID["round/2019"])]
+    assert {(q.object.value, q.object.language) for q in found} == {
+        ("Nothing is known of the May meeting.", "en")
+    }
+
+
+def test_read_table_rejects_a_note_on_a_row_without_a_resource(data_dir: Path, mapping: Mapping) -> None:
+    edit_csv(data_dir / "meeting_participants.csv", set_cell(3, "note", "came late"))
+    with pytest.raises(IngestError, match=r"row 3, column 'note'.*no resource of their own.*'meeting'"):
+        read_table(data_dir / "meeting_participants.csv", table="meeting_participants", mapping=mapping)
+
+
+def test_read_table_reads_outlines_from_geojson(mapping: Mapping) -> None:
+    parsed = read_table(DATA / "municipality-boundaries.geojson", table="outlines", mapping=mapping)
+    nacka = [q for q in parsed.quads if q.subject.value == str(ID["geometry/0182-outline"])]
+    wkt = [q.object for q in nacka if q.predicate.value.endswith("#asWKT")]
+    assert len(wkt) == 1
+    assert wkt[0].value.startswith("POLYGON((18.")
+    assert wkt[0].datatype.value.endswith("#wktLiteral")  # type: ignore[union-attr]
+
+
+def test_read_table_names_the_feature_without_geometry(data_dir: Path, mapping: Mapping) -> None:
+    path = data_dir / "municipality-boundaries.geojson"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"type":"Polygon"', '"type":"Point"', 1), "utf-8"
+    )
+    with pytest.raises(IngestError, match=r"row 2, column 'wkt'.*Point"):
+        read_table(path, table="outlines", mapping=mapping)
+
+
+def test_read_table_like_another_sends_rows_to_its_inferred_graph(mapping: Mapping) -> None:
+    parsed = read_table(DATA / "inferred" / "mentions.csv", table="mentions-read", mapping=mapping)
+    subjects = {
+        q.subject.value for q in parsed.quads if q.graph_name.value == str(GRAPH["inferred/mentions-read"])
+    }
+    assert str(ID["mention/2023-regional-culture-support"]) in subjects
+    assert mapping.tables["mentions-read"].columns.keys() == mapping.tables["mentions"].columns.keys()

@@ -43,9 +43,15 @@ def test_openapi_fuzz_no_server_errors_and_documented_answers(store: GraphStore)
     schema = schemathesis.openapi.from_dict(app.openapi())
     tried: Counter[str] = Counter()
     failures: list[str] = []
+    skipped: list[str] = []
     with TestClient(app, raise_server_exceptions=False) as client:
         for result in schema.get_all_operations():
             operation = result.ok()
+            if "multipart/form-data" in str(getattr(operation.definition, "raw", {}).get("requestBody", "")):
+                # Workbook uploads (behind the token): httpx cannot build the bodies schemathesis generates
+                # for them (numbers as files). Their refusals are tested in tests/test_record.
+                skipped.append(operation.label)
+                continue
 
             @hypothesis_settings(
                 max_examples=EXAMPLES_PER_OPERATION,
@@ -85,4 +91,5 @@ def test_openapi_fuzz_no_server_errors_and_documented_answers(store: GraphStore)
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
     total = sum(tried.values())
     assert total >= MIN_CASES, tried
+    assert len(skipped) <= 2, skipped  # only the two upload operations
     assert failures == [], "\n".join(failures[:20])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from api.main import create_app
@@ -115,11 +113,12 @@ def test_deep_update_is_refused(client, store: GraphStore, auth) -> None:
 
 
 def test_expensive_queries_stop_at_the_limits(store: GraphStore) -> None:
-    """A huge VALUES and a cartesian product answer within the time and result limits; the server stays up."""
+    """A huge VALUES and a cartesian product answer within the result limits; the server stays up.
+
+    How long they take is in `samverkan bench limits`."""
     app = create_app(make_settings(query_timeout=2.0, max_results=1000), store=store)
     values = " ".join(f'"{i}"' for i in range(200_000))
     with TestClient(app, raise_server_exceptions=False) as c:
-        started = time.monotonic()
         r = c.post("/sparql", data={"query": f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"})
         assert r.status_code == 200
         assert len(r.json()["results"]["bindings"]) == 1000
@@ -133,5 +132,4 @@ def test_expensive_queries_stop_at_the_limits(store: GraphStore) -> None:
         r = c.post("/sparql", data={"query": product, "timeout": "0.5"})
         assert r.status_code == 503
         assert r.json()["error"] == "time-limit"
-        assert time.monotonic() - started < 30
         assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200

@@ -11,8 +11,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from api.bench.cli import load
 from api.bench.load import check_loopback, discover_mix, percentile, run_round, serve_store
-from api.cli import load
 from graph.store.embedded import GraphStore
 
 pytestmark = pytest.mark.server
@@ -42,9 +42,8 @@ def test_mix_under_load_has_no_server_errors(base: str) -> None:
 
 
 def test_bench_load_prints_a_table(base: str) -> None:
-    app, bench = typer.Typer(), typer.Typer()
-    app.add_typer(bench, name="bench")
-    load.register(app, bench)
+    from api.cli import app
+
     result = CliRunner().invoke(
         app, ["bench", "load", "--url", base, "--clients", "1,2", "--seconds", "1", "--no-heavy"]
     )

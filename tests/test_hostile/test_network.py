@@ -43,7 +43,6 @@ def queries(url: str) -> list[str]:
 def updates(url: str) -> list[str]:
     return [
         f"LOAD <{url}>",
-        f"LOAD SILENT <{url}> INTO GRAPH <https://w3id.org/samverkan/graph/source/x>",
         f"LOAD <file://{PASSWD}>",
         f"LOAD <file://{PASSWD}> INTO GRAPH <https://w3id.org/samverkan/graph/source/x>",
         f"\\u004cOAD <file://{PASSWD}>",
@@ -88,6 +87,29 @@ def test_update_refuses_load_and_service(client, store: GraphStore, auth, listen
             assert r.json()["error"] == "forbidden-operation"
         r = client.post("/update", content=u, headers={**auth, "Content-Type": "application/sparql-update"})
         assert r.status_code == 400
+    no_reach(listener, audit)
+    assert snapshot(store) == before
+
+
+def test_load_silent_is_a_noop_that_fetches_nothing(client, store: GraphStore, auth, listener, audit) -> None:
+    """SPARQL 1.1 Update: a failed LOAD SILENT succeeds; this server never fetches, so it changes nothing."""
+    before = snapshot(store)
+    silent = [
+        f"LOAD SILENT <{listener.url}>",
+        f"LOAD SILENT <{listener.url}> INTO GRAPH <https://w3id.org/samverkan/graph/source/x>",
+        f"load  silent\n<file://{PASSWD}> into graph <https://w3id.org/samverkan/graph/source/x>",
+        f"PREFIX ex: <http://127.0.0.1:{listener.port}/>\nLOAD SILENT ex:doc INTO GRAPH ex:g",
+    ]
+    for u in silent:
+        r = client.post("/update", data={"update": u}, headers=auth)
+        assert r.status_code == 200, (u, r.text)
+        assert (r.json()["added"], r.json()["removed"]) == (0, 0)
+    # A silent load beside a plain one: the plain one is still refused, and nothing of the two runs.
+    r = client.post(
+        "/update", data={"update": f"LOAD SILENT <{listener.url}> ; LOAD <{listener.url}>"}, headers=auth
+    )
+    assert r.status_code == 400
+    assert r.json()["error"] == "forbidden-operation"
     no_reach(listener, audit)
     assert snapshot(store) == before
 

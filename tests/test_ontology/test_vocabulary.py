@@ -13,9 +13,16 @@ FIXED_SLUGS = {
     "issues": (
         "issue",
         "efficiency-pressure culture-in-urban-development cross-border-collaboration "
-        "cross-border-kulturskola cross-border-sports-facilities arms-length weak-folkbildning-support "
-        "crisis-effects acute-support "
-        "fragile-infrastructure region-as-convener",
+        "cross-border-kulturskola cross-border-sports-facilities arms-length "
+        "weak-folkbildning-support crisis-effects acute-support fragile-infrastructure "
+        "region-as-convener shrinking-associations cultural-policy-competence value-of-dialogue "
+        "privately-run-libraries digital-culture-schools crowding-out digital-and-outreach-work "
+        "survival-of-associations stockholm-losing-ground artists-policy culture-debt "
+        "growing-interest restart-challenges close-dialogue-fast-measures services-recovered "
+        "election-year-effects social-tasks-for-culture damaged-cultural-life production-backlog "
+        "policy-changes-after-election importance-of-municipalities regional-culture-support "
+        "culture-and-leisure-map children-cultural-habits pandemic-effects associations "
+        "municipal-resources",
     ),
     "domains": (
         "domain",
@@ -23,13 +30,19 @@ FIXED_SLUGS = {
         "ungdom ovrigt",
     ),
     "strategy-areas": ("strategy-area", "participation artistic-development digitalisation planning"),
-    "stances": ("stance", "concern positive need"),
+    "stances": ("stance", "concern positive need neutral"),
     "meeting-modes": ("meeting-mode", "on-site digital"),
     "audiences": ("audience", "municipalities independent-sector centrumbildningar study-associations"),
     "agreement-kinds": (
         "agreement-kind",
-        "project pilot exchange-agreement cost-sharing-agreement joint-organisation network",
+        "project pilot exchange-agreement cost-sharing-agreement joint-organisation network talks",
     ),
+    "attribution-roles": ("attribution-role", "speaker quoted reporter"),
+    "membership-roles": (
+        "membership-role",
+        "member coordinator partner funder initiator working-group first-phase",
+    ),
+    "folkbildning-areas": ("folkbildning-area", "democracy participation education inclusion"),
 }
 SCHEME_OF_PATH = {
     SV.issue: "issues",
@@ -74,11 +87,20 @@ def test_subclass_every_actor_class_of_actor(ontology: Graph) -> None:
         "Municipality",
         "CultureSchool",
         "Grouping",
+        "UnnamedSubset",
+        "Assembly",
         "SportsFacility",
     }
     for name in actors:
         assert SV.Actor in set(ontology.transitive_objects(SV[name], RDFS.subClassOf)), name
     assert (SV.Actor, RDFS.subClassOf, URIRef("http://xmlns.com/foaf/0.1/Agent")) in ontology
+
+
+def test_model_a_facility_as_a_site_not_an_actor(ontology: Graph) -> None:
+    supers = set(ontology.transitive_objects(SV.Facility, RDFS.subClassOf))
+    assert URIRef("http://www.w3.org/ns/org#Site") in supers
+    assert SV.Actor not in supers
+    assert (SV.SportsFacility, OWL.deprecated, Literal(True)) in ontology
 
 
 def test_target_every_class_with_a_shape(ontology: Graph, shapes: Graph) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from api.bench.virtuoso import VirtuosoServer
-from graph.store.backends import AnyStore
 from graph.store.embedded import GraphStore
+from graph.store.protocol import Store
 from graph.store.remote import RemoteStore
 
 
@@ -28,7 +28,7 @@ def remote(virtuoso: VirtuosoServer) -> Iterator[RemoteStore]:
 
 
 @pytest.fixture(params=["embedded", "remote"])
-def store(request: pytest.FixtureRequest) -> Iterator[AnyStore]:
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each backend: embedded Oxigraph, and Virtuoso with its graphs cleared."""
     if request.param == "embedded":
         yield GraphStore.open(None)

@@ -8,7 +8,7 @@ import pytest
 from graph.errors import QueryError
 from graph.namespaces import FOAF, GRAPH, ID, SKOS
 from graph.queries.search import search_labels
-from graph.store.backends import AnyStore
+from graph.store.protocol import Store
 
 G = ox.NamedNode(str(GRAPH["source/search-fixture"]))
 LABELS = {
@@ -25,7 +25,7 @@ LABELS = {
 
 
 @pytest.fixture
-def searchable(store: AnyStore) -> AnyStore:
+def searchable(store: Store) -> Store:
     store.add(
         [
             ox.Quad(
@@ -56,24 +56,24 @@ def searchable(store: AnyStore) -> AnyStore:
         pytest.param("göteborg", [], id="none"),
     ],
 )
-def test_search_labels_swedish(searchable: AnyStore, text: str, expected: list[str]) -> None:
+def test_search_labels_swedish(searchable: Store, text: str, expected: list[str]) -> None:
     hits = search_labels(searchable, text)
     assert sorted(h.iri for h in hits) == sorted(str(ID[s]) for s in expected)
 
 
-def test_search_labels_language_and_limit(searchable: AnyStore) -> None:
+def test_search_labels_language_and_limit(searchable: Store) -> None:
     [hit] = search_labels(searchable, "administration", lang="en")
     assert (hit.label, hit.language) == ("Culture Administration, Region Stockholm", "en")
     assert search_labels(searchable, "administration", lang="sv") == []
     assert len(search_labels(searchable, "kommun", limit=1)) == 1
 
 
-def test_search_labels_prefers_preflabel(searchable: AnyStore) -> None:
+def test_search_labels_prefers_preflabel(searchable: Store) -> None:
     [hit] = search_labels(searchable, "värmdö")
     assert hit.label == "Värmdö kommun"
 
 
-def test_search_labels_quotes_are_text(searchable: AnyStore) -> None:
+def test_search_labels_quotes_are_text(searchable: Store) -> None:
     assert search_labels(searchable, 'x") || true || ("') == []
     with pytest.raises(QueryError):
         search_labels(searchable, "  ")

@@ -9,7 +9,7 @@ import pytest
 
 from graph.errors import ForbiddenOperationError, QueryError, StoreError
 from graph.namespaces import GRAPH, ID, SKOS, SV
-from graph.store.backends import AnyStore
+from graph.store.protocol import Store
 from graph.store.remote import RemoteStore
 
 G1, G2 = str(GRAPH["source/nacka-2020"]), str(GRAPH["source/solna-2021"])
@@ -24,7 +24,7 @@ def quad(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal, g: str)
     return ox.Quad(s, p, o, ox.NamedNode(g))
 
 
-def seed(store: AnyStore) -> None:
+def seed(store: Store) -> None:
     store.add(
         [
             quad(NACKA, A, MUNICIPALITY, G1),
@@ -36,7 +36,7 @@ def seed(store: AnyStore) -> None:
     )
 
 
-def test_count_merges_graphs(store: AnyStore) -> None:
+def test_count_merges_graphs(store: Store) -> None:
     seed(store)
     assert store.count() == 4
     assert store.count(G1) == 2
@@ -45,39 +45,39 @@ def test_count_merges_graphs(store: AnyStore) -> None:
     assert [r["m"] for r in rows] == [NACKA, SOLNA]
 
 
-def test_graph_names_lists_named_graphs(store: AnyStore) -> None:
+def test_graph_names_lists_named_graphs(store: Store) -> None:
     seed(store)
     assert store.graph_names() == sorted([G1, G2])
     assert store.has_graph(G1)
     assert not store.has_graph(str(GRAPH["source/none"]))
 
 
-def test_query_graph_variable_ranges_over_named_graphs(store: AnyStore) -> None:
+def test_query_graph_variable_ranges_over_named_graphs(store: Store) -> None:
     seed(store)
     rows = store.select("SELECT ?g WHERE { GRAPH ?g { municipality:0182 a sv:Municipality } } ORDER BY ?g")
     assert [r["g"] for r in rows] == [ox.NamedNode(G1), ox.NamedNode(G2)]
 
 
-def test_query_restricted_to_default_graphs(store: AnyStore) -> None:
+def test_query_restricted_to_default_graphs(store: Store) -> None:
     seed(store)
     rows = store.select("SELECT ?m WHERE { ?m a sv:Municipality }", default_graphs=[G1])
     assert [r["m"] for r in rows] == [NACKA]
 
 
-def test_query_union_default_graph_keeps_duplicates(store: AnyStore) -> None:
+def test_query_union_default_graph_keeps_duplicates(store: Store) -> None:
     seed(store)
     rows = store.select("SELECT ?m WHERE { ?m a sv:Municipality }", union_default_graph=True)
     # Oxigraph's union default graph holds every graph, the merged default graph too.
     assert sorted(str(r["m"]) for r in rows) == sorted([str(NACKA)] * 3 + [str(SOLNA)] * 2)
 
 
-def test_query_substitutions_bind_terms(store: AnyStore) -> None:
+def test_query_substitutions_bind_terms(store: Store) -> None:
     seed(store)
     rows = store.select("SELECT ?m ?label WHERE { ?m skos:prefLabel ?label }", substitutions={"m": SOLNA})
     assert rows == [{"m": SOLNA, "label": ox.Literal("Solna kommun", language="sv")}]
 
 
-def test_query_substitution_with_quotes_stays_a_value(store: AnyStore) -> None:
+def test_query_substitution_with_quotes_stays_a_value(store: Store) -> None:
     seed(store)
     sneaky = ox.Literal('x" } ; DROP ALL ; SELECT * { "')
     rows = store.select("SELECT ?label WHERE { ?m skos:prefLabel ?label }", substitutions={"label": sneaky})
@@ -85,7 +85,7 @@ def test_query_substitution_with_quotes_stays_a_value(store: AnyStore) -> None:
     assert store.count() == 4
 
 
-def test_query_ask_and_construct(store: AnyStore) -> None:
+def test_query_ask_and_construct(store: Store) -> None:
     seed(store)
     assert bool(store.query("ASK { municipality:0184 a sv:Municipality }"))
     triples = list(store.query("CONSTRUCT { ?m a sv:Municipality } WHERE { ?m a sv:Municipality }"))
@@ -94,7 +94,7 @@ def test_query_ask_and_construct(store: AnyStore) -> None:
     )
 
 
-def test_query_syntax_error_raises(store: AnyStore) -> None:
+def test_query_syntax_error_raises(store: Store) -> None:
     with pytest.raises(QueryError):
         store.query("SELECT ?x WHERE { ?x ")
 
@@ -109,7 +109,7 @@ def test_update_load_refused_before_sending(remote: RemoteStore) -> None:
         remote.update("LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH graph:source/x")
 
 
-def test_apply_change_moves_statement_between_graphs(store: AnyStore) -> None:
+def test_apply_change_moves_statement_between_graphs(store: Store) -> None:
     seed(store)
     label = quad(SOLNA, LABEL, ox.Literal("Solna kommun", language="sv"), G2)
     moved = quad(SOLNA, LABEL, ox.Literal("Solna kommun", language="sv"), G1)
@@ -118,7 +118,7 @@ def test_apply_change_moves_statement_between_graphs(store: AnyStore) -> None:
     assert store.count(G1) == 3
 
 
-def test_remove_last_copy_leaves_default_graph(store: AnyStore) -> None:
+def test_remove_last_copy_leaves_default_graph(store: Store) -> None:
     seed(store)
     store.remove([quad(NACKA, A, MUNICIPALITY, G1)])
     assert bool(store.query("ASK { municipality:0182 a sv:Municipality }"))  # still in G2
@@ -127,7 +127,7 @@ def test_remove_last_copy_leaves_default_graph(store: AnyStore) -> None:
     assert store.count() == 3
 
 
-def test_apply_change_refused_changes_nothing(store: AnyStore) -> None:
+def test_apply_change_refused_changes_nothing(store: Store) -> None:
     seed(store)
     unnamed = ox.Quad(SOLNA, LABEL, ox.Literal("Solna"), ox.DefaultGraph())
     with pytest.raises(StoreError):
@@ -138,7 +138,7 @@ def test_apply_change_refused_changes_nothing(store: AnyStore) -> None:
     assert store.count() == 4
 
 
-def test_update_remerges_default_graph(store: AnyStore, request: pytest.FixtureRequest) -> None:
+def test_update_remerges_default_graph(store: Store, request: pytest.FixtureRequest) -> None:
     if isinstance(store, RemoteStore):
         request.applymarker(
             pytest.mark.xfail(
@@ -158,14 +158,14 @@ def test_update_remerges_default_graph(store: AnyStore, request: pytest.FixtureR
     assert not bool(store.query("ASK { ?m a sv:Municipality }"))
 
 
-def test_replace_graphs_drops_and_inserts(store: AnyStore) -> None:
+def test_replace_graphs_drops_and_inserts(store: Store) -> None:
     seed(store)
     store.replace_graphs([quad(SOLNA, LABEL, ox.Literal("Solna stad", language="sv"), G2)], graphs=[G2])
     assert store.count(G2) == 1
     assert store.count() == 3  # Nacka's type (still in G1), Nacka's label, Solna's new label
 
 
-def test_bulk_add_in_chunks(store: AnyStore) -> None:
+def test_bulk_add_in_chunks(store: Store) -> None:
     quads = [
         quad(
             ox.NamedNode(f"{ID}actor/syn-forening-{i:04d}"),
@@ -180,7 +180,7 @@ def test_bulk_add_in_chunks(store: AnyStore) -> None:
     assert store.count(G2) == 5
 
 
-def test_quads_and_dump_round_trip(store: AnyStore) -> None:
+def test_quads_and_dump_round_trip(store: Store) -> None:
     seed(store)
     assert sorted(str(q) for q in store.quads(G2)) == sorted(
         str(q) for q in ox.parse(_dump(store, G2), format=ox.RdfFormat.N_QUADS)
@@ -190,7 +190,7 @@ def test_quads_and_dump_round_trip(store: AnyStore) -> None:
         store.dump(io.BytesIO(), format=ox.RdfFormat.TURTLE)
 
 
-def _dump(store: AnyStore, graph: str) -> bytes:
+def _dump(store: Store, graph: str) -> bytes:
     out = io.BytesIO()
     store.dump(out, format=ox.RdfFormat.N_QUADS)
     return b"".join(line + b"\n" for line in out.getvalue().splitlines() if f"<{graph}>".encode() in line)

@@ -38,11 +38,12 @@ def test_build_view_leaves_projection_unchanged(standin: nx.Graph) -> None:
     assert all("weight" in d for _, _, d in standin.edges(data=True))
 
 
-def test_build_view_draws_every_node_and_edge(standin: nx.Graph) -> None:
+def test_build_view_draws_every_tied_node_and_lists_isolates(standin: nx.Graph) -> None:
     view = build_view(standin, view="collaboration", title="Samverkansnätverket")
-    assert len(view.nodes) == standin.number_of_nodes()
+    tied = {u for u in standin if standin.degree(u) > 0}
     assert len(view.edges) == standin.number_of_edges()
-    assert {n["id"] for n in view.nodes} == set(standin)
+    assert {n["id"] for n in view.nodes} == tied
+    assert view.isolates == ["Ensamma föreningen"]
     assert all("x" in n and "y" in n for n in view.nodes)
     assert all("arrows" not in e for e in view.edges)
     widths = {(e["from"], e["to"]): e["width"] for e in view.edges}
@@ -69,8 +70,10 @@ def test_build_view_legend_by_category_and_community(standin: nx.Graph) -> None:
     by_community = build_view(
         standin, view="collaboration", title="t", options=ViewOptions(colour_by="community")
     )
-    assert all(e.label.startswith("Gemenskap") for e in by_community.legend)
-    assert sum(e.count for e in by_community.legend) == standin.number_of_nodes()
+    names = {e.label for e in by_community.legend}
+    assert all(not name.startswith("Gemenskap") for name in names)  # named by what they hold
+    assert any("Solna" in name or "Nacka" in name for name in names)
+    assert sum(e.count for e in by_community.legend) == len(by_community.nodes)
 
 
 def test_build_view_aggregates_above_limit() -> None:
@@ -122,3 +125,33 @@ def test_render_page_inlines_pinned_assets_and_loads_nothing(standin: nx.Graph) 
 def test_view_options_reject_unknown_choices() -> None:
     with pytest.raises(ValueError, match="size_by"):
         ViewOptions(size_by="eigen")  # type: ignore[arg-type]
+
+
+def test_build_view_draws_a_many_party_collaboration_as_its_own_node() -> None:
+    G = nx.Graph(weighting="newman")
+    parties = ["Solna", "Sundbyberg", "Nacka", "Täby"]
+    for i, a in enumerate(parties):
+        G.add_node(a, label=a, category="Municipality")
+        for b in parties[i + 1 :]:
+            G.add_edge(
+                a, b, weight=1 / 3, count=1, collaborations=["c/friidrott"], domains=["idrott"], sources=[]
+            )
+    G.add_edge(
+        "Solna",
+        "Sundbyberg",
+        weight=1 / 3 + 1.0,
+        count=2,
+        collaborations=["c/friidrott", "c/skola"],
+        domains=["idrott"],
+        sources=[],
+    )
+    view = build_view(G, view="collaboration", title="t", collab_labels={"c/friidrott": "Friidrottshallen"})
+    hub = next(n for n in view.nodes if n["id"] == "c/friidrott")
+    assert hub["shape"] == "square"
+    assert hub["label"] == "Friidrottshallen"
+    assert len(view.edges) == 4 + 1  # four parties to the agreement, one pair of its own
+    pair = next(e for e in view.edges if {e["from"], e["to"]} == {"Solna", "Sundbyberg"})
+    assert pair["col"] == ["c/skola"]
+    assert any("Newman" in note for note in view.notes_legend)
+    pairs = build_view(G, view="collaboration", title="t", options=ViewOptions(multi="pairs"))
+    assert len(pairs.edges) == 6

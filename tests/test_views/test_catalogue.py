@@ -16,7 +16,7 @@ ACTOR_COUNT = 7
 
 def test_make_view_collaboration(store: GraphStore) -> None:
     view = make_view(store, "collaboration")
-    assert len(view.nodes) == ACTOR_COUNT
+    assert len(view.nodes) + len(view.isolates) == ACTOR_COUNT + 1  # one three-party collaboration node
     assert view.data_date == "2020"
     assert view.sources[0].title == "Dialogmöten med regionens kommuner"
     assert view.choices["domain"] == ["bibliotek", "kulturskola", "scenkonst"]
@@ -62,7 +62,7 @@ def test_make_view_ego_steps(standin: nx.Graph, radius: int, expected: int) -> N
 
 def test_make_view_ego(store: GraphStore) -> None:
     view = make_view(store, "ego", query=ViewQuery(center="0182"))
-    assert len(view.nodes) == 3
+    assert len(view.nodes) == 4  # Nacka, its two partners and the collaboration that joins the three
     assert view.title == "Nätverket kring Nacka kommun"
 
 

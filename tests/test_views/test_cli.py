@@ -31,8 +31,18 @@ def test_viz_writes_file(tmp_path: Path, suffix: str) -> None:
 
 
 def test_viz_refuses_unknown_suffix(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["viz", "collaboration", "--sample", "60", "-o", str(tmp_path / "x.pdf")])
+    result = runner.invoke(app, ["viz", "collaboration", "--sample", "60", "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 1
+
+
+def test_viz_writes_an_a4_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "natverk.pdf"
+    result = runner.invoke(
+        app, ["viz", "collaboration", "--sample", "60", "--paper", "a4-portrait", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in out.read_bytes()  # A4 portrait, in points
 
 
 def disk_store(tmp_path: Path, store: GraphStore) -> Path:

@@ -7,6 +7,8 @@ through rdflib-endpoint, each on the same file, loopback only, with the rows eac
 throughput with 1, 8 and 32 clients; the analysis measures' times. Then tables, the issue's targets last.
 
 It lives in ``api/`` because it starts our API as a process. Not a test: it returns data and tables.
+
+May import: graph, api, api.bench.
 """
 
 from api.bench.scale.report import tables, targets

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 
 from graph.errors import QueryError
 from graph.queries.library import NamedQuery, Parameter, bind_value, concept_iri
-from graph.store.embedded import GraphStore, bind_values
+from graph.store.embedded import bind_values
+from graph.store.protocol import Store
 
 Binding = ox.NamedNode | ox.Literal
 ROWS_VARIABLE = "benchRows"
@@ -35,7 +36,7 @@ class Choice:
     how: dict[str, str] = field(default_factory=dict)
 
 
-def choose_bindings(store: GraphStore, query: NamedQuery) -> Choice:
+def choose_bindings(store: Store, query: NamedQuery) -> Choice:
     """Choose values for every parameter of ``query`` that the data in ``store`` hold (see the module)."""
     bindings: dict[str, Binding] = {}
     how: dict[str, str] = {}
@@ -69,7 +70,7 @@ def choose_bindings(store: GraphStore, query: NamedQuery) -> Choice:
     return Choice({n: bindings[n] for n in ordered if n in bindings}, {n: how[n] for n in ordered})
 
 
-def _occurs(store: GraphStore, term: Binding) -> bool:
+def _occurs(store: Store, term: Binding) -> bool:
     """Whether a triple holds the term (as subject or object; a literal only as object)."""
     pattern = "{ ?s ?p ?t }" if isinstance(term, ox.Literal) else "{ { ?s ?p ?t } UNION { ?t ?p ?o } }"
     return bool(store.query(f"ASK {pattern}", substitutions={"t": term}))
@@ -79,7 +80,7 @@ def _is_year(p: Parameter) -> bool:
     return p.kind == "year" or (p.kind == "integer" and "year" in p.name.lower())
 
 
-def _latest_year(store: GraphStore) -> str | None:
+def _latest_year(store: Store) -> str | None:
     rows = store.select("SELECT (MAX(STR(?y)) AS ?latest) WHERE { ?round sv:year ?y }")
     found = rows[0]["latest"] if rows else None
     return found.value[:4] if isinstance(found, ox.Literal) else None
@@ -100,7 +101,7 @@ def _kind_note(p: Parameter) -> str:
 
 
 def _most_rows(
-    store: GraphStore, query: NamedQuery, columns: list[Parameter], bound: dict[str, Binding]
+    store: Store, query: NamedQuery, columns: list[Parameter], bound: dict[str, Binding]
 ) -> dict[str, Binding]:
     """The values of ``columns`` with the most rows in the query's answer under ``bound``; {} if none."""
     names = " ".join(f"?{p.name}" for p in columns)

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from api.bench.measure import free_port, serving, uvicorn_command
+from api.bench.measure import free_port, serve_read_only, serving
 from api.bench.scale.timing import Bindings, QueryTimes, median_seconds, time_named_queries
 from api.bench.virtuoso import run_virtuoso
 from graph.namespaces import sparql_prefixes
@@ -97,19 +97,10 @@ def bench_http(
     progress: Progress,
 ) -> PeerRun:
     """Serve the disk store with our API (as deployed: with the mirror) and time each named query's route."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SAMVERKAN_STORE": str(disk),
-        "SAMVERKAN_QUERY_TIMEOUT": "600",
-        "SAMVERKAN_MAX_RESULTS": "10000000",
-    }
-    env.pop("SAMVERKAN_TOKEN", None)
     out = PeerRun()
     progress("timing over our HTTP API ...")
     with (
-        serving(uvicorn_command(port), url=base + "/sparql", env=env, wait=1800),
+        serve_read_only(disk, query_timeout=600, max_results=10_000_000, wait=1800) as base,
         httpx.Client(timeout=600) as http,
     ):
         for name in library:

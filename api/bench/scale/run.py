@@ -103,14 +103,18 @@ def _rdflib_skip_reason(requested: int, limit: int, seen: dict[str, float]) -> s
 
 
 def _run_peer(
-    name: str, action: Callable[[], PeerRun], out: dict[str, Any], progress: Progress
+    name: str, action: Callable[[], PeerRun], out: dict[str, Any], progress: Progress, *, keep: bool = True
 ) -> PeerRun | None:
+    """Run one peer's timings; keep its times and throughput in ``out`` (unless ``keep`` is false)."""
     try:
-        return action()
+        run = action()
     except Exception as exc:  # a peer that fails is a result, stated in the table
         out["not_run"][name] = f"failed: {type(exc).__name__}: {exc!s:.300}"
         progress(f"  {name}: {out['not_run'][name]}")
         return None
+    if keep:
+        _keep_peer(out, name, run)
+    return run
 
 
 def _keep_peer(out: dict[str, Any], name: str, run: PeerRun) -> None:
@@ -221,42 +225,25 @@ def _bench_peers(
     for peer in PEERS:
         if peer not in options.peers:
             out["not_run"][peer] = "not run: not in --peers"
+    timing: dict[str, Any] = {
+        "runs": options.runs,
+        "throughput_seconds": options.throughput_seconds,
+        "progress": progress,
+    }
     if "http" in options.peers:
-        run = _run_peer(
-            "http",
-            lambda: bench_http(
-                disk,
-                library,
-                bindings,
-                runs=options.runs,
-                throughput_seconds=options.throughput_seconds,
-                progress=progress,
-            ),
-            out,
-            progress,
-        )
-        if run is not None:
-            _keep_peer(out, "http", run)
+        _run_peer("http", lambda: bench_http(disk, library, bindings, **timing), out, progress)
     if "virtuoso" in options.peers and not virtuoso_available():
         out["not_run"]["virtuoso"] = "not run: virtuoso-t is not installed"
     elif "virtuoso" in options.peers:
         run = _run_peer(
             "virtuoso",
             lambda: bench_virtuoso(
-                data,
-                work,
-                library,
-                bindings,
-                runs=options.runs,
-                throughput_seconds=options.throughput_seconds,
-                memory_gb=options.virtuoso_memory_gb,
-                progress=progress,
+                data, work, library, bindings, memory_gb=options.virtuoso_memory_gb, **timing
             ),
             out,
             progress,
         )
         if run is not None:
-            _keep_peer(out, "virtuoso", run)
             out["peer_facts"]["virtuoso"] = {
                 **run.facts,
                 "import_rate": out["triples"] / run.facts["load_seconds"],
@@ -269,6 +256,7 @@ def _bench_peers(
             lambda: bench_rdflib(data, library, bindings, runs=options.runs, progress=progress),
             out,
             progress,
+            keep=False,
         )
         if run is not None:
             _record(out, "rdflib", run.times)

@@ -1,0 +1,348 @@
+"""Profiles: what a strategist wants to know of a municipality, actor, collaboration, issue, round, meeting.
+
+Sentences and tables from the data, each fact's source as a link (inferred graphs marked as assumed), and the
+raw data (outgoing and incoming statements, with labels) under "Data" on the same page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from api.i18n import Translator, translator
+from api.routes.web import Links, cached, render, selector
+from graph.errors import UnknownResourceError
+from graph.namespaces import BASE, CONCEPT, ID, PREFIXES
+from graph.queries import workspace as ws
+from graph.queries.resources import Select
+
+if TYPE_CHECKING:
+    from graph.analysis.roles import NetworkRoles
+
+
+@dataclass
+class Section:
+    """A part of a profile: a heading, sentences, and a table of cells (text, link, assumed?)."""
+
+    heading: str
+    sentences: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[dict[str, Any]]] = field(default_factory=list)
+
+
+def compact(iri: str) -> str:
+    """Write an IRI as a prefixed name when one of our prefixes fits."""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(ns) and re.fullmatch(r"[\w./-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def _cell(text: Any, href: str | None = None, *, assumed: bool = False) -> dict[str, Any]:
+    return {"text": "–" if text in (None, "") else str(text), "href": href, "assumed": assumed}
+
+
+class Profile:
+    """Gathers the sections and sources of one page."""
+
+    def __init__(self, request: Request, iri: str) -> None:
+        self.request = request
+        self.iri = iri
+        self.t: Translator = translator(request)
+        self.lang: ws.Lang = "en" if self.t.data_lang == "en" else "sv"
+        self.link = Links(request, self.t)
+        self.select: Select = selector(request)
+        self.sections: list[Section] = []
+        self.graphs: set[str] = set()
+
+    def src(self, graph: str | None) -> bool:
+        """Note a fact's graph; tell whether it is an inference (assumed)."""
+        if graph:
+            self.graphs.add(graph)
+        return bool(graph and graph.startswith(ws.INFERRED_PREFIX))
+
+    def collaborations(self, actors: list[str]) -> None:
+        t, link = self.t, self.link
+        data = ws.read_collaborations_of(self.select, self.lang, actors)
+        rows = []
+        for c in data:
+            assumed = self.src(c["graph"])
+            partners = [(i, n) for i, n in c["members"].items() if i not in actors]
+            rows.append(
+                [
+                    _cell(c["label"], link.iri(c["iri"]), assumed=assumed),
+                    _cell(", ".join(c["domains"])),
+                    _cell(f"{c['start'] or '?'}–{c['end'] or ''}" if c["start"] or c["end"] else None),
+                    _cell(", ".join(n for _, n in sorted(partners, key=lambda p: p[1]))),
+                    _cell(t("yes") if c["crosses_border"] else t("no")),
+                ]
+            )
+        crossing = sum(1 for c in data if c["crosses_border"])
+        self.sections.append(
+            Section(
+                t("h_collaborations"),
+                [t("collaborations_sentence", n=len(data), crossing=crossing)],
+                [t("col_name"), t("col_domain"), t("col_period"), t("col_partners"), t("col_crosses_border")],
+                rows,
+            )
+        )
+
+    def mentions(self, var: str) -> None:
+        t, link = self.t, self.link
+        data = ws.read_mentions(self.select, self.lang, var=var, iri=self.iri)
+        seen: set[str] = set()
+        rows = []
+        for m in data:
+            if m["x"] in seen:
+                continue
+            seen.add(m["x"])
+            assumed = self.src(m["g"])
+            rows.append(
+                [
+                    _cell(m["iLabel"], link.iri(m["i"]), assumed=assumed),
+                    _cell(m["whoLabel"] or (m["who"] and compact(m["who"])), link.iri(m["who"])),
+                    _cell(m["stanceLabel"]),
+                    _cell(m["quote"]),
+                    _cell(m["mtLabel"], link.iri(m["mt"])),
+                    _cell(m["rLabel"], link.iri(m["r"])),
+                ]
+            )
+        cols = [t("col_issue"), t("col_raised_by"), t("col_stance"), t("col_quote"), t("col_meeting")]
+        self.sections.append(
+            Section(
+                t("h_issues_raised"), [t("mentions_sentence", n=len(rows))], [*cols, t("col_round")], rows
+            )
+        )
+
+    def refs(self, heading: str, items: list[dict[str, Any]], sentence: str | None = None) -> None:
+        rows = [[_cell(i["label"], self.link.iri(i["iri"]), assumed=self.src(i.get("graph")))] for i in items]
+        self.sections.append(Section(heading, [sentence] if sentence else [], [], rows))
+
+
+def _network(request: Request, lang: ws.Lang) -> NetworkRoles:
+    from graph.analysis.roles import read_network_roles  # networkx: loaded on the first profile, not at start
+
+    store = request.app.state.store
+    select = selector(request)
+    return cached(("roles", lang), lambda: read_network_roles(store, ws.read_groupings(select, lang)))
+
+
+def community_name(roles: NetworkRoles, number: int, t: Translator) -> str:
+    """Name a community by the grouping it matches, else by its best-connected municipalities."""
+    c = roles.communities[number]
+    if c.grouping:
+        return t("community_like", name=c.grouping[1])
+    names = [label for _, label in c.members[:3]]
+    rest = len(c.members) - len(names)
+    listed = t("and_join", first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
+    return t("community_of_more", names=", ".join(names), n=rest) if rest > 0 else listed
+
+
+def network_sentences(roles: NetworkRoles, iri: str, t: Translator) -> list[str]:
+    """Say where a municipality sits in the collaboration network between municipalities."""
+    role = roles.roles.get(iri)
+    if role is None or not role.partners:
+        return [t("network_left_out")]
+    out = [t("network_partners", n=len(role.partners), total=roles.municipalities - 1)]
+    brokers = sum(1 for r in roles.roles.values() if r.rank)
+    if role.rank:
+        out.append(t("network_rank", rank=role.rank, n=brokers))
+    else:
+        out.append(t("network_no_broker"))
+    if role.community is not None and role.connects:
+        own = community_name(roles, role.community, t)
+        others = "; ".join(community_name(roles, c, t) for c in role.connects)
+        out.append(t("network_connects", own=own, others=others))
+    return out
+
+
+def _municipality(p: Profile) -> tuple[str, list[str]]:
+    t = p.t
+    m = ws.read_municipality(p.select, p.lang, p.iri)
+    if m is None:
+        msg = f"no municipality <{p.iri}>"
+        raise UnknownResourceError(msg)
+    p.src(m["g"])
+    facts = [t("municipality_code", code=m["code"])]
+    if m["population"] is not None:
+        facts.append(
+            t(
+                "population_sentence",
+                n=f"{m['population']:,}".replace(",", "\u00a0"),
+                date=m["populationDate"],
+            )
+        )
+    related = m["related"]
+    roles = _network(p.request, p.lang)
+    p.sections.append(Section(t("h_network"), network_sentences(roles, p.iri, t)))
+    p.collaborations([p.iri])
+    neighbours = related.get("neighbour", [])
+    p.refs(t("h_neighbours"), neighbours, t("neighbours_sentence", n=len(neighbours)))
+    p.refs(t("h_groupings"), related.get("grouping", []))
+    p.refs(t("h_constellations"), related.get("constellation", []))
+    p.mentions("who")
+    p.refs(t("h_meetings"), related.get("meeting", []))
+    p.refs(t("h_actors_here"), related.get("actor", []))
+    return m["mLabel"] or compact(p.iri), facts
+
+
+def _actor(p: Profile) -> tuple[str, list[str]]:
+    t = p.t
+    labels = ws.read_labels_in(p.select, [p.iri], p.lang)
+    p.collaborations([p.iri])
+    p.mentions("who")
+    return labels.get(p.iri, compact(p.iri)), [t("kind_actor")]
+
+
+def _collaboration(p: Profile) -> tuple[str, list[str]]:
+    t, link = p.t, p.link
+    rows = ws.read_all_collaborations(p.select, p.lang)
+    c = next((c for c in rows if c["iri"] == p.iri), None)
+    if c is None:
+        msg = f"no collaboration <{p.iri}>"
+        raise UnknownResourceError(msg)
+    assumed = p.src(c["graph"])
+    facts = [
+        t("collaboration_sentence", domain=", ".join(c["domains"]) or "–", kind=c["kind"] or "–"),
+        t("period_sentence", start=c["start"] or "?", end=c["end"] or t("ongoing")),
+        t("crosses_yes") if c["crosses_border"] else t("crosses_no"),
+    ]
+    members = [
+        [_cell(n, link.iri(i), assumed=assumed)] for i, n in sorted(c["members"].items(), key=lambda x: x[1])
+    ]
+    p.sections.append(Section(t("h_participants"), [t("participants_sentence", n=len(members))], [], members))
+    return c["label"] or compact(p.iri), facts
+
+
+def _issue(p: Profile) -> tuple[str, list[str]]:
+    rows = [i for i in ws.read_issue_rows(p.select, p.lang) if i["iri"] == p.iri]
+    if not rows:
+        msg = f"no issue <{p.iri}>"
+        raise UnknownResourceError(msg)
+    i = rows[0]
+    t = p.t
+    facts = [t("issue_sentence", n=i["mentions"], rounds=", ".join(i["years"]) or "–")]
+    if i["areas"]:
+        facts.append(t("strategy_area_sentence", areas=", ".join(i["areas"])))
+    p.mentions("i")
+    return i["label"] or compact(p.iri), facts
+
+
+def _round(p: Profile) -> tuple[str, list[str]]:
+    t, link = p.t, p.link
+    rows = [r for r in ws.read_round_rows(p.select, p.lang) if r["r"] == p.iri]
+    if not rows:
+        msg = f"no round <{p.iri}>"
+        raise UnknownResourceError(msg)
+    r = rows[0]
+    year = str(r["year"] or "")[:4]
+    facts = [t("round_glance", meetings=r["meetings"], mentions=r["mentions"], n=r["meetings"])]
+    if r["orgLabel"]:
+        facts.append(t("organised_by", org=r["orgLabel"]))
+    facts.append(t("report_link_sentence"))
+    p.report = link(f"/rapporter/{year}") if year else None  # type: ignore[attr-defined]
+    p.mentions("r")
+    return r["rLabel"] or compact(p.iri), facts
+
+
+def _meeting(p: Profile) -> tuple[str, list[str]]:
+    t = p.t
+    facts_rows = ws.read_facts(p.select, p.lang, p.iri)
+    by: dict[str, list[dict[str, Any]]] = {}
+    for f in facts_rows:
+        by.setdefault(f["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], []).append(f)
+    label = ws.read_labels_in(p.select, [p.iri], p.lang).get(p.iri, compact(p.iri))
+    facts = []
+    for key, word in (("startDate", "meeting_date"), ("host", "meeting_host"), ("mode", "meeting_mode")):
+        for f in by.get(key, []):
+            facts.append(t(word, value=f["oLabel"] or f["o"]))
+    parts = [
+        {"iri": f["o"], "label": f["oLabel"] or compact(f["o"]), "graph": f["g"]}
+        for f in by.get("participant", [])
+    ]
+    p.refs(
+        t("h_participants"), sorted(parts, key=lambda x: x["label"]), t("participants_sentence", n=len(parts))
+    )
+    p.mentions("mt")
+    return label, facts
+
+
+KINDS = {
+    f"{ID}municipality/": ("kind_municipality", _municipality),
+    f"{ID}actor/": ("kind_actor", _actor),
+    f"{ID}collaboration/": ("kind_collaboration", _collaboration),
+    f"{CONCEPT}issue/": ("kind_issue", _issue),
+    f"{ID}round/": ("kind_round", _round),
+    f"{ID}meeting/": ("kind_meeting", _meeting),
+}
+
+
+def render_profile(request: Request, iri: str) -> HTMLResponse:
+    """The profile page of an IRI: sentences, tables and sources, then its raw data.
+
+    Raises:
+        UnknownResourceError: the store says nothing about the IRI.
+    """
+    p = Profile(request, iri)
+    t = p.t
+    facts_rows = ws.read_facts(p.select, p.lang, iri)
+    incoming = ws.read_incoming(p.select, p.lang, iri)
+    if not facts_rows and not incoming:
+        msg = f"nothing is known about <{iri}>"
+        raise UnknownResourceError(msg)
+    kind = next(((k, f) for prefix, (k, f) in KINDS.items() if iri.startswith(prefix)), None)
+    if kind is not None:
+        title, facts = kind[1](p)
+        kind_word = t(kind[0])
+    else:
+        title = ws.read_labels_in(p.select, [iri], p.lang).get(iri, compact(iri))
+        facts, kind_word = [], t("kind_resource")
+    for f in facts_rows:
+        p.src(f["g"])
+        f["o"] = str(f["o"])
+    sources = ws.read_graph_sources(p.select, sorted(p.graphs))
+    data = [
+        {
+            "p": _cell(f["pLabel"] or compact(f["p"]), p.link.iri(f["p"])),
+            "p_iri": compact(f["p"]),
+            "o": _cell(
+                f["oLabel"] or (compact(f["o"]) if f["o"].startswith(("http://", "https://")) else f["o"]),
+                p.link.iri(f["o"]) if f["o"].startswith(("http://", "https://")) else None,
+            ),
+            "o_iri": compact(f["o"]) if f["oLabel"] else None,
+            "assumed": f["g"].startswith(ws.INFERRED_PREFIX),
+        }
+        for f in facts_rows
+    ]
+    back = [
+        {
+            "s": _cell(r["sLabel"] or compact(r["s"]), p.link.iri(r["s"])),
+            "p": _cell(r["pLabel"] or compact(r["p"])),
+        }
+        for r in incoming
+    ]
+    local = iri.removeprefix(BASE)
+    return render(
+        request,
+        "profile.html",
+        {
+            "iri": iri,
+            "title": title,
+            "kind": kind_word,
+            "facts": facts,
+            "sections": p.sections,
+            "sources": sorted(sources.values(), key=lambda s: str(s.get("title") or s["g"])),
+            "data": data,
+            "incoming": back,
+            "report": getattr(p, "report", None),
+            "turtle": f"/{local}?format=turtle",
+            "jsonld": f"/{local}?format=jsonld",
+        },
+    )
+
+
+__all__ = ["Section", "community_name", "compact", "network_sentences", "render_profile"]

@@ -1,0 +1,495 @@
+"""The pool of query worker processes: checked out per query, killed at the deadline, refilled.
+
+Design (measured at 124 k triples on 2 shared cores, and chosen):
+
+- Workers are forked by a single-threaded zygote (api/workers/zygote.py), ~2 ms per fork. A worker is
+  reused for query after query; it is killed (SIGKILL) when its query passes the time limit, when it
+  crashes, or when a write makes its view stale, and the pool forks a replacement. Killing is the only way to
+  stop an Oxigraph evaluation, and it frees the CPU at once.
+- Two zygotes: a ``disk`` one, ready at once, whose workers open the on-disk store read-only after the fork
+  (44 ms; queries 1-7x slower than in memory, 5.4x on the named-query mix), and a ``memory`` one that loads
+  the whole store once (4.6 s at 124 k triples, ~33 s at 1 M) and then forks workers sharing that copy
+  copy-on-write. The server answers from disk workers within a second of start and switches to memory
+  workers when the copy is ready (``/health`` says which). A hard-linked checkpoint per write
+  (``Store.backup``) was the alternative for the disk side; opening the live store read-only gives the same
+  consistency (the worker is forked after the commit) without a directory per write.
+- Writes stay in the server (one writer). After the disk commits, the store calls the pool (a replica): the
+  memory zygote applies the same update, then the pool starts a new generation; idle workers of older
+  generations are ended, so the next query of the client that wrote already sees its write.
+- A query still running after ``demote_after`` seconds gets the idle CPU class (SCHED_IDLE), so abandoned
+  heavy queries cannot starve cheap ones; a demoted worker is retired after its query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import select
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from api.errors import EngineCrashedError, MemoryLimitError
+from api.workers.spawn import Worker, Zygote
+from api.workers.wire import recv_frame, recv_json, send_json
+from graph.errors import LimitExceededError, QueryError, StoreError
+
+log = logging.getLogger("samverkan.workers")
+START_TIMEOUT = 60.0
+
+
+@dataclass
+class PoolStats:
+    """Counters for ``/health`` and the bench."""
+
+    killed_at_limit: int = 0
+    crashed: int = 0
+    forked: int = 0
+    generations: int = 0
+
+
+class WorkerPool:
+    """Evaluate queries in worker processes forked from a zygote; see the module docstring.
+
+    ``spare`` workers are kept forked and idle; at most ``max_busy`` run at once (others wait for one, up to
+    their deadline). ``memory_allowance`` bounds what a worker may allocate beyond the copy it shares.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        spare: int = 2,
+        max_busy: int = 32,
+        memory_allowance: int | None = 2 << 30,
+        memory_copy: bool = True,
+        demote_after: float = 0.2,
+    ) -> None:
+        self.path = path
+        self.spare = spare
+        self.max_busy = max_busy
+        self.memory_allowance = memory_allowance
+        self.memory_copy = memory_copy
+        self.demote_after = demote_after
+        self.stats = PoolStats()
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self._spawning = 0
+        self._generation = 0
+        self._apply_lock = threading.Lock()
+        self._seq = 0
+        self._pending: list[tuple[str, bytes]] = []
+        self._tmp = Path(tempfile.mkdtemp(prefix="samverkan-pool-"))
+        self._closed = False
+        self._write_lock: Any = None
+        self._hello: dict[str, Any] | None = None  # what the last worker said of its confinement
+        self.disk = Zygote(self, mode="disk", path=path, memory_allowance=memory_allowance)
+        self.memory: Zygote | None = None
+        self.source = self.disk
+
+    # Life cycle
+
+    def start(self, write_lock: Any = None) -> None:
+        """Fork the first disk workers, and start loading the memory copy behind them.
+
+        ``write_lock`` is the store's: held while the memory zygote opens its snapshot, so that every write
+        after that snapshot, and none before, is queued for the copy.
+
+        Returns at once: the zygotes start meanwhile.
+        """
+        self._write_lock = write_lock
+        self._refill()  # the zygote forks these as soon as it has started; the first queries wait for them
+        if self.memory_copy:  # in the background: the server answers from disk workers meanwhile
+            threading.Thread(target=self._start_memory, name="start-memory", daemon=True).start()
+
+    def _start_memory(self) -> None:
+        zygote = Zygote(self, mode="memory", path=self.path, memory_allowance=self.memory_allowance)
+        zygote.started.wait(START_TIMEOUT)  # its imports, outside the write lock
+        with self._write_lock if self._write_lock is not None else contextlib.nullcontext():
+            with self._apply_lock:
+                self._pending = []
+            try:
+                zygote.send({"op": "open"})
+            except OSError:  # it ended meanwhile: source_gone has said why
+                return
+            zygote.opened.wait(START_TIMEOUT)  # a read-only open: tens of milliseconds
+            with self._cond:
+                self.memory = zygote
+        if zygote.ready.is_set():  # it was ready before it was ours (a small store): promote it now
+            self.source_ready(zygote)
+
+    def close(self) -> None:
+        """End every worker and both zygotes."""
+        with self._cond:
+            self._closed = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+        for w in workers:
+            self._kill(w)
+        for z in (self.memory, self.disk):
+            if z is not None:
+                z.close()
+        for f in self._tmp.iterdir():
+            f.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self._tmp.rmdir()
+
+    # Callbacks from the zygotes' reader threads
+
+    def arrived(self, worker: Worker) -> None:
+        """Take a new worker in (or end it, if it is of an older generation or source)."""
+        self.stats.forked += 1
+        with self._cond:
+            current = worker.source is self.source and worker.generation == self._generation
+            if current:
+                self._spawning = max(0, self._spawning - 1)
+            if current and not self._closed:
+                self._idle.append(worker)
+                self._cond.notify_all()
+                return
+        self._kill(worker)
+
+    def source_ready(self, zygote: Zygote) -> None:
+        """Promote a memory zygote once its copy is loaded."""
+        if zygote is self.memory:
+            threading.Thread(target=self._promote, args=(zygote,), name="promote-memory", daemon=True).start()
+
+    def _promote(self, zygote: Zygote) -> None:
+        """Give the memory copy the writes made while it loaded, then make it the source of new workers."""
+        with self._apply_lock:
+            if self.source is zygote:  # promoted already
+                return
+            try:
+                for op, payload in self._pending:
+                    self._send_write(zygote, op, payload)
+            except StoreError as exc:
+                log.error("the memory copy fell behind and is dropped: %s", exc)
+                self._drop_memory(zygote)
+                return
+            self._pending = []
+            with self._cond:
+                if zygote is not self.memory or self._closed:
+                    return
+                self.source = zygote
+                self._new_generation()
+        log.info(
+            "queries now run on the memory copy (%s quads, loaded in %.1f s)",
+            zygote.quads,
+            zygote.load_seconds,
+        )
+
+    def source_gone(self, zygote: Zygote) -> None:
+        """Fall back to disk when the memory zygote ends; restart a disk zygote that ended."""
+        if self._closed:
+            return
+        log.error("query workers: %s", zygote.failure)
+        if zygote is self.memory:
+            self._drop_memory(zygote)
+        elif zygote is self.disk:
+            threading.Thread(target=self._restart_disk, name="restart-disk", daemon=True).start()
+
+    def _restart_disk(self) -> None:
+        zygote = Zygote(self, mode="disk", path=self.path, memory_allowance=self.memory_allowance)
+        with self._cond:
+            if self._closed:
+                threading.Thread(target=zygote.close, daemon=True).start()
+                return
+            old, self.disk = self.disk, zygote
+            if self.source is old:
+                self.source = zygote
+                self._new_generation()
+
+    def _drop_memory(self, zygote: Zygote) -> None:
+        with self._cond:
+            if self.memory is zygote:
+                self.memory = None
+            if self.source is zygote:
+                self.source = self.disk
+                self._new_generation()
+        threading.Thread(target=zygote.close, daemon=True).start()
+
+    # Writes: the store calls these after the disk has committed, holding its write lock.
+
+    def apply_update(self, text: str) -> None:
+        """A SPARQL update the disk has committed: the memory copy applies it too."""
+        self._committed("update", text.encode())
+
+    def apply_quads(self, quads: list[ox.Quad]) -> None:
+        """Quads the disk has added: the memory copy adds them too."""
+        self._committed("load", ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+
+    def reload(self) -> None:
+        """The disk changed in bulk: disk workers from now on, and a fresh memory copy behind them."""
+        memory = self.memory
+        if memory is not None:
+            self._drop_memory(memory)
+        with self._cond:
+            self._new_generation()
+        if self.memory_copy:  # once this write has released the store's lock
+            threading.Thread(target=self._start_memory, name="start-memory", daemon=True).start()
+
+    def _committed(self, op: str, payload: bytes) -> None:
+        with self._apply_lock:
+            memory = self.memory
+            if memory is not None and self.source is memory:  # else queued: _promote sends them in order
+                try:
+                    self._send_write(memory, op, payload)
+                except StoreError as exc:
+                    log.error("the memory copy could not apply a write and is dropped: %s", exc)
+                    self._drop_memory(memory)
+            elif memory is not None:
+                self._pending.append((op, payload))
+            with self._cond:
+                self._new_generation()
+
+    def _send_write(self, zygote: Zygote, op: str, payload: bytes) -> None:
+        self._seq += 1
+        file = self._tmp / f"write-{self._seq}"
+        file.write_bytes(payload)
+        try:
+            zygote.send({"op": op, "seq": self._seq, "file": str(file)})
+            error = zygote.wait_ack(self._seq, timeout=600)
+        finally:
+            file.unlink(missing_ok=True)
+        if error is not None:
+            raise StoreError(error)
+
+    def _new_generation(self) -> None:
+        """Called with ``_cond`` held: idle workers are stale from now on; fork fresh ones."""
+        self._generation += 1
+        self.stats.generations += 1
+        stale, self._idle = self._idle, []
+        self._spawning = 0
+        for w in stale:
+            self._kill(w)
+        self._refill_locked()
+
+    # Queries
+
+    def run(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
+        """Evaluate one request in a worker: its header and body, at the deadline at the latest.
+
+        Raises:
+            LimitExceededError: past the time limit (the worker is killed).
+            MemoryLimitError: over the memory a worker may use (the worker ends).
+            QueryError: the query does not parse or cannot be evaluated.
+            EngineCrashedError: the engine crashed on this query (its worker ended; nothing else did).
+        """
+        deadline = time.monotonic() + timeout
+        worker = self._checkout(deadline, timeout)
+        try:
+            send_json(worker.sock, {**request, "timeout": timeout})
+            if not self._wait_readable(worker, deadline):
+                self.stats.killed_at_limit += 1
+                self._kill(worker)
+                raise LimitExceededError(_time_limit(timeout))
+            worker.sock.settimeout(max(1.0, deadline - time.monotonic()))
+            header = recv_json(worker.sock)
+            body = recv_frame(worker.sock)
+        except (OSError, ValueError):
+            header = body = None
+        if header is None or body is None:
+            self._kill(worker)
+            raise self._crash_error(worker) from None
+        if header.get("error") == "memory":
+            self._kill(worker)
+            raise MemoryLimitError(self._memory_message()) from None
+        self._checkin(worker)
+        if not header["ok"]:
+            kind = header["error"]
+            if kind == "query":
+                raise QueryError(header["message"])
+            if kind == "limit":
+                raise LimitExceededError(header["message"])
+            if kind == "not-acceptable":
+                from api.errors import NotAcceptableError
+
+                raise NotAcceptableError(header["message"])
+            log.error("a query worker failed: %s", header["message"])
+            msg = "the query failed inside its worker; the error is logged"
+            raise EngineCrashedError(msg)
+        return header, body
+
+    def _wait_readable(self, worker: Worker, deadline: float) -> bool:
+        poller = select.poll()
+        poller.register(worker.sock, select.POLLIN | select.POLLHUP | select.POLLERR)
+        if not worker.demoted and poller.poll(
+            max(0.0, min(self.demote_after, deadline - time.monotonic())) * 1000
+        ):
+            return True
+        if not worker.demoted and time.monotonic() < deadline:
+            self._demote(worker)
+        while (left := deadline - time.monotonic()) > 0:
+            if poller.poll(left * 1000):
+                return True
+        return False
+
+    def _demote(self, worker: Worker) -> None:
+        worker.demoted = True
+        try:
+            os.sched_setscheduler(worker.pid, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 19)
+
+    def _checkout(self, deadline: float, timeout: float) -> Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    msg = "the server is shutting down"
+                    raise StoreError(msg)
+                if self.source.failure is not None:
+                    msg = f"{self.path}: no query worker can start: {self.source.failure}"
+                    raise StoreError(msg)
+                if len(self._busy) < self.max_busy:
+                    while self._idle:
+                        w = self._idle.pop()
+                        if w.source is self.source and w.generation == self._generation:
+                            self._busy.add(w)
+                            self._refill_locked()
+                            break
+                        self._kill(w)
+                    else:
+                        w = None
+                    if w is not None:
+                        break
+                self._refill_locked()
+                left = deadline - time.monotonic()
+                if (left <= 0 or not self._cond.wait(left)) and deadline - time.monotonic() <= 0:
+                    raise LimitExceededError(_time_limit(timeout))
+        if w.hello is None:
+            w.sock.settimeout(max(1.0, deadline - time.monotonic()))
+            try:
+                w.hello = recv_json(w.sock)
+            except OSError:
+                w.hello = None
+            self._hello = w.hello or self._hello
+            if w.hello is None:  # it died before its first query: not the query's fault
+                with self._cond:
+                    self._busy.discard(w)
+                self._kill(w)
+                report = w.source.wait_exit(w.pid, timeout=2.0)
+                log.error(
+                    "a query worker did not start: %s", report.stderr[-2000:] if report else "no report"
+                )
+                msg = f"{self.path}: query workers fail to start (see the server log); try again later"
+                raise StoreError(msg)
+        return w
+
+    def _checkin(self, worker: Worker) -> None:
+        with self._cond:
+            self._busy.discard(worker)
+            current = worker.source is self.source and worker.generation == self._generation
+            if current and not worker.demoted and not self._closed:
+                self._idle.append(worker)
+                self._cond.notify_all()
+                return
+        self._kill(worker)
+
+    def _kill(self, worker: Worker) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(worker.pid, signal.SIGKILL)
+        worker.sock.close()
+        with self._cond:
+            self._busy.discard(worker)
+            if not self._closed:
+                self._refill_locked()
+            self._cond.notify_all()
+
+    def _refill(self) -> None:
+        with self._cond:
+            self._refill_locked()
+
+    def _refill_locked(self) -> None:
+        if self._closed or self.source.failure is not None:
+            return
+        room = self.max_busy + self.spare - len(self._busy) - len(self._idle) - self._spawning
+        need = min(room, self.spare - len(self._idle) - self._spawning)
+        for _ in range(max(0, need)):
+            self._spawning += 1
+            try:
+                self.source.send({"op": "spawn", "generation": self._generation})
+            except OSError:
+                self._spawning -= 1
+                return
+
+    def _crash_error(self, worker: Worker) -> Exception:
+        self.stats.crashed += 1
+        report = worker.source.wait_exit(worker.pid, timeout=2.0)
+        if report is not None and ("memory allocation" in report.stderr or "MemoryError" in report.stderr):
+            return MemoryLimitError(self._memory_message())
+        if report is None or report.signal is None:
+            how = "ended" if report is None else f"exited with code {report.code}"
+        else:
+            how = f"was killed by {signal.Signals(report.signal).name}"
+        if report is not None and report.signal == signal.SIGSEGV:
+            why = "most likely a stack overflow: is the query nested very deeply?"
+        elif report is not None and "panicked" in report.stderr:
+            line = next((ln for ln in report.stderr.splitlines() if ln.strip() and "panicked" not in ln), "")
+            why = f"the engine (Oxigraph) panicked: {line.strip()[:300]}"
+        else:
+            why = "the engine failed on this query"
+        log.error("query worker %s %s: %s", worker.pid, how, report.stderr[-1000:] if report else "")
+        return EngineCrashedError(
+            f"the query crashed the process that evaluated it ({how}; {why}); only this request failed:"
+            " the server is unaffected. Simplify the query, or report it if it is ordinary SPARQL"
+        )
+
+    def _memory_message(self) -> str:
+        mib = (self.memory_allowance or 0) // (1 << 20)
+        return (
+            f"the query needed more memory than a query may use ({mib} MiB, SAMVERKAN_WORKER_MEMORY_MB) and"
+            " was stopped; narrow it (LIMIT, more specific patterns, fewer ORDER BY/GROUP BY rows)"
+        )
+
+    # Introspection
+
+    def health(self) -> dict[str, Any]:
+        """What ``/health`` says about the workers."""
+        with self._cond:
+            idle, busy = len(self._idle), len(self._busy)
+            engine = self.source.mode
+        hello = self._hello
+        memory = self.memory
+        return {
+            "engine": engine,
+            "workers": {"idle": idle, "busy": busy, "max_busy": self.max_busy},
+            "memory_copy": (
+                "off"
+                if not self.memory_copy
+                else "ready"
+                if engine == "memory"
+                else "loading"
+                if memory
+                else "none"
+            ),
+            "quads": memory.quads if memory is not None and engine == "memory" else None,
+            "isolation": {k: hello[k] for k in ("network_namespace", "seccomp", "memory_limit")}
+            if hello
+            else None,
+            "killed_at_limit": self.stats.killed_at_limit,
+            "crashed": self.stats.crashed,
+        }
+
+    def pids(self) -> list[int]:
+        """The processes of the pool: zygotes and workers (for tests and the bench)."""
+        with self._cond:
+            workers = [w.pid for w in (*self._idle, *self._busy)]
+        return [z.proc.pid for z in (self.disk, self.memory) if z is not None] + workers
+
+
+def _time_limit(timeout: float) -> str:
+    from api.engine import time_limit_message
+
+    return time_limit_message(timeout)
+
+
+__all__ = ["PoolStats", "WorkerPool"]

@@ -1,0 +1,273 @@
+"""Query workers: a crash, a panic or a runaway query costs only its request; workers reach no network.
+
+The rows of issue 17's table this closes: 2 (deep nesting overflows the parser's stack), 3 (an Oxigraph panic
+aborts), 4 (heavy queries past their limit keep burning CPU), and the workers' isolation. Each crash is
+followed by a cheap query that must succeed. The pool is driven directly where the guard would refuse the
+query first (the guard is tested on its own), and through a real server on 127.0.0.1 where the server matters.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from api.bench.measure import free_port, serving, uvicorn_command
+from api.errors import EngineCrashedError, MemoryLimitError
+from api.settings import PROJECT_ROOT
+from api.workers.pool import WorkerPool
+from graph.errors import LimitExceededError, QueryError
+from graph.store.embedded import GraphStore
+
+from .conftest import TOKEN, fixture_quads
+
+CHEAP = "ASK { ?m a sv:Municipality }"
+PANIC = (
+    'SELECT ?x WHERE { VALUES ?x { "2020-01-01"^^xsd:date "2021"^^xsd:gYear 1 2 3 4 5 6 7 8 9 10 11 12 13 14'
+    " 15 16 17 18 19 20 21 22 } } ORDER BY ?x"
+)
+DEEP = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def ask(sparql: str) -> dict[str, object]:
+    return {"sparql": sparql, "limit": 1000, "output": {"mode": "answer"}}
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("workers") / "store"
+    with GraphStore.open(path) as gs:
+        gs.add(fixture_quads())
+    return path
+
+
+@pytest.fixture
+def pool(store_dir: Path) -> Iterator[WorkerPool]:
+    p = WorkerPool(store_dir, spare=2, memory_allowance=256 << 20, memory_copy=False)
+    p.start()
+    yield p
+    p.close()
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it accepts."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def test_worker_answers_a_cheap_query(pool: WorkerPool) -> None:
+    header, body = pool.run(ask(CHEAP), timeout=10)
+    assert header["ok"]
+    assert header["kind"] == "boolean"
+    assert body == b'{"head":{},"boolean":true}'
+
+
+def test_worker_service_reaches_no_listener(pool: WorkerPool, listener: Listener) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError):  # straight to a worker: the guard would refuse it first
+        pool.run(ask(query), timeout=10)
+    assert listener.connections == 0
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+
+
+def test_confined_process_cannot_connect(listener: Listener) -> None:
+    # The same confinement a worker applies to itself, then a plain connect to the loopback listener.
+    script = (
+        "import socket, sys\n"
+        "from api.workers.sandbox import confine\n"
+        "c = confine(memory_allowance=None)\n"
+        "assert c.seccomp, c\n"
+        "try:\n"
+        f"    socket.socket(socket.AF_INET).connect(('127.0.0.1', {listener.port}))\n"
+        "except OSError as exc:\n"
+        "    print('refused', exc.errno)\n"
+        "    sys.exit(0)\n"
+        "sys.exit(3)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.startswith(b"refused")
+    assert listener.connections == 0
+
+
+def test_worker_reports_its_confinement(pool: WorkerPool) -> None:
+    pool.run(ask(CHEAP), timeout=10)
+    isolation = pool.health()["isolation"]
+    assert isolation["seccomp"] is True
+    assert isolation["memory_limit"] == 256 << 20
+
+
+def test_deep_nesting_costs_only_its_request(pool: WorkerPool) -> None:
+    with pytest.raises(EngineCrashedError, match="SIGSEGV"):
+        pool.run(ask(DEEP), timeout=10)
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+
+
+def test_panic_costs_only_its_request(pool: WorkerPool) -> None:
+    with pytest.raises(EngineCrashedError, match="panicked"):
+        pool.run(ask(PANIC), timeout=10)
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+
+
+def test_query_over_memory_limit_is_refused(pool: WorkerPool) -> None:
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i"
+    with pytest.raises(MemoryLimitError, match="more memory"):
+        pool.run(ask(hungry), timeout=60)
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+
+
+def test_query_past_limit_is_killed(pool: WorkerPool) -> None:
+    # A worker is up first: the limit then stops the query, not the wait for a worker.
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+    with pytest.raises(LimitExceededError, match="time limit"):
+        pool.run(ask(HEAVY), timeout=0.5)
+    assert pool.stats.killed_at_limit == 1
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+
+
+# Against a real server
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path) -> Iterator[tuple[str, psutil.Process]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SAMVERKAN_STORE": str(store_dir),
+        "SAMVERKAN_TOKEN": TOKEN,
+        "SAMVERKAN_QUERY_TIMEOUT": "30",
+        "SAMVERKAN_MAX_RESULTS": "1000",
+    }
+    base = f"http://127.0.0.1:{port}"
+    with serving(uvicorn_command(port), url=base + "/health", env=env, wait=120, cwd=PROJECT_ROOT) as proc:
+        assert cheap_ok(base)  # the first workers are up
+        yield base, psutil.Process(proc.pid)
+
+
+def cheap_ok(base: str) -> bool:
+    answer = httpx.get(base + "/sparql", params={"query": CHEAP}, timeout=30)
+    return answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_server_panic_answers_500_then_serves(server: tuple[str, psutil.Process]) -> None:
+    base, proc = server
+    answer = httpx.get(base + "/sparql", params={"query": PANIC}, timeout=30)
+    assert answer.status_code == 500
+    assert answer.json()["error"] == "engine-crashed"
+    assert "only this request failed" in answer.json()["message"]
+    assert cheap_ok(base)
+    assert proc.is_running()
+
+
+def test_server_health_names_its_engine(server: tuple[str, psutil.Process]) -> None:
+    base, _ = server
+    health = httpx.get(base + "/health", timeout=30).json()
+    assert health["status"] == "ok"
+    assert health["backend"] == "embedded"
+    assert health["engine"] in ("disk", "memory")
+    assert health["store_bytes"] > 0
+
+
+def test_server_heavy_queries_are_stopped(server: tuple[str, psutil.Process]) -> None:
+    base, proc = server
+
+    def heavy(_: int) -> int:
+        return httpx.get(base + "/sparql", params={"query": HEAVY, "timeout": "1"}, timeout=60).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(heavy, range(16)))
+    assert statuses == [503] * 16
+    assert cheap_ok(base)
+    # Every worker that ran a heavy query was ended: no process of the server's tree is still computing.
+    for _ in range(100):
+        running = [p for p in proc.children(recursive=True) if _status(p) == psutil.STATUS_RUNNING]
+        if not running:
+            break
+        time.sleep(0.1)
+    assert running == []
+    assert httpx.get(base + "/health", timeout=30).json()["killed_at_limit"] >= 16
+
+
+def _status(p: psutil.Process) -> str:
+    try:
+        return p.status()
+    except psutil.NoSuchProcess:
+        return psutil.STATUS_DEAD
+
+
+def test_server_reads_its_writes(server: tuple[str, psutil.Process]) -> None:
+    base, _ = server
+    for i in range(3):
+        update = (
+            "INSERT DATA { GRAPH <https://w3id.org/samverkan/graph/source/test-workers> {"
+            f' <https://w3id.org/samverkan/id/actor/test-{i}> skos:prefLabel "Test {i}"@sv }} }}'
+        )
+        written = httpx.post(
+            base + "/update",
+            data={"update": update},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=30,
+        )
+        assert written.status_code == 200, written.text
+        query = f'ASK {{ <https://w3id.org/samverkan/id/actor/test-{i}> skos:prefLabel "Test {i}"@sv }}'
+        answer = httpx.get(base + "/sparql", params={"query": query}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("memory_copy", [pytest.param(False, id="disk"), pytest.param(True, id="memory")])
+def test_pool_sees_each_committed_write(tmp_path: Path, memory_copy: bool) -> None:
+    graph = "https://w3id.org/samverkan/graph/source/nacka"
+    with GraphStore.open(tmp_path / "store") as gs:
+        pool = WorkerPool(gs.path, spare=1, memory_copy=memory_copy)  # type: ignore[arg-type]
+        gs.replicas.append(pool)
+        pool.start(gs.write_lock)
+        try:
+            for i in range(3):
+                school = f"<{graph}#kulturskola{i}>"
+                gs.update(f'INSERT DATA {{ GRAPH <{graph}> {{ {school} skos:prefLabel "K{i}"@sv }} }}')
+                _, body = pool.run(ask(f"ASK {{ {school} ?p ?o }}"), timeout=30)
+                assert body == b'{"head":{},"boolean":true}'
+        finally:
+            pool.close()
