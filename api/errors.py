@@ -7,6 +7,7 @@ other exception from a library (networkx, pyoxigraph), is a fault of ours, answe
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,6 +36,12 @@ class ApiError(Exception):
     status = 400
     code = "bad-request"
 
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None) -> None:
+        # ``class ReadOnlyError(ApiError, status=403, code="read-only")``; unsaid, the parent's.
+        super().__init_subclass__()
+        cls.status = cls.status if status is None else status
+        cls.code = cls.code if code is None else code
+
     def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
         self.message = message
         self.headers = headers or {}
@@ -45,49 +52,31 @@ class BadRequestError(ApiError):
     """400: the request is malformed (two queries, no query, wrong media type, not UTF-8)."""
 
 
-class UnauthorizedError(ApiError):
+class UnauthorizedError(ApiError, status=401, code="unauthorized"):
     """401: a write without a token, or with a wrong one."""
-
-    status = 401
-    code = "unauthorized"
 
     def __init__(self, message: str) -> None:
         super().__init__(message, headers={"WWW-Authenticate": 'Bearer realm="samverkan"'})
 
 
-class ReadOnlyError(ApiError):
+class ReadOnlyError(ApiError, status=403, code="read-only"):
     """403: this server takes no writes (no token configured)."""
 
-    status = 403
-    code = "read-only"
 
-
-class NotAcceptableError(ApiError):
+class NotAcceptableError(ApiError, status=406, code="not-acceptable"):
     """406: nothing the client accepts can be produced for this answer."""
 
-    status = 406
-    code = "not-acceptable"
 
-
-class EngineCrashedError(ApiError):
+class EngineCrashedError(ApiError, status=500, code="engine-crashed"):
     """500: the query engine crashed or failed on this query; its worker process ended, nothing else did."""
 
-    status = 500
-    code = "engine-crashed"
 
-
-class MemoryLimitError(ApiError):
+class MemoryLimitError(ApiError, status=503, code="memory-limit"):
     """503: the query needed more memory than a query worker may use; its worker ended."""
 
-    status = 503
-    code = "memory-limit"
 
-
-class PayloadTooLargeError(ApiError):
+class PayloadTooLargeError(ApiError, status=413, code="payload-too-large"):
     """413: the request body is larger than the server takes."""
-
-    status = 413
-    code = "payload-too-large"
 
 
 class ErrorPublic(BaseModel):
@@ -132,6 +121,24 @@ def _json(
     return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
 
 
+# Our errors whose own text says what to fix: their status and code.
+_ANSWERED_WITH_THEIR_TEXT: dict[type[Exception], tuple[int, str]] = {
+    ForbiddenOperationError: (400, "forbidden-operation"),
+    QueryError: (400, "bad-query"),
+    DefaultGraphWriteError: (400, "bad-request"),
+    ParameterError: (400, "bad-parameter"),
+    IngestError: (400, "bad-rdf"),
+    UnknownResourceError: (404, "not-found"),
+}
+
+
+def _with_text(status: int, code: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handler(_: Request, exc: Exception) -> JSONResponse:
+        return _json(status, code, str(exc))
+
+    return handler
+
+
 def add_error_handlers(app: FastAPI) -> None:
     """Install the mapping from our errors to statuses on ``app``."""
 
@@ -139,25 +146,8 @@ def add_error_handlers(app: FastAPI) -> None:
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return _json(exc.status, exc.code, exc.message, exc.headers)
 
-    @app.exception_handler(ForbiddenOperationError)
-    async def _forbidden(_: Request, exc: ForbiddenOperationError) -> JSONResponse:
-        return _json(400, "forbidden-operation", str(exc))
-
-    @app.exception_handler(QueryError)
-    async def _query(_: Request, exc: QueryError) -> JSONResponse:
-        return _json(400, "bad-query", str(exc))
-
-    @app.exception_handler(DefaultGraphWriteError)
-    async def _default_graph(_: Request, exc: DefaultGraphWriteError) -> JSONResponse:
-        return _json(400, "bad-request", str(exc))
-
-    @app.exception_handler(ParameterError)
-    async def _parameter(_: Request, exc: ParameterError) -> JSONResponse:
-        return _json(400, "bad-parameter", str(exc))
-
-    @app.exception_handler(IngestError)
-    async def _ingest(_: Request, exc: IngestError) -> JSONResponse:
-        return _json(400, "bad-rdf", str(exc))
+    for error, (status, code) in _ANSWERED_WITH_THEIR_TEXT.items():
+        app.add_exception_handler(error, _with_text(status, code))
 
     @app.exception_handler(ValidationError)
     async def _validation(_: Request, exc: ValidationError) -> JSONResponse:
@@ -173,10 +163,6 @@ def add_error_handlers(app: FastAPI) -> None:
         ]
         message = f"the change breaks {len(violations)} shape(s); nothing was written"
         return _json(422, "validation", message, violations=violations)
-
-    @app.exception_handler(UnknownResourceError)
-    async def _unknown(_: Request, exc: UnknownResourceError) -> JSONResponse:
-        return _json(404, "not-found", str(exc))
 
     @app.exception_handler(LimitExceededError)
     async def _limit(_: Request, exc: LimitExceededError) -> JSONResponse:

@@ -6,8 +6,9 @@ limit and row cap, and shapes the records into the answer with this server's add
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -174,34 +175,23 @@ def _selector(runner: QueryRunner, settings: Settings) -> Select:
     return select
 
 
-def _ref(request: Request, ref: read.Ref) -> Ref:
-    return Ref(iri=ref.iri, label=ref.label, url=local_url(request, ref.iri))
-
-
-def _actor(request: Request, a: read.Actor) -> ActorPublic:
-    return ActorPublic(
-        id=a.id,
-        iri=a.iri,
-        category=a.category,
-        label=a.label,
-        label_en=a.label_en,
-        municipality=_ref(request, a.municipality) if a.municipality else None,
-        url=local_url(request, a.iri),
-    )
+def _linked(request: Request, value: Any) -> Any:
+    """A reader's record as plain data, each record with an IRI given its ``url`` here, for the models."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _linked(request, getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if "iri" in fields:
+            fields["url"] = local_url(request, fields["iri"])
+        return fields
+    if isinstance(value, list):
+        return [_linked(request, v) for v in value]
+    return value
 
 
 @router.get("/municipalities", response_model=MunicipalitiesPublic)
 def read_municipalities(request: Request, runner: RunnerDep, settings: SettingsDep) -> MunicipalitiesPublic:
     """List the municipalities with their codes."""
     data = [
-        MunicipalityPublic(
-            id=m.code,
-            iri=m.iri,
-            code=m.code,
-            label=m.label,
-            label_en=m.label_en,
-            url=local_url(request, m.iri),
-        )
+        MunicipalityPublic.model_validate({"id": m.code, **_linked(request, m)})
         for m in read.read_municipalities(_selector(runner, settings))
     ]
     return MunicipalitiesPublic(count=len(data), data=data)
@@ -234,7 +224,7 @@ def read_actors(
     if offset + limit < page.count:
         params = {**request.query_params, "limit": str(limit), "offset": str(offset + limit)}
         next_url = str(request.url.replace_query_params(**params))
-    data = [_actor(request, a) for a in page.data]
+    data = [ActorPublic.model_validate(_linked(request, a)) for a in page.data]
     return ActorsPublic(count=page.count, limit=limit, offset=offset, next=next_url, data=data)
 
 
@@ -242,32 +232,15 @@ def read_actors(
 def read_actor(request: Request, actor: str, runner: RunnerDep, settings: SettingsDep) -> ActorDetailPublic:
     """Return one actor with its names, memberships, collaborations and dialogue partners."""
     detail = read.read_actor(_selector(runner, settings), actor)
-    base = _actor(request, detail.actor)
-    return ActorDetailPublic(
-        **base.model_dump(exclude={"municipality"}),
-        municipality=base.municipality,
-        alt_labels=detail.alt_labels,
-        member_of=[_ref(request, r) for r in detail.member_of],
-        members=[_ref(request, r) for r in detail.members],
-        collaborations=[_ref(request, r) for r in detail.collaborations],
-        designated_partners=[_ref(request, r) for r in detail.designated_partners],
-    )
+    # The actor's own fields, then the lists of the detail (whose ``actor`` the model does not take).
+    return ActorDetailPublic.model_validate({**_linked(request, detail.actor), **_linked(request, detail)})
 
 
 @router.get("/issues", response_model=IssuesPublic)
 def read_issues(request: Request, runner: RunnerDep, settings: SettingsDep) -> IssuesPublic:
     """List the issues raised in the dialogues, with who raised them."""
     data = [
-        IssuePublic(
-            iri=i.iri,
-            label=i.label,
-            label_en=i.label_en,
-            strategy_areas=i.strategy_areas,
-            mentions=i.mentions,
-            raised_by=[_ref(request, r) for r in i.raised_by],
-            url=local_url(request, i.iri),
-        )
-        for i in read.read_issues(_selector(runner, settings))
+        IssuePublic.model_validate(_linked(request, i)) for i in read.read_issues(_selector(runner, settings))
     ]
     return IssuesPublic(count=len(data), data=data)
 
@@ -286,20 +259,7 @@ def read_collaborations(
     found = read.read_collaborations(
         _selector(runner, settings), domain=domain, crosses_border=crosses_border
     )
-    data = [
-        CollaborationPublic(
-            iri=c.iri,
-            label=c.label,
-            label_en=c.label_en,
-            domains=c.domains,
-            agreement_kind=c.agreement_kind,
-            start=c.start,
-            members=[_ref(request, r) for r in c.members],
-            crosses_border=c.crosses_border,
-            url=local_url(request, c.iri),
-        )
-        for c in found
-    ]
+    data = [CollaborationPublic.model_validate(_linked(request, c)) for c in found]
     return CollaborationsPublic(count=len(data), data=data)
 
 
@@ -307,23 +267,7 @@ def read_collaborations(
 def read_dialogues(request: Request, runner: RunnerDep, settings: SettingsDep) -> DialoguesPublic:
     """List the dialogue rounds with their meetings, hosts and participants."""
     data = [
-        RoundPublic(
-            iri=r.iri,
-            year=r.year,
-            label=r.label,
-            meetings=[
-                MeetingPublic(
-                    iri=m.iri,
-                    date=m.date,
-                    host=_ref(request, m.host) if m.host else None,
-                    mode=m.mode,
-                    participants=[_ref(request, p) for p in m.participants],
-                    url=local_url(request, m.iri),
-                )
-                for m in r.meetings
-            ],
-            url=local_url(request, r.iri),
-        )
+        RoundPublic.model_validate(_linked(request, r))
         for r in read.read_dialogues(_selector(runner, settings))
     ]
     return DialoguesPublic(count=len(data), data=data)

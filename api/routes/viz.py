@@ -131,17 +131,19 @@ def list_views(request: Request) -> dict[str, list[dict[str, str]]]:
     }
 
 
+def _picture_response(store: Store, view: str, params: ViewParams, fmt: str, media_type: str) -> Response:
+    data = _make(store, view, params)
+    # SVG can hold scripts and links: it gets the page's policy; PNG and PDF only nosniff.
+    headers = _headers() if fmt == "svg" else {"X-Content-Type-Options": "nosniff"}
+    return Response(_picture(data, fmt, paper=params.paper), media_type=media_type, headers=headers)
+
+
 @router.get("/{view}.png", response_class=Response, responses={200: {"content": {"image/png": {}}}})
 def read_view_png(
     view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
 ) -> Response:
     """Draw a view as a PNG picture (same positions, colours and legend as the page)."""
-    data = _make(store, view, params)
-    return Response(
-        _picture(data, "png", paper=params.paper),
-        media_type="image/png",
-        headers={"X-Content-Type-Options": "nosniff"},
-    )
+    return _picture_response(store, view, params, "png", "image/png")
 
 
 @router.get("/{view}.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
@@ -149,12 +151,7 @@ def read_view_pdf(
     view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
 ) -> Response:
     """Draw a view as an A4 PDF (same positions, colours and legend as the page)."""
-    data = _make(store, view, params)
-    return Response(
-        _picture(data, "pdf", paper=params.paper),
-        media_type="application/pdf",
-        headers={"X-Content-Type-Options": "nosniff"},
-    )
+    return _picture_response(store, view, params, "pdf", "application/pdf")
 
 
 @router.get("/{view}.svg", response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
@@ -162,9 +159,7 @@ def read_view_svg(
     view: str, params: Annotated[ViewParams, Depends()], store: Annotated[Store, Depends(get_store)]
 ) -> Response:
     """Draw a view as an SVG picture (same positions, colours and legend as the page)."""
-    data = _make(store, view, params)
-    svg = _picture(data, "svg", paper=params.paper)
-    return Response(svg, media_type="image/svg+xml", headers=_headers())
+    return _picture_response(store, view, params, "svg", "image/svg+xml")
 
 
 @router.get("/{view}", response_class=HTMLResponse)

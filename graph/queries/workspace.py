@@ -233,11 +233,16 @@ def read_collaborations_of(select: Select, lang: Lang, actors: Iterable[str]) ->
     values = " ".join(f"<{a}>" for a in sorted(set(actors)))
     if not values:
         return []
+    mine = f"VALUES ?mine {{ {values} }} GRAPH ?g {{ ?c a sv:Collaboration }} ?c org:hasMember ?mine ."
+    return _read_collaborations(select, lang, mine)
+
+
+def _read_collaborations(select: Select, lang: Lang, choice: str) -> list[Record]:
+    """The collaborations ``choice`` (a pattern binding ``?c`` and its graph ``?g``) picks, grouped."""
     rows = _records(
         select,
         f"""SELECT ?c ?cLabel ?domainLabel ?kindLabel ?start ?end ?actor ?actorLabel ?municipality ?g WHERE {{
-          VALUES ?mine {{ {values} }} GRAPH ?g {{ ?c a sv:Collaboration }} ?c org:hasMember ?mine .
-          {label_pattern("?c", lang)}
+          {choice} {label_pattern("?c", lang)}
           OPTIONAL {{ ?c sv:domain ?domain . {label_pattern("?domain", lang)} }}
           OPTIONAL {{ ?c sv:agreementKind ?kind . {label_pattern("?kind", lang)} }}
           OPTIONAL {{ ?c schema:startDate ?start }} OPTIONAL {{ ?c schema:endDate ?end }}
@@ -282,18 +287,7 @@ def group_collaborations(rows: list[Record]) -> list[Record]:
 
 def read_all_collaborations(select: Select, lang: Lang) -> list[Record]:
     """Every collaboration, as ``read_collaborations_of`` describes them."""
-    rows = _records(
-        select,
-        f"""SELECT ?c ?cLabel ?domainLabel ?kindLabel ?start ?end ?actor ?actorLabel ?municipality ?g WHERE {{
-          GRAPH ?g {{ ?c a sv:Collaboration }} {label_pattern("?c", lang)}
-          OPTIONAL {{ ?c sv:domain ?domain . {label_pattern("?domain", lang)} }}
-          OPTIONAL {{ ?c sv:agreementKind ?kind . {label_pattern("?kind", lang)} }}
-          OPTIONAL {{ ?c schema:startDate ?start }} OPTIONAL {{ ?c schema:endDate ?end }}
-          ?c org:hasMember ?actor . {label_pattern("?actor", lang)}
-          OPTIONAL {{ {MUNICIPALITY_OF} }}
-        }}""",
-    )
-    return group_collaborations(rows)
+    return _read_collaborations(select, lang, "GRAPH ?g { ?c a sv:Collaboration }")
 
 
 def read_municipality(select: Select, lang: Lang, iri: str) -> Record | None:

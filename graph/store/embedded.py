@@ -174,12 +174,7 @@ class GraphStore:
         Raises:
             QueryError: the query does not parse or is not a SELECT.
         """
-        result = self.query(sparql, **kwargs)
-        if not isinstance(result, ox.QuerySolutions):
-            msg = "expected a SELECT query"
-            raise QueryError(msg)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names} for row in result]
+        return select_rows(self.query(sparql, **kwargs))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """Iterate over the quads of one named graph, or of every named graph (not the derived default)."""
@@ -223,9 +218,7 @@ class GraphStore:
         if graph is not None:
             self.reader.dump(out, format=format, from_graph=ox.NamedNode(graph))
             return
-        if not format.supports_datasets:
-            msg = f"{format.name} holds one graph; name a graph or use TriG or N-Quads for the store"
-            raise StoreError(msg)
+        refuse_graph_format(format)
         # The default graph is derived from the named graphs, so it is not exported.
         ox.serialize(self.quads(), out, format=format)
 
@@ -251,12 +244,7 @@ class GraphStore:
         """
         self._check_writable()
         added, removed = _named_only(added), _named_only(removed)
-        if any(_has_blank(q) for q in removed):
-            msg = (
-                "statements with blank nodes cannot be removed by value;"
-                " use a SPARQL update or replace the graph"
-            )
-            raise StoreError(msg)
+        refuse_blank_removals(removed)
         if not removed:  # Oxigraph's extend is one transaction too, and far faster than INSERT DATA text
             self._extend([*added, *(_in_default(q) for q in added)])
             return
@@ -551,6 +539,43 @@ def _unmerge(removed: list[ox.Quad]) -> str:
     return " ;\n".join(parts)
 
 
+def select_rows(result: object) -> list[dict[str, Term | None]]:
+    """Return the rows of a query's answer as dicts of variable name to term.
+
+    Raises:
+        QueryError: the answer is not a SELECT's.
+    """
+    if not isinstance(result, ox.QuerySolutions):
+        msg = "expected a SELECT query"
+        raise QueryError(msg)
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names} for row in result]
+
+
+def refuse_blank_removals(removed: Iterable[ox.Quad]) -> None:
+    """Refuse to remove statements with blank nodes by value: no store can match such a node again.
+
+    Raises:
+        StoreError: a removed statement has a blank node.
+    """
+    if any(_has_blank(q) for q in removed):
+        msg = (
+            "statements with blank nodes cannot be removed by value; use a SPARQL update or replace the graph"
+        )
+        raise StoreError(msg)
+
+
+def refuse_graph_format(format: ox.RdfFormat) -> None:
+    """Refuse a one-graph format (Turtle, N-Triples, ...) for a dump of the whole store.
+
+    Raises:
+        StoreError: ``format`` holds one graph only.
+    """
+    if not format.supports_datasets:
+        msg = f"{format.name} holds one graph; name a graph or use TriG or N-Quads for the store"
+        raise StoreError(msg)
+
+
 def _has_blank(q: ox.Quad) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
@@ -586,4 +611,7 @@ __all__ = [
     "bind_values",
     "delete_data",
     "insert_data",
+    "refuse_blank_removals",
+    "refuse_graph_format",
+    "select_rows",
 ]

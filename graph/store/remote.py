@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from graph.errors import LimitExceededError, QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
-from graph.store.embedded import Term
+from graph.store.embedded import Term, refuse_blank_removals, refuse_graph_format, select_rows
 from graph.store.guard import check_query, check_update
 from graph.store.protocol import Replica
 from graph.store.wire import decode_results, decode_triple, encode_quad, encode_term
@@ -392,12 +392,7 @@ class RemoteStore:
         Raises:
             QueryError: the query is refused or is not a SELECT.
         """
-        result = self.query(sparql, **kwargs)
-        if not isinstance(result, ox.QuerySolutions):
-            msg = "expected a SELECT query"
-            raise QueryError(msg)
-        names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names} for row in result]
+        return select_rows(self.query(sparql, **kwargs))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """Iterate over the quads of one named graph, or of every named graph (not the merge)."""
@@ -467,9 +462,7 @@ class RemoteStore:
         if graph is not None:
             ox.serialize((q.triple for q in self.quads(graph)), out, format=format)
             return
-        if not format.supports_datasets:
-            msg = f"{format.name} holds one graph; name a graph or use TriG or N-Quads for the store"
-            raise StoreError(msg)
+        refuse_graph_format(format)
         ox.serialize(self.quads(), out, format=format)
 
     # Writing: each call keeps the merged graph in step (in the same request where the protocol allows).
@@ -495,12 +488,7 @@ class RemoteStore:
         """
         self._check_writable()
         added, removed = self._owned_only(added), self._owned_only(removed)
-        if any(_has_blank(q) for q in removed):
-            msg = (
-                "statements with blank nodes cannot be removed by value;"
-                " use a SPARQL update or replace the graph"
-            )
-            raise StoreError(msg)
+        refuse_blank_removals(removed)
         added = [encode_quad(q) for q in added]
         parts = []
         if removed:
@@ -787,10 +775,6 @@ _LEADING_BASES = re.compile(r"(?:\s*BASE\s*<[^<>\s]*>)+\s*", re.IGNORECASE)
 
 def _in_merged(q: ox.Quad) -> ox.Quad:
     return ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(MERGED_GRAPH))
-
-
-def _has_blank(q: ox.Quad) -> bool:
-    return _blank_in(q.triple)
 
 
 def _blank_in(t: ox.Triple) -> bool:

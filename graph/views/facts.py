@@ -119,6 +119,9 @@ def read_issues_raised(store: Store) -> dict[str, list[dict[str, str]]]:
                 "quote": _value(row, "quote") or "",
             }
         )
+    # Sorted here, not by ORDER BY: engines order language-tagged labels differently (Virtuoso vs Oxigraph).
+    for raised in out.values():
+        raised.sort(key=lambda r: (-int(r["year"] or 0), r["issue"], r["stance"], r["quote"]))
     return dict(out)
 
 

@@ -10,6 +10,10 @@ from graph.store.embedded import GraphStore
 
 runner = CliRunner()
 
+# A collaboration with one party breaks the shapes; its own IRI, because an earlier test adds a valid
+# collaboration under the shared one (a file is checked together with what the store holds).
+LONE_COLLABORATION_IRI = "bibliotek-nacka-ensam"
+
 NEW_COLLABORATION = """@prefix collaboration: <https://w3id.org/samverkan/id/collaboration/> .
 @prefix municipality: <https://w3id.org/samverkan/id/municipality/> .
 @prefix domain: <https://w3id.org/samverkan/concept/domain/> .
@@ -30,6 +34,10 @@ def store_dir(tmp_path_factory):
     result = runner.invoke(app, ["build", "--store", str(path)])
     assert result.exit_code == 0, result.output
     return path
+
+
+def _lone_collaboration() -> str:
+    return NEW_COLLABORATION.format(second_member="").replace("bibliotek-nacka-varmdo", LONE_COLLABORATION_IRI)
 
 
 def invoke(*args):
@@ -100,12 +108,12 @@ def test_import_invalid_file_changes_nothing(store_dir, tmp_path):
         encoding="utf-8",
     )
     bad = tmp_path / "samverkan-ett.ttl"
-    bad.write_text(NEW_COLLABORATION.format(second_member=""), encoding="utf-8")
+    bad.write_text(_lone_collaboration(), encoding="utf-8")
     result = invoke("import", good, bad, "--store", store_dir)
     assert result.exit_code == 1
     # Names the file and line, the resource, and what is wrong.
     assert f"{bad}:8" in result.output
-    assert "collaboration:bibliotek-nacka-varmdo" in result.output
+    assert f"collaboration:{LONE_COLLABORATION_IRI}" in result.output
     assert "Nothing was changed" in result.output
     assert sorted(str(q) for q in GraphStore.open(store_dir, read_only=True).inner) == before
 
@@ -136,7 +144,7 @@ def test_export_one_graph_and_whole_store(store_dir, tmp_path):
 
 def test_validate_reports_file_violations_without_importing(store_dir, tmp_path):
     bad = tmp_path / "ett.ttl"
-    bad.write_text(NEW_COLLABORATION.format(second_member=""), encoding="utf-8")
+    bad.write_text(_lone_collaboration(), encoding="utf-8")
     result = invoke("validate", bad, "--store", store_dir)
     assert result.exit_code == 1
     assert "violation" in result.output
