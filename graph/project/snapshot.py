@@ -174,8 +174,8 @@ def _read_snapshot(store: Store, *, mentions: bool = False) -> Snapshot:
     points: dict[str, tuple[float, float]] = {}
     for m, wkt in _rows(
         store,
-        "SELECT ?m ?wkt WHERE { ?m a sv:Municipality ; sv:territory ?t . ?t geo:hasCentroid|geo:hasGeometry ?geom . "
-        "?geom geo:asWKT ?wkt }",
+        "SELECT ?m ?wkt WHERE { ?m a sv:Municipality ; sv:territory ?t . "
+        "?t geo:hasCentroid|geo:hasGeometry ?geom . ?geom geo:asWKT ?wkt }",
     ):
         pt = _POINT.search(wkt or "")
         if m and pt:

@@ -37,7 +37,8 @@ def store_dir(tmp_path_factory):
 
 
 def _lone_collaboration() -> str:
-    return NEW_COLLABORATION.format(second_member="").replace("bibliotek-nacka-varmdo", LONE_COLLABORATION_IRI)
+    text = NEW_COLLABORATION.format(second_member="")
+    return text.replace("bibliotek-nacka-varmdo", LONE_COLLABORATION_IRI)
 
 
 def invoke(*args):
