@@ -175,10 +175,24 @@ def read_workbook(data: bytes, *, name: str, mapping: Mapping, limit: int) -> Wo
     kind: Kind = "all" if f"{KIND_MARK}all" in keywords else "round"
     read = WorkbookRead({}, kind)
     try:
+        tables = {ws.title: ws.title for ws in book.worksheets if ws.title in mapping.tables}
+        if not tables:
+            # A workbook named after one table (actors.xlsx) holds it in its first sheet (data/README.md).
+            stem = Path(name).stem
+            table = next((n for n, t in mapping.tables.items() if Path(t.file).stem == stem), None)
+            if table is None or not book.worksheets:
+                sheets = ", ".join(ws.title for ws in book.worksheets) or "none"
+                msg = (
+                    f"no sheet is named after a table (sheets: {sheets}); name each sheet after its table "
+                    f"({', '.join(mapping.tables)}), or the file after one table"
+                )
+                raise _fail(msg, name)
+            tables = {book.worksheets[0].title: table}
         for ws in book.worksheets:
-            if ws.title not in mapping.tables:
+            if ws.title not in tables:
                 continue
-            sheet = read.sheets[ws.title] = Sheet(ws.title, f"{name} [{ws.title}]")
+            table_name = tables[ws.title]
+            sheet = read.sheets[table_name] = Sheet(table_name, f"{name} [{ws.title}]")
             header: list[str] = []
             for number, row in enumerate(ws.iter_rows(), 1):
                 cells = []
