@@ -15,10 +15,11 @@ core busy until that step returns. Threads are bounded (``WORKERS``).
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -85,7 +86,7 @@ class QueryRunner:
     def __init__(self, store: Store, *, workers: int = WORKERS, pool: WorkerPool | None = None) -> None:
         self.store = store
         self.pool = pool
-        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
+        self._threads = DaemonExecutor(workers, name="sparql")
 
     def submit(self, req: Request, then: Any = None) -> tuple[Future[Any], threading.Event]:
         """Start a query in a worker thread; ``then(answer)`` runs in the thread too (e.g. to serialise)."""
@@ -153,13 +154,68 @@ class QueryRunner:
         if self.pool is not None:
             return self.pool.health()
         local = self.store.local_engine()
-        return {"engine": "threads" if local is not None else "remote", "workers": None}
+        return {"ready": True, "engine": "threads" if local is not None else "remote", "workers": None}
 
     def close(self) -> None:
         """Stop taking work; running queries are told to stop, worker processes ended."""
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._threads.shutdown()
         if self.pool is not None:
             self.pool.close()
+
+
+class DaemonExecutor:
+    """At most ``workers`` daemon threads running calls: a ``ThreadPoolExecutor`` not joined at exit.
+
+    ``ThreadPoolExecutor`` joins its threads when the interpreter exits, and a query abandoned at its
+    deadline (one step of the engine that Python cannot interrupt) would hold the process open until that
+    step returns: measured, an hour for a cross product. Daemon threads end with the process.
+    """
+
+    def __init__(self, workers: int, *, name: str) -> None:
+        self._work: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._workers = workers
+        self._name = name
+        self._shut = False
+
+    def submit(self, fn: Callable[[], Any]) -> Future[Any]:
+        """Run ``fn`` in a thread; its result or exception in the returned future.
+
+        Raises:
+            RuntimeError: after ``shutdown``.
+        """
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._shut:
+                msg = "the query threads are shut down"
+                raise RuntimeError(msg)
+            self._work.put((future, fn))
+            if not self._idle.acquire(blocking=False) and len(self._threads) < self._workers:
+                thread = threading.Thread(
+                    target=self._run, name=f"{self._name}_{len(self._threads)}", daemon=True
+                )
+                self._threads.append(thread)
+                thread.start()
+        return future
+
+    def _run(self) -> None:
+        while (item := self._work.get()) is not None:
+            future, fn = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:  # handed to the waiting request, as ThreadPoolExecutor does
+                    future.set_exception(exc)
+            self._idle.release()
+
+    def shutdown(self) -> None:
+        """Take no more work; queued calls are cancelled; running ones are left to end (daemon threads)."""
+        with self._lock:
+            self._shut = True
+            for _ in self._threads:
+                self._work.put(None)
 
 
 def _wire(req: Request, output: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from typing import Any
 
 from fastapi import Request
 
+from graph.views.numerals import format_number
+
 MESSAGES_DIR = Path(__file__).resolve().parent / "messages"
 DEFAULT_LANG = "sv"
 COOKIE = "lang"
@@ -47,7 +49,10 @@ def languages() -> list[str]:
 
 @dataclass(frozen=True)
 class Translator:
-    """The words of one language; ``t("key", n=3, name="Nacka")`` fills fields and picks the plural form."""
+    """The words of one language; ``t("key", n=3, name="Nacka")`` fills fields and picks the plural form.
+
+    Integer fields are written with the language's digit groups (``t.number``): ``1 234`` in Swedish.
+    """
 
     lang: str
 
@@ -55,6 +60,10 @@ class Translator:
     def data_lang(self) -> str:
         """The language of labels read from the data and of the views (sv or en; others read English)."""
         return self.lang if self.lang in ("sv", "en") else "en"
+
+    def number(self, value: Any, *, digits: int | None = None) -> str:
+        """Write a count or measure as this language does: ``1 234 567`` (sv), ``1,234,567`` (en)."""
+        return format_number(value, self.data_lang, digits=digits)
 
     def __call__(self, key: str, **fields: Any) -> str:
         """Return the text of ``key`` in this language (Swedish when this catalogue lacks it)."""
@@ -68,7 +77,14 @@ class Translator:
         if not isinstance(entry, str):
             n = fields.get("n", 0)
             entry = entry["one"] if n == 1 and "one" in entry else entry["other"]
-        return entry.format(**fields) if fields else entry
+        if not fields:
+            return entry
+        # Counts are written as the language writes numbers; years and codes arrive as text, untouched.
+        shown = {
+            k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v
+            for k, v in fields.items()
+        }
+        return entry.format(**shown)
 
 
 def pick_language(request: Request) -> str:

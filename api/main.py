@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.engine import QueryRunner
@@ -18,6 +19,7 @@ from api.routes import (
     analysis_pages,
     graph_store,
     health,
+    labels,
     lists,
     overview,
     pages,
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         graph_store,
         queries,
         resources,
+        labels,
         overview,
         lists,
         reports,
@@ -141,6 +144,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     _include_views(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    favicon = STATIC_DIR / "favicon.svg"  # browsers ask for /favicon.ico on every page that names none
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def read_favicon() -> FileResponse:
+        return FileResponse(favicon, media_type="image/svg+xml")
+
     return app
 
 

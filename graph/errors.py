@@ -87,6 +87,10 @@ class ParameterError(SamverkanError, ValueError):
     """An option or a parameter has a value we cannot use (unknown name, out of range, wrong kind)."""
 
 
+class ForeignGraphError(ParameterError):
+    """A graph outside the store's own graphs (a remote store holds only graphs under its base IRI)."""
+
+
 class QueryError(SamverkanError, ValueError):
     """A SPARQL query or update is malformed or refused."""
 
@@ -114,6 +118,7 @@ class LimitExceededError(SamverkanError):
 __all__ = [
     "DefaultGraphWriteError",
     "ForbiddenOperationError",
+    "ForeignGraphError",
     "IngestError",
     "LimitExceededError",
     "Location",

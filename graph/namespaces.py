@@ -115,6 +115,24 @@ class SV(DefinedNamespace):
     sourceRow: URIRef
     parameters: URIRef
     measure: URIRef
+    # Aggregates kept in step (graph.aggregates)
+    CrossingRecord: URIRef
+    PartnerRecord: URIRef
+    IssueReachRecord: URIRef
+    ActorDegreeRecord: URIRef
+    aggregateOf: URIRef
+    reachesMunicipality: URIRef
+    reachReason: URIRef
+    reachVia: URIRef
+    hypothetical: URIRef
+    fromMunicipality: URIRef
+    partnerActor: URIRef
+    partnerMunicipality: URIRef
+    raiser: URIRef
+    aggregateRound: URIRef
+    mentionCount: URIRef
+    partnerCount: URIRef
+    crossBorderPartnerCount: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph.namespaces import OWL, PREFIXES, RDF, RDFS, SH, SKOS, SV, XSD
+from graph.namespaces import DCTERMS, OWL, PREFIXES, RDF, RDFS, SH, SKOS, SV, XSD
 
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -154,6 +154,14 @@ def _definition(g: Graph, node: Node) -> str:
     return f'<p>{en}</p><p class="en" lang="sv">{sv}</p>'
 
 
+def _deprecated(g: Graph, node: Node) -> str:
+    """'Deprecated: use …' for a term marked owl:deprecated, naming what replaces it; else ''."""
+    if (node, OWL.deprecated, Literal(True)) not in g:
+        return ""
+    instead = ", ".join(_link(g, r) for r in sorted(g.objects(node, DCTERMS.isReplacedBy), key=str))
+    return f"yes; use {instead} (docs/migration.md)" if instead else "yes (docs/migration.md)"
+
+
 def _dl(rows: Iterable[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
     return f"<table>{cells}</table>" if cells else ""
@@ -176,7 +184,13 @@ def _render_class(g: Graph, cls: URIRef) -> str:
         _definition(g, cls),
     ]
     parts.append(
-        _dl([("Subclass of", supers), ("Also checked by", ", ".join(_link(g, s) for s in inherited))])
+        _dl(
+            [
+                ("Deprecated", _deprecated(g, cls)),
+                ("Subclass of", supers),
+                ("Also checked by", ", ".join(_link(g, s) for s in inherited)),
+            ]
+        )
     )
     parts += [f"<p>Shape {_link(g, s)}:</p>{_constraints(g, s)}" for s in own]
     return "\n".join(parts)
@@ -184,6 +198,7 @@ def _render_class(g: Graph, cls: URIRef) -> str:
 
 def _render_property(g: Graph, prop: URIRef) -> str:
     rows = [
+        ("Deprecated", _deprecated(g, prop)),
         ("Domain", ", ".join(_link(g, d) for d in g.objects(prop, RDFS.domain))),
         ("Range", ", ".join(_link(g, r) for r in g.objects(prop, RDFS.range))),
         (
@@ -269,6 +284,12 @@ def _render_scheme(g: Graph, scheme: URIRef) -> str:
     return head + _definition(g, scheme) + _tree(g, sorted(tops, key=str), members)
 
 
+def _notation(g: Graph, concept: Node) -> str:
+    notations = sorted(str(n) for n in g.objects(concept, SKOS.notation))
+    codes = ", ".join(f"<code>{escape(n)}</code>" for n in notations)
+    return f' <span class="en">code {codes}</span>' if codes else ""
+
+
 def _tree(g: Graph, concepts: list[Node], members: set[Node]) -> str:
     items = []
     for c in concepts:
@@ -277,7 +298,7 @@ def _tree(g: Graph, concepts: list[Node], members: set[Node]) -> str:
         note = f'<br><span class="en">Strategy area (editorial): {areas}</span>' if areas else ""
         items.append(
             f'<li id="{_anchor(g, c)}"><strong>{_label(g, c)}</strong>'
-            f' <span class="en">/ {_label(g, c, "en")}</span> <code>{_qname(g, c)}</code>'
+            f' <span class="en">/ {_label(g, c, "en")}</span> <code>{_qname(g, c)}</code>{_notation(g, c)}'
             f"<br>{_text(g, c, SKOS.definition, 'en')}{note}"
             f"{_tree(g, sorted(narrower & members, key=str), members)}</li>"
         )

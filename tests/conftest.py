@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from api.bench.virtuoso import VirtuosoServer, available, run_virtuoso
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +26,19 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def ontology_dir() -> Path:
     return ROOT / "ontology"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one per test module (pages, views, the map)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +66,29 @@ def virtuoso_environment(virtuoso: VirtuosoServer) -> dict[str, str]:
         "SAMVERKAN_SPARQL_AUTH": "digest",
         "SAMVERKAN_SPARQL_TIME_LIMIT_PARAMETER": "timeout={ms}",
     }
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._samverkan_exit = int(exitstatus)  # type: ignore[attr-defined]  # read at unconfigure
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Fail at once, naming them, if threads would keep the finished run from exiting.
+
+    The interpreter joins every non-daemon thread at exit: a query left running in one (an engine step that
+    cannot be interrupted) once held a finished run open for an hour. Threads that end within a grace period
+    (idle AnyIO workers, closing clients) are waited for; any still running then are reported and the process
+    ends with exit code 3 instead of hanging.
+    """
+    deadline = time.monotonic() + 30
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if stuck:
+        print(f"\nnon-daemon threads still run (they would hold the run open): {stuck}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        status = getattr(config, "_samverkan_exit", 0)
+        os._exit(status or 3)

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "synthetic": 2,
     "writes": 2,
     "history": 2,
+    "aggregates": 2,
     "reference": 2,
     "project": 3,
     "analysis": 4,

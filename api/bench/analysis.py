@@ -33,7 +33,7 @@ COLUMNS = ["step", "seconds", "CPU s", "peak RSS", "RSS added", "what"]
 BASELINE_QUERY = (
     sparql_prefixes()
     + """SELECT ?c ?a ?b ?d ?g WHERE {
-           GRAPH ?g { ?c org:hasMember ?a, ?b } ?c a sv:Collaboration . OPTIONAL { ?c sv:domain ?d }
+           GRAPH ?g { ?c org:hasMember ?a, ?b } ?c a sv:Collaboration . OPTIONAL { ?c org:purpose ?d }
            FILTER(STR(?a) < STR(?b)) }"""
 )
 

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -256,6 +257,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _wait_ready(url: str, deadline: float, log: IO[bytes]) -> None:
+    """Wait for samverkan's ``/health/ready`` at ``url``'s origin: workers forked, memory copy settled.
+
+    Another server (a peer in a benchmark) has no such address (404): it is ready once it answers.
+    """
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    while httpx.get(origin + "/health/ready", timeout=10).status_code == 503:
+        if time.monotonic() > deadline:
+            msg = f"{origin}: the query workers were not ready in time: {_tail(log)}"
+            raise RuntimeError(msg)
+        time.sleep(0.1)
+
+
 @contextmanager
 def serving(
     args: list[str], *, url: str, env: dict[str, str], wait: float, cwd: Path | None = None
@@ -284,6 +298,7 @@ def serving(
                         msg = f"{url} did not answer within {wait:.0f} s: {_tail(log)}"
                         raise RuntimeError(msg) from None
                     time.sleep(0.2)
+            _wait_ready(url, deadline, log)
             yield proc
         finally:
             proc.terminate()

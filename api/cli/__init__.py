@@ -75,7 +75,7 @@ app = typer.Typer(
 )
 
 # Each module defines register(app); the order is the order of `samverkan --help`.
-COMMAND_MODULES = ("store", "record", "backup", "generate", "serve", "analyse", "viz")
+COMMAND_MODULES = ("store", "record", "backup", "aggregates", "generate", "serve", "analyse", "viz")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"api.cli.{_name}").register(app)

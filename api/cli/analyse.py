@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         constellation: Annotated[
             str | None, typer.Option(help="Only members of a constellation: slug (2020-nacka) or IRI.")
         ] = None,
-        category: Annotated[str | None, typer.Option(help="Actor class, e.g. CultureSchool.")] = None,
+        category: Annotated[str | None, typer.Option(help="Actor category, e.g. culture-school.")] = None,
         param: Annotated[
             list[str] | None, typer.Option("-p", "--param", help="Measure parameter NAME=VALUE.")
         ] = None,

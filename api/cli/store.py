@@ -443,6 +443,7 @@ def query(
     ] = None,
 ) -> None:
     """Run a SPARQL query, a .rq file or a named query of the library against the store."""
+    from graph.aggregates.reading import reading_text
     from graph.queries.library import bind_parameters, parse_named_query, read_named_queries
     from graph.store.guard import check_query
 
@@ -462,7 +463,8 @@ def query(
         check_query(named.sparql)
         gs = open_store(store, read_only=True)
         started = time.perf_counter()
-        result = gs.query(named.sparql, substitutions=bindings or None)
+        text = reading_text(named, gs) if sparql in library else named.sparql  # aggregates if held
+        result = gs.query(text, substitutions=bindings or None)
         print_result(result, format)
         console.print(f"({time.perf_counter() - started:.3f} s)", style="dim")
 

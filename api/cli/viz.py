@@ -91,7 +91,7 @@ def viz(
     domain: Annotated[str | None, typer.Option(help="Domain slug, e.g. kulturskola.")] = None,
     grouping: Annotated[str | None, typer.Option(help="Only members of this grouping (slug or IRI).")] = None,
     constellation: Annotated[str | None, typer.Option(help="Only members of this constellation.")] = None,
-    category: Annotated[str | None, typer.Option(help="Actor category, e.g. CultureSchool.")] = None,
+    category: Annotated[str | None, typer.Option(help="Actor category, e.g. culture-school.")] = None,
     center: Annotated[
         str | None, typer.Option(help="Ego view: actor or municipality (klys, 0182, IRI).")
     ] = None,

@@ -53,7 +53,7 @@ def make_router(store_dependency: Callable[..., Store] = get_store) -> APIRouter
                 "domain": "domain: a slug (kulturskola) or an IRI",
                 "grouping": "only members of a grouping: slug (storsthlm), kind/slug or IRI",
                 "constellation": "only members of a constellation: slug (2020-nacka) or IRI",
-                "category": "actor class: local name (CultureSchool) or IRI",
+                "category": "actor category: slug (culture-school), code (CultureSchool) or concept IRI",
                 "format": "json or csv (else the Accept header decides)",
             },
             "measures": [m.describe() for m in list_measures()],
@@ -74,7 +74,7 @@ def make_router(store_dependency: Callable[..., Store] = get_store) -> APIRouter
         constellation: Annotated[
             str | None, Query(description="Constellation: slug (2020-nacka) or IRI.")
         ] = None,
-        category: Annotated[str | None, Query(description="Actor class, e.g. CultureSchool.")] = None,
+        category: Annotated[str | None, Query(description="Actor category, e.g. culture-school.")] = None,
         format: Annotated[str | None, Query(description="json or csv.")] = None,
     ) -> Response:
         """Run one measure under the filters; other query parameters are the measure's own."""

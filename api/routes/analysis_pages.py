@@ -26,7 +26,9 @@ def read_analysis_page(request: Request) -> HTMLResponse:
     store = request.app.state.store
     from graph.analysis.registry import run_measure  # networkx: loaded on first use, not at start
 
-    isolates = cached(("isolates",), lambda: run_measure("isolates", store, params={"network": "actors"}))
+    isolates = cached(
+        store, ("isolates",), lambda: run_measure("isolates", store, params={"network": "actors"})
+    )
     actors_out = [
         (
             str(r["label"] or r["node"]),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.engine import QueryRunner
@@ -34,6 +35,20 @@ async def read_health(request: Request) -> dict[str, Any]:
         "store_bytes": await run_in_threadpool(_directory_bytes, store.path),
         **workers,
     }
+
+
+@router.get("/health/ready", responses={503: {"description": "The query workers are still starting"}})
+async def read_readiness(request: Request) -> JSONResponse:
+    """200 once queries can be answered at once (workers forked, memory copy settled), else 503.
+
+    A server answers ``/health`` as soon as it listens; its first query may still wait for a worker to fork
+    or for the memory copy to take over. Load balancers and tests that query right after a start poll this.
+    """
+    runner: QueryRunner = request.app.state.runner
+    ready = bool(runner.health()["ready"])
+    if ready:
+        return JSONResponse({"ready": True})
+    return JSONResponse({"ready": False}, status_code=503, headers={"Retry-After": "1"})
 
 
 __all__ = ["router"]

@@ -10,11 +10,16 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.engine import rdf_bytes
+from api.i18n import Translator, translator
 from api.negotiate import negotiate, parse_accept
 from api.routes.profiles import compact, render_profile
-from api.routes.web import render
+from api.routes.web import render, selector
+from graph.errors import QueryError
 from graph.namespaces import BASE, sparql_prefixes
+from graph.queries.choices import Choice, read_choices
+from graph.queries.library import NamedQuery, Parameter, bind_value
 from graph.queries.resources import describe_resource
+from graph.queries.workspace import Lang
 from graph.store.protocol import Store
 
 router = APIRouter(tags=["pages"])
@@ -32,12 +37,65 @@ LIMIT 50
 @router.get("/query", response_class=HTMLResponse)
 def read_query_page(request: Request) -> HTMLResponse:
     """Show the query page: an editor, the named queries with forms for their parameters, results."""
-    library = request.app.state.library
-    return render(
-        request,
-        "query.html",
-        {"prefixes": sparql_prefixes(), "example": EXAMPLE, "queries": list(library.values())},
-    )
+    library: dict[str, NamedQuery] = request.app.state.library
+    t = translator(request)
+    lang: Lang = "en" if t.data_lang == "en" else "sv"
+    select = selector(request)
+    known: dict[tuple[str, str | None, tuple[str, ...]], list[Choice] | None] = {}
+
+    def choices(p: Parameter) -> list[Choice] | None:
+        key = (p.kind, p.scheme, p.classes)  # one query per kind of value, however many forms ask
+        if key not in known:
+            known[key] = read_choices(select, p, lang)
+        return known[key]
+
+    forms = [
+        (q, [(p, choices(p), _selected(p, choices(p)), _hint(t, p)) for p in q.parameters])
+        for q in library.values()
+    ]
+    words = {key: t(f"query_js_{key}") for key in JS_WORDS}  # raw, with {fields} the script fills in
+    context = {
+        "prefixes": sparql_prefixes(),
+        "example": EXAMPLE,
+        "queries": list(library.values()),
+        "forms": forms,
+        "words": {**words, "lang": lang},
+    }
+    return render(request, "query.html", context)
+
+
+JS_WORDS = (  # the words query.js shows, from the catalogue (api/messages/*.toml: query_js_*)
+    "running",
+    "done",
+    "answer",
+    "yes",
+    "no",
+    "failed",
+    "error",
+    "truncated",
+    "no_rows",
+    "rows_one",
+    "rows_other",
+    "next",
+)
+
+
+def _hint(t: Translator, p: Parameter) -> str:
+    """What a value of ``p`` looks like, in the page's language (the library's own words are English)."""
+    if p.kind == "iri" and p.classes:
+        return t("param_iri_of", classes=" / ".join(p.classes))
+    return t(f"param_{p.kind}", scheme=p.scheme or "")
+
+
+def _selected(p: Parameter, choices: list[Choice] | None) -> str | None:
+    """The choice a parameter's default names, whatever its spelling (prefixed or full IRI, slug)."""
+    if p.default is None or not choices:
+        return None
+    try:
+        wanted = bind_value(p, p.default)
+        return next((c.value for c in choices if bind_value(p, c.value) == wanted), None)
+    except QueryError:
+        return None
 
 
 def wants_html(request: Request) -> bool:

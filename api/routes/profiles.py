@@ -7,6 +7,7 @@ raw data (outgoing and incoming statements, with labels) under "Data" on the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from api.routes.web import Links, cached, render, selector
 from graph.errors import UnknownResourceError
 from graph.namespaces import BASE, CONCEPT, ID, PREFIXES
 from graph.queries import workspace as ws
+from graph.queries.borders import Crossing, read_crossings
 from graph.queries.resources import Select
 
 if TYPE_CHECKING:
@@ -59,6 +61,11 @@ class Profile:
         self.sections: list[Section] = []
         self.graphs: set[str] = set()
 
+    def crossings(self) -> Mapping[str, Crossing]:
+        """Every collaboration's reach (the one rule), read once per write of the store, not per profile."""
+        select = self.select
+        return cached(self.request.app.state.store, ("crossings",), lambda: read_crossings(select))
+
     def src(self, graph: str | None) -> bool:
         """Note a fact's graph; tell whether it is an inference (assumed)."""
         if graph:
@@ -67,7 +74,7 @@ class Profile:
 
     def collaborations(self, actors: list[str]) -> None:
         t, link = self.t, self.link
-        data = ws.read_collaborations_of(self.select, self.lang, actors)
+        data = ws.read_collaborations_of(self.select, self.lang, actors, crossings=self.crossings())
         rows = []
         for c in data:
             assumed = self.src(c["graph"])
@@ -128,7 +135,7 @@ def _network(request: Request, lang: ws.Lang) -> NetworkRoles:
 
     store = request.app.state.store
     select = selector(request)
-    return cached(("roles", lang), lambda: read_network_roles(store, ws.read_groupings(select, lang)))
+    return cached(store, ("roles", lang), lambda: read_network_roles(store, ws.read_groupings(select, lang)))
 
 
 def community_name(roles: NetworkRoles, number: int, t: Translator) -> str:
@@ -172,7 +179,7 @@ def _municipality(p: Profile) -> tuple[str, list[str]]:
         facts.append(
             t(
                 "population_sentence",
-                n=f"{m['population']:,}".replace(",", "\u00a0"),
+                n=m["population"],  # an int: written with the language's digit groups
                 date=m["populationDate"],
             )
         )
@@ -195,13 +202,14 @@ def _actor(p: Profile) -> tuple[str, list[str]]:
     labels = ws.read_labels_in(p.select, [p.iri], p.lang)
     p.collaborations([p.iri])
     p.mentions("who")
-    return labels.get(p.iri, compact(p.iri)), [t("kind_actor")]
+    category = ws.read_category(p.select, p.lang, p.iri)
+    facts = [t("kind_actor")] + ([t("actor_category_sentence", category=category)] if category else [])
+    return labels.get(p.iri, compact(p.iri)), facts
 
 
 def _collaboration(p: Profile) -> tuple[str, list[str]]:
     t, link = p.t, p.link
-    rows = ws.read_all_collaborations(p.select, p.lang)
-    c = next((c for c in rows if c["iri"] == p.iri), None)
+    c = ws.read_collaboration(p.select, p.lang, p.iri, crossings=p.crossings())
     if c is None:
         msg = f"no collaboration <{p.iri}>"
         raise UnknownResourceError(msg)
@@ -219,7 +227,7 @@ def _collaboration(p: Profile) -> tuple[str, list[str]]:
 
 
 def _issue(p: Profile) -> tuple[str, list[str]]:
-    rows = [i for i in ws.read_issue_rows(p.select, p.lang) if i["iri"] == p.iri]
+    rows = [i for i in ws.read_issue_rows(p.select, p.lang, only=p.iri) if i["iri"] == p.iri]
     if not rows:
         msg = f"no issue <{p.iri}>"
         raise UnknownResourceError(msg)
@@ -234,13 +242,18 @@ def _issue(p: Profile) -> tuple[str, list[str]]:
 
 def _round(p: Profile) -> tuple[str, list[str]]:
     t, link = p.t, p.link
-    rows = [r for r in ws.read_round_rows(p.select, p.lang) if r["r"] == p.iri]
+    rows = [r for r in ws.read_round_rows(p.select, p.lang, only=p.iri) if r["r"] == p.iri]
     if not rows:
         msg = f"no round <{p.iri}>"
         raise UnknownResourceError(msg)
     r = rows[0]
     year = str(r["year"] or "")[:4]
-    facts = [t("round_glance", meetings=r["meetings"], mentions=r["mentions"], n=r["meetings"])]
+    glance = t(
+        "round_glance",
+        meetings=t("n_meetings_text", n=r["meetings"]),
+        mentions=t("n_issue_mentions", n=r["mentions"]),
+    )
+    facts = [glance]
     if r["orgLabel"]:
         facts.append(t("organised_by", org=r["orgLabel"]))
     facts.append(t("report_link_sentence"))

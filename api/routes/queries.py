@@ -19,8 +19,11 @@ from api.deps import LibraryDep, require_writer
 from api.engine import Answer, QueryRunner
 from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
+from api.routes.resources import _selector
 from api.settings import Settings
+from graph.aggregates.reading import reading_text
 from graph.errors import UnknownResourceError
+from graph.queries.choices import check_values
 from graph.queries.library import NamedQuery, Parameter, bind_parameters, read_named_queries
 
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
@@ -75,7 +78,13 @@ def to_public(q: NamedQuery, request: Request) -> NamedQueryPublic:
         parameters=[
             ParameterPublic(
                 name=p.name,
-                type=f"concept({p.scheme})" if p.scheme else p.kind,
+                type=(
+                    f"concept({p.scheme})"
+                    if p.scheme
+                    else f"iri({'|'.join(p.classes)})"
+                    if p.classes
+                    else p.kind
+                ),
                 default=p.default,
                 description=p.describe(),
             )
@@ -168,9 +177,10 @@ def make_endpoint(query: NamedQuery) -> Any:
             for k, v in kwargs.items()
         }
         substitutions = bind_parameters(current, values)
+        check_values(_selector(runner, settings), current, substitutions)  # an unknown value is a 400
         answer = runner.run(
             QueryRequest(
-                current.sparql,
+                reading_text(current, runner.store),  # from the aggregates where the store holds them
                 timeout=timeout,
                 limit=min(limit, settings.max_results),
                 offset=offset,

@@ -29,7 +29,7 @@ def _report(request: Request, year: str) -> ReportData:
 
     lang = translator(request).data_lang
     store = request.app.state.store
-    return cached(("report", year, lang), lambda: make_report(store, f"{ID}round/{year}", lang=lang))  # type: ignore[arg-type]
+    return cached(store, ("report", year, lang), lambda: make_report(store, f"{ID}round/{year}", lang=lang))  # type: ignore[arg-type]
 
 
 def _title(report: ReportData) -> str:
@@ -73,6 +73,16 @@ def download_report(request: Request, year: str) -> Response:
 def read_report(request: Request, year: str) -> HTMLResponse:
     """Show the round's report, with the other rounds a click away and a download of the file."""
     t = translator(request)
+    # The page (a megabyte and more, its pictures inlined) depends on the round, the language and the store
+    # only: rendered once per write, not per request.
+    return HTMLResponse(
+        cached(request.app.state.store, ("report-page", year, t.lang), lambda: _render_report(request, year)),
+        headers=_headers(),
+    )
+
+
+def _render_report(request: Request, year: str) -> str:
+    t = translator(request)
     links = Links(request, t)
     report = _report(request, year)
     rounds = ws.read_round_rows(selector(request), "en" if t.data_lang == "en" else "sv")
@@ -87,11 +97,10 @@ def read_report(request: Request, year: str) -> HTMLResponse:
         if code != t.lang:
             other.append((t(f"lang_name_{code}"), f"/rapporter/{year}?lang={code}"))
     nav = {**nav, "links": [*nav["links"], *other]}
-    html = render_template(
+    return render_template(
         "report.html.j2",
         {"lang": report.lang, "report": report, "page_title": _title(report), "site_nav": nav},
     )
-    return HTMLResponse(html, headers=_headers())
 
 
 __all__ = ["router"]

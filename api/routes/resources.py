@@ -203,7 +203,8 @@ def read_actors(
     runner: RunnerDep,
     settings: SettingsDep,
     category: Annotated[
-        str | None, Query(description="Actor class: CultureSchool, sv:Association, or an IRI")
+        str | None,
+        Query(description="Actor category: culture-school, category:association, CultureSchool, or an IRI"),
     ] = None,
     municipality: Annotated[str | None, Query(description="Municipality code (0182) or IRI")] = None,
     q: Annotated[str | None, Query(description="Text in a Swedish or English name (any case)")] = None,

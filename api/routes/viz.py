@@ -45,7 +45,7 @@ class ViewParams:
         constellation: Annotated[
             str | None, Query(description="Only the members of this constellation.")
         ] = None,
-        category: Annotated[str | None, Query(description="Actor category, e.g. CultureSchool.")] = None,
+        category: Annotated[str | None, Query(description="Actor category, e.g. culture-school.")] = None,
         center: Annotated[str | None, Query(description="Ego view: the actor or municipality.")] = None,
         radius: Annotated[int, Query(ge=1, le=2, description="Ego view: steps out.")] = 1,
         network: Annotated[Literal["actors", "municipalities"], Query()] = "actors",

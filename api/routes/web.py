@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from threading import Lock
 from typing import Any, TypeVar
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +18,7 @@ from api.i18n import COOKIE, DEFAULT_LANG, Translator, languages, translator
 from api.routes.resources import _selector, local_url
 from graph.namespaces import BASE
 from graph.queries.resources import Select
+from graph.store.protocol import Store
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")  # autoescape on
 NAV = (  # (message key, route name or path, view parameters)
@@ -33,23 +34,37 @@ NAV = (  # (message key, route name or path, view parameters)
     ("nav_network", "/viz/collaboration", None),
     ("nav_advanced", "/avancerat", None),
 )
-CACHE_SECONDS = 60.0
 T = TypeVar("T")
-_cache: dict[tuple[Any, ...], tuple[float, Any]] = {}
+MAX_KEPT = 2000  # results kept per store (list pages are small; reports and measures are few)
+# Per store (weakly: a closed store's results go with it), the generation the results were read at.
+_cache: WeakKeyDictionary[Store, tuple[int, dict[tuple[Any, ...], Any]]] = WeakKeyDictionary()
 _cache_lock = Lock()
 
 
-def cached(key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """Keep a slow result (measures, reports) for a minute: figures may lag a write by that much."""
-    now = time.monotonic()
+def cached(store: Store, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """Keep a slow result (measures, reports, list choices) until the store's next write.
+
+    The generation is read before ``make`` runs: a result computed while a write lands is filed under the
+    older generation, so no later read is served it. A store others write to unseen (a SPARQL server)
+    has no generation: then nothing is kept, rather than something stale.
+    """
+    generation = store.write_generation
+    if generation is None:
+        return make()
     with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        value: T = hit[1]
-        return value
+        held = _cache.get(store)
+        if held is not None and held[0] == generation and key in held[1]:
+            value: T = held[1][key]
+            return value
     value = make()
     with _cache_lock:
-        _cache[key] = (now, value)
+        held = _cache.get(store)
+        if held is None or held[0] < generation:
+            held = _cache[store] = (generation, {})
+        if held[0] == generation:
+            if len(held[1]) >= MAX_KEPT:  # many distinct pages or filters: forget the oldest
+                del held[1][next(iter(held[1]))]
+            held[1][key] = value
     return value
 
 
@@ -118,4 +133,4 @@ def render(
     return response
 
 
-__all__ = ["CACHE_SECONDS", "Links", "cached", "render", "selector", "site_nav", "templates"]
+__all__ = ["Links", "cached", "render", "selector", "site_nav", "templates"]

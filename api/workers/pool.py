@@ -94,6 +94,9 @@ class WorkerPool:
         self.disk = Zygote(self, mode="disk", path=path, memory_allowance=memory_allowance)
         self.memory: Zygote | None = None
         self.source = self.disk
+        # Set once the source of workers is settled: the memory copy promoted, given up, or not wanted.
+        # Until then a promotion may replace every idle worker, so the pool is not yet ready (``/health``).
+        self._settled = threading.Event()
 
     # Life cycle
 
@@ -109,6 +112,8 @@ class WorkerPool:
         self._refill()  # the zygote forks these as soon as it has started; the first queries wait for them
         if self.memory_copy:  # in the background: the server answers from disk workers meanwhile
             threading.Thread(target=self._start_memory, name="start-memory", daemon=True).start()
+        else:
+            self._settled.set()
 
     def _start_memory(self) -> None:
         zygote = Zygote(self, mode="memory", path=self.path, memory_allowance=self.memory_allowance)
@@ -119,6 +124,7 @@ class WorkerPool:
             try:
                 zygote.send({"op": "open"})
             except OSError:  # it ended meanwhile: source_gone has said why
+                self._settled.set()
                 return
             zygote.opened.wait(START_TIMEOUT)  # a read-only open: tens of milliseconds
             with self._cond:
@@ -180,6 +186,7 @@ class WorkerPool:
                     return
                 self.source = zygote
                 self._new_generation()
+            self._settled.set()
         log.info(
             "queries now run on the memory copy (%s quads, loaded in %.1f s)",
             zygote.quads,
@@ -214,6 +221,7 @@ class WorkerPool:
             if self.source is zygote:
                 self.source = self.disk
                 self._new_generation()
+        self._settled.set()
         threading.Thread(target=zygote.close, daemon=True).start()
 
     # Writes: the store calls these after the disk has committed, holding its write lock.
@@ -234,6 +242,7 @@ class WorkerPool:
         with self._cond:
             self._new_generation()
         if self.memory_copy:  # once this write has released the store's lock
+            self._settled.clear()
             threading.Thread(target=self._start_memory, name="start-memory", daemon=True).start()
 
     def _committed(self, op: str, payload: bytes) -> None:
@@ -257,6 +266,8 @@ class WorkerPool:
         try:
             zygote.send({"op": op, "seq": self._seq, "file": str(file)})
             error = zygote.wait_ack(self._seq, timeout=600)
+        except OSError as exc:  # the zygote ended (source_gone says why): the copy is behind, not the disk
+            error = f"the memory copy's process is gone: {exc}"
         finally:
             file.unlink(missing_ok=True)
         if error is not None:
@@ -460,6 +471,9 @@ class WorkerPool:
         hello = self._hello
         memory = self.memory
         return {
+            # Ready: a worker is forked and no promotion to the memory copy is pending (which would
+            # replace the idle workers). Clients that start a server and query at once wait for this.
+            "ready": self._settled.is_set() and idle + busy > 0,
             "engine": engine,
             "workers": {"idle": idle, "busy": busy, "max_busy": self.max_busy},
             "memory_copy": (

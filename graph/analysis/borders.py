@@ -4,9 +4,10 @@ Per domain and year: the share of collaborations that cross a border, and a test
 municipality: the E–I index and assortativity of actor ties; and ties between land neighbours and
 non-neighbours.
 
-A collaboration crosses a border when its participants (in scope) belong to two or more municipalities; it
-stays inside when all of them belong to one; it is undetermined when a participant has no known
-municipality and the known ones do not already differ.
+A collaboration crosses a border by the one rule of ``graph.queries.borders``: it reaches two or more
+municipalities through its participants (in scope), their base, or its stated geographic scope (a county-wide
+programme such as RIK crosses). It stays inside when every participant in scope reaches one and the same
+municipality; it is undetermined when a participant reaches none and what is reached does not already differ.
 """
 
 from __future__ import annotations
@@ -28,17 +29,23 @@ Basis = Literal["active", "started"]
 
 
 def crosses_border(snap: Snapshot, c: Collaboration, actors: frozenset[str] | None) -> bool | None:
-    """True: crosses a border; False: stays inside one municipality; None: cannot tell or not a tie."""
+    """True: crosses a border; False: stays inside one municipality; None: cannot tell or not a tie.
+
+    With ``actors`` (a category or grouping filter) only participants in it count, and a collaboration with
+    fewer than two of them is no tie; a stated scope counts whatever the filter.
+    """
     members = [m for m in c.members if actors is None or m in actors]
+    if actors is not None and len(members) < 2:
+        return None
+    crossing = snap.crossing(c.iri).restrict(members=None if actors is None else members)
+    if crossing.crosses:
+        return True
     if len(members) < 2:
         return None
-    munis = {x.municipality for m in members if (x := snap.actors.get(m)) is not None}
-    known = munis - {None}
-    if len(known) >= 2:
-        return True
-    if None in munis or len(known) == 0 or any(m not in snap.actors for m in members):
-        return None
-    return False
+    placed = {r.via for r in crossing.reaches if r.reason != "scope"}
+    if len(crossing.municipalities) == 1 and all(m in placed for m in members):
+        return False
+    return None
 
 
 def tabulate_border_share(ctx: Context, *, basis: Basis = "active") -> dict[tuple[str, int], list[int]]:
@@ -75,7 +82,7 @@ def _tabulate(ctx: Context, basis: Basis) -> dict[tuple[str, int], list[int]]:
     for c in collabs:
         crossing = crosses_border(snap, c, scope.actors)
         if crossing is None and len([m for m in c.members if scope.actors is None or m in scope.actors]) < 2:
-            continue
+            continue  # no tie, and nothing stated makes it cross
         col = 3 if crossing is None else (1 if crossing else 2)
         if basis == "started":
             start = c.start if c.start is not None else (min(c.observed) if c.observed else None)

@@ -92,15 +92,14 @@ def find_components(ctx: Context, *, network: Network = "actors") -> Result:
 def list_isolates(ctx: Context, *, network: Network = "actors") -> Result:
     """Who is left out: the actors (or municipalities) in scope with no collaboration."""
     G = ctx.network(network)
-    rows = [node_columns(G, n) for n in sorted(nx.isolates(G))]
-    return ctx.result(
-        "isolates",
-        NODE_COLUMNS,
-        list(rows),
-        G=G,
-        parameters={"network": network},
-        notes=[f"{len(rows)} of {G.number_of_nodes()} nodes in scope share no collaboration"],
-    )
+    # A municipality a county-wide collaboration reaches has no edge for it, yet is not left out.
+    rows = [node_columns(G, n) for n in sorted(nx.isolates(G)) if not G.nodes[n].get("cross_border")]
+    notes = [f"{len(rows)} of {G.number_of_nodes()} nodes in scope share no collaboration"]
+    if network == "municipalities":
+        notes.append(
+            "a municipality reached by a county-wide collaboration (its stated scope) is not left out"
+        )
+    return ctx.result("isolates", NODE_COLUMNS, list(rows), G=G, parameters={"network": network}, notes=notes)
 
 
 __all__ = ["detect_communities", "find_communities", "find_components", "list_isolates"]

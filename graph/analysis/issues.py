@@ -1,9 +1,10 @@
 """Issues raised in the dialogues: who raises each (municipalities, actors), where and when; which rise.
 
 Only named raisers count for a municipality: a municipality for itself, another actor for the municipality it
-is based in. A mention a source gives to a grouping ("several of the county's municipalities", recorded as
-raised by the group of 26) counts for none of its members, since the source does not say which; such
-mentions are counted in the column ``groups`` instead.
+is based in. A mention the source gives to an unnamed part of a group ("flera av länets kommuner", an
+``sv:UnnamedSubset`` with ``sv:subsetOf`` the group) counts for none of the group's members, since the source
+does not say which: it counts as "raised by some of the group" (column ``some_of``). A mention given to a
+grouping as a whole counts for none of its members either; such mentions are counted in ``groups``.
 """
 
 from __future__ import annotations
@@ -23,14 +24,29 @@ def mention_municipalities(snap: Snapshot, x: Mention) -> set[str]:
     out: set[str] = set()
     for a in x.raisers:
         actor = snap.actors.get(a)
-        if actor is not None and actor.municipality is not None and a not in snap.members:
+        if (
+            actor is not None
+            and actor.municipality is not None
+            and a not in snap.members
+            and a not in snap.subsets
+        ):
             out.add(actor.municipality)
     return out
 
 
 def raising_groups(snap: Snapshot, x: Mention) -> set[str]:
     """The groupings or constellations among a mention's raisers."""
-    return {a for a in x.raisers if a in snap.members}
+    return {a for a in x.raisers if a in snap.members and a not in snap.subsets}
+
+
+def raising_some_of(snap: Snapshot, x: Mention) -> set[str]:
+    """The groups some unnamed members of which raised the mention ("flera av länets kommuner")."""
+    return {snap.subsets[a] for a in x.raisers if a in snap.subsets}
+
+
+def _group_label(snap: Snapshot, iri: str) -> str:
+    actor = snap.actors.get(iri)
+    return actor.label if actor is not None else iri
 
 
 def _label(snap: Snapshot, iri: str) -> str:
@@ -53,8 +69,19 @@ def measure_issue_reach(ctx: Context) -> Result:
         actors = set().union(*(x.raisers for x in xs))
         munis = set().union(*(mention_municipalities(snap, x) for x in xs))
         groups_ = set().union(*(raising_groups(snap, x) for x in xs))
+        some_of = sorted(_group_label(snap, g) for g in set().union(*(raising_some_of(snap, x) for x in xs)))
         rows.append(
-            (issue, _label(snap, issue), year, constellation, len(xs), len(actors), len(munis), len(groups_))
+            (
+                issue,
+                _label(snap, issue),
+                year,
+                constellation,
+                len(xs),
+                len(actors),
+                len(munis),
+                len(groups_),
+                "; ".join(some_of) or None,
+            )
         )
     rows.sort(
         key=lambda r: (
@@ -68,7 +95,17 @@ def measure_issue_reach(ctx: Context) -> Result:
     )
     return ctx.result(
         "issue_reach",
-        ("issue", "label", "year", "constellation", "mentions", "actors", "municipalities", "groups"),
+        (
+            "issue",
+            "label",
+            "year",
+            "constellation",
+            "mentions",
+            "actors",
+            "municipalities",
+            "groups",
+            "some_of",
+        ),
         rows,
         graphs=set().union(*(x.sources for x in mentions)) if mentions else set(),
         notes=[
@@ -76,6 +113,8 @@ def measure_issue_reach(ctx: Context) -> Result:
             "mentions not tied to a constellation's meeting",
             "municipalities: named raisers only; groups: raising groupings, whose members the source does"
             " not name (they count for no municipality)",
+            "some_of: the groups an unnamed part of which raised the issue ('flera av länets kommuner'); "
+            "it counts for none of their members",
         ],
     )
 
@@ -90,7 +129,9 @@ def measure_issue_trend(ctx: Context, *, alpha: float = 0.05) -> Result:
     counts: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for x in mentions:
         if x.year is not None:
-            counts[x.issue][x.year] |= mention_municipalities(snap, x) or {f"actor:{a}" for a in x.raisers}
+            counts[x.issue][x.year] |= mention_municipalities(snap, x) or {
+                f"some-of:{snap.subsets[a]}" if a in snap.subsets else f"actor:{a}" for a in x.raisers
+            }
     rows = []
     for issue in sorted(counts):
         series = [len(counts[issue].get(y, ())) for y in years]
@@ -135,10 +176,17 @@ def measure_issue_trend(ctx: Context, *, alpha: float = 0.05) -> Result:
                 else f"last round against the one before, a comparison and not a test (a trend test needs "
                 f"{MIN_POINTS} rounds)"
             ),
-            "counts are municipalities raising the issue (actors without one count once each); "
+            "counts are municipalities raising the issue (actors without one, and an unnamed part of a "
+            "group, count once each); "
             "the year and round filters do not apply: the trend is across rounds",
         ],
     )
 
 
-__all__ = ["measure_issue_reach", "measure_issue_trend", "mention_municipalities"]
+__all__ = [
+    "measure_issue_reach",
+    "measure_issue_trend",
+    "mention_municipalities",
+    "raising_groups",
+    "raising_some_of",
+]

@@ -97,7 +97,15 @@ def read_network_roles(store: Store, groupings: dict[str, tuple[str, set[str]]])
             own,
             others,
         )
-    left_out = sorted(((n, labels[n]) for n in labels if n not in G or G.degree(n) == 0), key=lambda x: x[1])
+    # Left out: no tie, and no county-wide collaboration reaching it either (it draws no tie).
+    left_out = sorted(
+        (
+            (n, labels[n])
+            for n in labels
+            if n not in G or (G.degree(n) == 0 and not G.nodes[n].get("cross_border"))
+        ),
+        key=lambda x: x[1],
+    )
     return NetworkRoles(roles, communities, left_out, len(labels), between.data_date)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.aggregates.rebuild import rebuild_ops
 from graph.errors import IngestError, Location, Violation
 from graph.ingest.quads import Parsed
 from graph.ingest.rdf import parse_file
@@ -124,7 +125,7 @@ def build_store(
     raise_for_violations(results, source=str(data_dir))
     record = build_record(stamp)
     quads = [*vocabulary.quads, *data.quads, *record]
-    store.replace_graphs(quads, graphs=build_graphs(store))
+    store.replace_graphs(quads, graphs=build_graphs(store), then=rebuild_ops(store))  # aggregates in step
     store.flush()
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     return BuildReport(

@@ -76,8 +76,9 @@ def _labels(store: Store, iris: set[str], lang: str) -> dict[str, str]:
 def describe_plan(store: Store, plan: Plan, *, mapping: Mapping, lang: str = "sv") -> list[str]:
     """Say in words what a plan changes: new and removed resources by class, and row facts by property.
 
-    Example: ``["Nytt: 1 dialogmöte, 2 omnämnd fråga, 5 deltagare"]``. Classes and properties are named by
-    their ``rdfs:label`` in ``lang`` (ontology/), so the words follow the vocabulary.
+    Example: ``["Nytt: dialogmöte 1, omnämnd fråga 2, deltagare 5"]``. Classes and properties are named by
+    their ``rdfs:label`` in ``lang`` (ontology/), so the words follow the vocabulary; the count follows the
+    label, which is singular ("2 omnämnd fråga" would misread).
     """
     row_predicates = {
         mapping.expand(e.predicate)
@@ -98,7 +99,7 @@ def describe_plan(store: Store, plan: Plan, *, mapping: Mapping, lang: str = "sv
                 types[t.object.value] += 1  # a resource new to the store, or a type statement removed
         facts = Counter(t.predicate.value for t in triples if t.predicate.value in row_predicates)
         labels = _labels(store, set(types) | set(facts), lang)
-        parts = [f"{n} {labels[k]}" for k, n in (*types.items(), *facts.items()) if k in labels]
+        parts = [f"{labels[k]} {n}" for k, n in (*types.items(), *facts.items()) if k in labels]
         if parts:
             lines.append(f"{heading}: {', '.join(parts)}")
     return lines or [WORDS[lang][2]]

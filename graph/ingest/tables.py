@@ -72,6 +72,7 @@ class Column:
     maximum: float | None = None
     sources: str = "sources"
     qualify: str | None = None  # a role: each value also gets a prov:Attribution with that role
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # value -> rdf:types of the row's subject
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,12 @@ def _parse_table(name: str, spec: dict[str, Any], prefixes: dict[str, str]) -> T
             raise ValueError(name, cname, "unknown kind, or a silent kind with statements", kind)
         ref = c.pop("ref", [])
         refs = ([ref] if isinstance(ref, str) else ref) + (["sources"] if kind == "sources" else [])
+        types = {value: tuple(map(curie, ts)) for value, ts in c.pop("types", {}).items()}
         columns[cname] = Column(
             cname, kind, split=c.pop("split", kind == "sources"), refs=tuple(refs),
             emits=tuple(Emit(**{**e, "predicate": curie(e["predicate"])}) for e in emits),
             allowed=tuple(c.pop("allowed", ())), minimum=c.pop("min", None),
-            maximum=c.pop("max", None), **c,
+            maximum=c.pop("max", None), types=types, **c,
         )  # fmt: skip
     resources = {}
     for rname, r in ((k, dict(v)) for k, v in spec.pop("resources", {}).items()):
@@ -332,8 +334,8 @@ def _check(col: Column, cell: str, mapping: Mapping, file: str, row: int) -> lis
             problem = f"{v!r} does not have the expected form {col.pattern}"
         elif col.allowed and v not in col.allowed:
             problem = f"{v!r} is not one of: {', '.join(col.allowed)}"
-        elif col.kind == "concept" and v not in known:
-            problem = f"unknown {col.scheme} {v!r}; known: {', '.join(sorted(known))}"
+        elif col.kind == "concept" and v not in known and v not in col.types:
+            problem = f"unknown {col.scheme} {v!r}; known: {', '.join(sorted(known | set(col.types)))}"
         elif col.kind in {"integer", "decimal"}:
             problem = _check_number(col, v)
         elif col.kind in {"date", "date-or-year", "year"}:
@@ -477,9 +479,15 @@ def _emit_row(ctx: _Context, loaded: _Loaded, row: _Row, out: Parsed) -> None:
             text = _fill(template, first, mapping, iri=kind == "iri")
             obj = NamedNode(text) if kind == "iri" else Lit(text, datatype=_node(mapping.expand(datatype)))
             add(s, p, obj, res.sources)
+    for col in (c for c in table.columns.values() if c.types):
+        for t in (t for value in row.cells[col.name] for t in col.types.get(value, ())):
+            add(subjects[""], rdf_type, NamedNode(mapping.expand(t)), col.sources)
     for col in (c for c in table.columns.values() if c.emits):
         language = first.get(col.language_column or "") or col.language
+        known = mapping.concepts.get(col.scheme or "", frozenset())
         for i, value in enumerate(row.cells[col.name]):
+            if col.kind == "concept" and value not in known:
+                continue  # a class listed in `types`, not a concept of the scheme: it makes only its types
             for e in col.emits:
                 obj = refs[col.name][i] if col.refs else _object(col, value, e.language or language, mapping)
                 if e.datatype:

@@ -240,7 +240,9 @@ def _list_values(col: Column, mapping: Mapping, lookup: Lookup) -> list[str]:
     """The dropdown values of a column: codes and names of what it refers to, Swedish words, allowed ones."""
     if col.kind == "concept" and col.scheme:
         labels = lookup.concept_labels.get(col.scheme, {})
-        return [labels.get(slug, slug).lower() for slug in sorted(mapping.concepts.get(col.scheme, ()))]
+        slugs = mapping.concepts.get(col.scheme, frozenset())
+        classes = sorted(set(col.types) - slugs)  # classes, not concepts: an actor's "facility"
+        return [labels.get(slug, slug).lower() for slug in sorted(slugs)] + classes
     if col.kind == "sources" or (col.kind == "ref" and col.refs):
         ids = lookup.ids(col.refs or ("sources",))
         return sorted(

@@ -6,9 +6,9 @@ strings; nodes and edges keep their labels, weights and the source graphs they c
 
 Readings the projections rely on (all from docs/design.md):
 
-- a collaboration's participants are its ``org:hasMember``; it crosses a municipal border when two of
-  its participants belong to different municipalities (a municipality is its own; other actors via
-  ``sv:basedIn``);
+- a collaboration's participants are its ``org:hasMember``; whether it crosses a municipal border is the one
+  rule of ``graph.queries.borders`` (the municipalities it reaches through its parties, their base or its
+  stated scope number two or more), read once into ``Snapshot.crossings``;
 - a collaboration is active in year Y when ``schema:startDate`` <= Y <= ``schema:endDate`` (an open end runs
   on) or when it is ``sv:observedIn`` Y; an undated collaboration is active in no particular year, so a year
   or round filter leaves it out;
@@ -18,7 +18,7 @@ Readings the projections rely on (all from docs/design.md):
 
 Modules: ``records`` (filters and plain records), ``snapshot`` (the SPARQL reading), ``filters`` (filter
 values read against the data), ``scope`` (what a filter selects), ``networks`` (the networkx graphs).
-May import: graph.errors, graph.namespaces, graph.store.
+May import: graph.errors, graph.namespaces, graph.store, graph.queries.borders.
 """
 
 from __future__ import annotations

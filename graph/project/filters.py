@@ -2,9 +2,10 @@
 
 Every filter of the projections, measures and views passes through :func:`normalise_filters`, which turns
 each value into the one form the projections compare (round and grouping: IRI; domain: slug; category:
-class local name) by looking it up among the values the snapshot read from the store. A value that names
-nothing known is a :class:`ParameterError` naming the filter and listing what is known, never an empty
-answer. The same snapshot is read on every backend, so the answer is the same on every backend.
+its code, the concept's skos:notation such as CultureSchool) by looking it up among the values the snapshot
+read from the store. A value that names nothing known is a :class:`ParameterError` naming the filter and
+listing what is known, never an empty answer. The same snapshot is read on every backend, so the answer is
+the same on every backend.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def normalise_filters(filters: Filters, snap: Snapshot) -> Filters:
 
     Accepted: a round as ``2020``, ``round/2020``, ``round:2020`` or its IRI; a grouping or constellation
     as ``storsthlm``, ``actor/storsthlm``, ``constellation:2020-nacka`` or its IRI; a domain as
-    ``kulturskola``, ``domain:kulturskola`` or its concept IRI; a category as ``CultureSchool`` (any case),
-    ``sv:CultureSchool`` or the class IRI.
+    ``kulturskola``, ``domain:kulturskola`` or its concept IRI; a category as ``culture-school``,
+    ``category:culture-school`` or the concept IRI, by its code ``CultureSchool`` (any case), or by the 0.1
+    class ``sv:CultureSchool`` or its IRI.
 
     Raises:
         ParameterError: a value names nothing the data knows, or more than one thing; the message names the
@@ -50,8 +52,13 @@ def normalise_filters(filters: Filters, snap: Snapshot) -> Filters:
         changes["domain"] = iri[len(DOMAIN_NS) :]
     if filters.category is not None:
         categories = {x.category for x in snap.actors.values() if x.category} | set(snap.categories)
-        iri = find("category", filters.category, {SV_NS + c for c in categories}, short=_last, fold_case=True)
-        changes["category"] = iri[len(SV_NS) :]
+        known = {SV_NS + c: c for c in categories} | {i: c for c, i in snap.category_concepts.items()}
+        codes = {c for k, c in known.items() if _last(k).casefold() == filters.category.strip().casefold()}
+        if len(codes) == 1:  # a code and its concept's slug may differ only in case (Region, region)
+            changes["category"] = codes.pop()
+        else:
+            found = find("category", filters.category, known, short=_last, fold_case=True)
+            changes["category"] = known[found]
     return dataclasses.replace(filters, **changes) if changes else filters
 
 

@@ -141,12 +141,16 @@ def _edge_rows(
 
 @_building
 def project_municipalities(store: Store | Snapshot, *, filters: Filters = Filters()) -> nx.Graph[str]:
-    """Project municipalities × municipalities across borders, through their actors' collaborations.
+    """Project municipalities × municipalities across borders, by the one crossing rule.
 
-    Each collaboration joins every pair of distinct municipalities among its participants' municipalities;
+    Each collaboration that crosses a border (``graph.queries.borders``) joins every pair of distinct
+    municipalities it reaches through its parties or their base, or a stated scope that is one municipality;
     ``count`` is the number of such collaborations, ``neighbours`` tells whether the two territories touch.
-    With a category filter only participants of that category count; with a grouping, only municipalities
-    that are members (or home to members).
+    A county-wide scope reaches every municipality of the county but draws no edge (it would join every
+    pair): such collaborations are listed in ``G.graph["county_wide"]``. Every node lists the crossing
+    collaborations that reach it, edge or not, in ``cross_border``. With a category filter only parties of
+    that category count (a collaboration without one is left out); with a grouping, only municipalities that
+    are members (or home to members).
 
     Returns:
         An undirected graph of every municipality in scope, isolated ones included.
@@ -165,25 +169,36 @@ def project_municipalities(store: Store | Snapshot, *, filters: Filters = Filter
         attrs = _actor_node(snap, m)
         x = snap.actors[m]
         lat, lon = snap.points.get(m, (None, None))
-        G.add_node(m, **attrs, code=x.code, lat=lat, lon=lon)
+        G.add_node(m, **attrs, code=x.code, lat=lat, lon=lon, cross_border=[])
         graphs |= x.sources
     edges: dict[tuple[str, str], list[Collaboration]] = defaultdict(list)
+    county_wide: set[str] = set()
     for c in select_collaborations(snap, scope):
-        ms: set[str] = set()
-        for a in c.members:
-            x = snap.actors.get(a)
-            if x is None or x.municipality is None or x.municipality not in munis:
+        parties: list[str] | None = None
+        if scope.category is not None:
+            parties = [
+                a for a in c.members if (x := snap.actors.get(a)) is not None and x.category == scope.category
+            ]
+            if not parties:
                 continue
-            if scope.category is not None and x.category != scope.category:
-                continue
-            ms.add(x.municipality)
-        for pair in itertools.combinations(sorted(ms), 2):
+        crossing = snap.crossing(c.iri).restrict(members=parties)
+        if not crossing.crosses:
+            continue
+        reached = crossing.municipalities & munis
+        for m in sorted(reached):
+            G.nodes[m]["cross_border"].append(c.iri)
+        if crossing.scopes and reached:
+            county_wide.add(c.iri)
+            graphs |= c.sources
+        drawn = sorted({r.municipality for r in crossing.reaches if not r.county_wide} & munis)
+        for pair in itertools.combinations(drawn, 2):
             edges[pair].append(c)
     G.add_edges_from(
         (a, b, {**d, "neighbours": frozenset((a, b)) in snap.neighbours})
         for a, b, d in _edge_rows(edges, "count", graphs)
     )
     G.graph.update(_graph_meta("municipalities", filters, snap, graphs))
+    G.graph["county_wide"] = sorted(county_wide)
     return G
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from graph.queries.borders import Crossing
+
 Weighting = Literal["count", "newman"]
 
 
@@ -16,7 +18,7 @@ class Filters:
     round: str | None = None  # round: 2020, round/2020 or its IRI
     domain: str | None = None  # domain concept: kulturskola, domain:kulturskola or its IRI
     grouping: str | None = None  # a sv:Grouping, sv:Network or sv:Constellation (slug, kind/slug, IRI)
-    category: str | None = None  # actor class: CultureSchool, sv:CultureSchool or its IRI
+    category: str | None = None  # culture-school, category:culture-school, its code CultureSchool, an IRI
 
 
 # Plain records read from the store.
@@ -118,9 +120,18 @@ class Snapshot:
     members: dict[str, set[str]] = field(default_factory=dict)  # grouping/constellation -> members
     groups: dict[str, str] = field(default_factory=dict)  # grouping/network/constellation IRI -> class name
     domains: set[str] = field(default_factory=set)  # slugs of the concepts of the domain scheme
-    categories: list[str] = field(default_factory=list)  # local names of the actor classes
+    categories: list[str] = field(default_factory=list)  # category codes: class names, concept notations
+    category_concepts: dict[str, str] = field(default_factory=dict)  # code -> concept (actor-categories)
     domain_areas: dict[str, set[str]] = field(default_factory=dict)  # domain slug -> strategy-area slugs
     area_labels: dict[str, str] = field(default_factory=dict)  # strategy-area slug -> label
+    subsets: dict[str, str] = field(default_factory=dict)  # unnamed subset -> its group (sv:subsetOf)
+    # collaboration IRI -> what it reaches by the one crossing rule (graph.queries.borders), hypotheses marked
+    crossings: dict[str, Crossing] = field(default_factory=dict)
+
+    def crossing(self, collaboration: str, *, inferred: bool = False) -> Crossing:
+        """What a collaboration reaches, through facts only unless ``inferred`` (as the named queries)."""
+        found = self.crossings.get(collaboration) or Crossing(collaboration)
+        return found.restrict(inferred=inferred)
 
     def municipalities(self) -> list[str]:
         """IRIs of the municipalities, sorted."""

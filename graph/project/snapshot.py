@@ -10,8 +10,9 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 
 from graph.errors import ParameterError
-from graph.namespaces import CONCEPT, META_GRAPH, SV
+from graph.namespaces import CONCEPT, META_GRAPH, ORG, SV
 from graph.project.records import Actor, Collaboration, Issue, Mention, Snapshot
+from graph.queries.borders import read_crossings
 from graph.store.protocol import Store
 
 # Classes whose instances are actors (sv:Actor and its subclasses in the ontology); the first match wins
@@ -47,6 +48,8 @@ DOMAIN_NS = str(CONCEPT["domain/"])
 # Predicate IRIs compared in the hot loops, as plain strings (rdflib namespace lookups are slow there).
 _P_BASEDIN, _P_MUNICIPALITYCODE, _P_TERRITORY = str(SV.basedIn), str(SV.municipalityCode), str(SV.territory)
 _P_DOMAIN, _P_OBSERVEDIN, _P_STRATEGYAREA = str(SV.domain), str(SV.observedIn), str(SV.strategyArea)
+_P_PURPOSE = str(ORG.purpose)  # a collaboration's domain since 0.2; sv:domain (deprecated) is still read
+_P_SUBSETOF = str(SV.subsetOf)
 _POINT = re.compile(r"POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)", re.IGNORECASE)
 
 
@@ -141,12 +144,19 @@ def _read_snapshot(store: Store, *, mentions: bool = False) -> Snapshot:
             x.category = _local(t)
         if g:
             x.sources.add(g)
+    categories: dict[str, str] = {}  # category code -> concept
+    _read_classifications(store, actors, categories)
     # Properties of actors and territories, as (subject, property, object) rows.
     territory_of: dict[str, str] = {}
+    subsets: dict[str, str] = {}
     for s, p, o in _rows(
         store,
-        "SELECT ?s ?p ?o WHERE { VALUES ?p { sv:basedIn sv:municipalityCode sv:territory } ?s ?p ?o }",
+        "SELECT ?s ?p ?o WHERE { "
+        "VALUES ?p { sv:basedIn sv:municipalityCode sv:territory sv:subsetOf } ?s ?p ?o }",
     ):
+        if p == _P_SUBSETOF and s and o:
+            subsets[s] = o
+            continue
         x = actors.get(s or "")
         if x is None or o is None:
             continue
@@ -192,7 +202,11 @@ def _read_snapshot(store: Store, *, mentions: bool = False) -> Snapshot:
         if r and yy is not None:
             rounds[r] = yy
     snap = Snapshot(actors, collaborations, points, neighbours, rounds, _read_data_dates(store))
-    snap.categories = [_local(c) for c in classes]
+    snap.categories = [_local(c) for c in classes] + sorted(set(categories) - {_local(c) for c in classes})
+    snap.category_concepts = categories
+    snap.subsets = subsets
+    # Hypotheses included, as for the members above; each reach says whether it rests on one.
+    snap.crossings = read_crossings(store, inferred=True)
     _read_groups_and_domains(store, snap)
     labelled: dict[str, Actor | Issue] = dict(actors)
     if mentions:
@@ -203,6 +217,25 @@ def _read_snapshot(store: Store, *, mentions: bool = False) -> Snapshot:
     return snap
 
 
+def _read_classifications(store: Store, actors: dict[str, Actor], categories: dict[str, str]) -> None:
+    """Set each actor's category to the code of its org:classification, and fill code -> concept IRI.
+
+    The code is the concept's skos:notation (the 0.1 class's local name, ``CultureSchool``), else its slug, so
+    a category reads the same whether the data classify an actor (0.2) or type it with the old class (0.1).
+    """
+    for c, n in _rows(
+        store,
+        "SELECT ?c ?n WHERE { ?c skos:inScheme concept:actor-categories OPTIONAL { ?c skos:notation ?n } }",
+    ):
+        if c:
+            categories[n or _local(c)] = c
+    codes = {c: code for code, c in categories.items()}
+    for a, c in _rows(store, "SELECT ?a ?c WHERE { ?a org:classification ?c }"):
+        x = actors.get(a or "")
+        if x is not None and c and x.category != "Municipality":
+            x.category = codes.get(c, _local(c))
+
+
 def _read_groups_and_domains(store: Store, snap: Snapshot) -> None:
     """Read what the grouping and domain filters can name: groups with their members, the domain concepts.
 
@@ -210,7 +243,9 @@ def _read_groups_and_domains(store: Store, snap: Snapshot) -> None:
     """
     for x, kind, m in _rows(
         store,
-        "SELECT ?x ?kind ?m WHERE { { VALUES ?kind { sv:Grouping sv:Network sv:Constellation } ?x a ?kind "
+        "SELECT ?x ?kind ?m WHERE { { "
+        "{ VALUES ?kind { sv:Grouping sv:Network sv:Constellation } ?x a ?kind } "
+        "UNION { ?x org:classification category:network BIND(sv:Network AS ?kind) } "
         "OPTIONAL { ?x org:hasMember ?m } } "
         'UNION { ?x skos:inScheme concept:domains BIND("domain" AS ?kind) } }',
     ):
@@ -276,12 +311,12 @@ def _read_collaborations(store: Store) -> list[Collaboration]:
     for c, p, o in _rows(
         store,
         "SELECT ?c ?p ?o WHERE { "
-        "VALUES ?p { sv:domain schema:startDate schema:endDate sv:observedIn } ?c ?p ?o }",
+        "VALUES ?p { sv:domain org:purpose schema:startDate schema:endDate sv:observedIn } ?c ?p ?o }",
     ):
         x = by_iri.get(c or "")
         if x is None:
             continue
-        if p == _P_DOMAIN:
+        if p in (_P_DOMAIN, _P_PURPOSE):
             x.domains.add(_domain_slug(o or ""))
         elif p == _P_OBSERVEDIN:
             if (y := _year(o)) is not None:
@@ -346,12 +381,13 @@ def _read_mentions(store: Store, rounds: dict[str, int]) -> tuple[list[Mention],
     for i, p, o, g in _rows(
         store,
         f"""SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {_values(issues)} }}
-             VALUES ?p {{ sv:domain sv:strategyArea skos:inScheme }} GRAPH ?g {{ ?s ?p ?o }} }}""",
+             VALUES ?p {{ sv:domain org:purpose sv:strategyArea skos:inScheme }}
+             GRAPH ?g {{ ?s ?p ?o }} }}""",
     ):
         x_i = issues.get(i or "")
         if x_i is None or not o:
             continue
-        if p == _P_DOMAIN:
+        if p in (_P_DOMAIN, _P_PURPOSE):
             x_i.domains.add(_domain_slug(o))
         elif p == _P_STRATEGYAREA:
             x_i.areas.add(_local(o))

@@ -7,7 +7,12 @@ A named query is a ``.rq`` file whose leading comment lines describe it::
     # @param municipality: iri = id:municipality/0182
     # @param k: integer = 2
     # @param domain: concept(domains)
+    # @param round: iri(sv:DialogueRound)
     SELECT ...
+
+An ``iri`` parameter may name the class of its values, ``iri(sv:Municipality)`` (several as
+``iri(sv:Constellation|sv:Grouping)``): the query page then offers the instances as choices, and a value
+that is no such instance is refused (graph.queries.choices).
 
 A parameter without a default is optional: left out, its variable stays unbound and matches anything.
 Values are bound through ``GraphStore.query(substitutions=...)``, never pasted into the text.
@@ -45,7 +50,7 @@ RESERVED_NAMES = frozenset({"limit", "offset", "format", "timeout"})
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
 _PARAM = re.compile(
-    r"^#\s*@param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<kind>[a-z]+)(?:\((?P<scheme>[\w-]+)\))?"
+    r"^#\s*@param\s+(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<kind>[a-z]+)(?:\((?P<scheme>[\w:|-]+)\))?"
     r"\s*(?:=\s*(?P<default>\S.*?))?\s*$"
 )
 _TRUE = {"true", "1", "yes"}
@@ -60,6 +65,7 @@ class Parameter:
     kind: ParamKind
     default: str | None = None
     scheme: str | None = None
+    classes: tuple[str, ...] = ()  # an iri parameter's classes, prefixed: ("sv:Municipality",)
 
     @property
     def required(self) -> bool:
@@ -69,7 +75,11 @@ class Parameter:
     def describe(self) -> str:
         """Say in words what a value looks like, for help texts and the OpenAPI document."""
         hints: dict[ParamKind, str] = {
-            "iri": "an IRI, full or prefixed (id:municipality/0182)",
+            "iri": (
+                f"an IRI of a {' or '.join(self.classes)}, full or prefixed"
+                if self.classes
+                else "an IRI, full or prefixed (id:municipality/0182)"
+            ),
             "string": "a text",
             "integer": "an integer",
             "decimal": "a decimal number",
@@ -147,13 +157,40 @@ def _parse_param(line: str, *, query: str) -> Parameter:
     if kind not in PARAM_KINDS:
         msg = f"{query}.rq: unknown parameter type {kind!r}; use one of {', '.join(PARAM_KINDS)}"
         raise QueryError(msg)
-    if (kind == "concept") != (scheme is not None):
-        msg = f"{query}.rq: only a concept parameter names a scheme, as concept(domains)"
+    if kind == "iri" and scheme is not None:
+        classes = tuple(scheme.split("|"))
+        try:
+            for c in classes:
+                expand_iri(c)  # a class must be a known prefixed name or a full IRI
+        except QueryError as exc:
+            msg = f"{query}.rq: parameter {m.group('name')!r}: {exc}"
+            raise QueryError(msg) from exc
+        return _named(m, kind, classes=classes, query=query)
+    if (kind == "concept") != (scheme is not None) or (
+        scheme is not None and not scheme.replace("-", "").isalnum()
+    ):
+        msg = (
+            f"{query}.rq: only a concept parameter names a scheme, as concept(domains), "
+            "and only an iri parameter a class, as iri(sv:Municipality)"
+        )
         raise QueryError(msg)
+    return _named(m, kind, scheme=scheme, query=query)
+
+
+def _named(
+    m: re.Match[str],
+    kind: ParamKind,
+    *,
+    query: str,
+    scheme: str | None = None,
+    classes: tuple[str, ...] = (),
+) -> Parameter:
     if m.group("name") in RESERVED_NAMES:
         msg = f"{query}.rq: {m.group('name')!r} is reserved; name the parameter otherwise"
         raise QueryError(msg)
-    return Parameter(name=m.group("name"), kind=kind, default=m.group("default"), scheme=scheme)
+    return Parameter(
+        name=m.group("name"), kind=kind, default=m.group("default"), scheme=scheme, classes=classes
+    )
 
 
 def expand_iri(value: str) -> str:
@@ -181,12 +218,14 @@ def expand_iri(value: str) -> str:
 def concept_iri(scheme: str, value: str) -> str:
     """Turn a concept's slug (or prefixed name or IRI) into its IRI in ``scheme``.
 
-    Concepts of ``concept:domains`` live under ``concept:domain/``: the scheme's name without its plural s.
+    Concepts of ``concept:domains`` live under ``concept:domain/``: the scheme's name in the singular
+    (``concept:actor-categories`` under ``concept:actor-category/``).
 
     Raises:
         QueryError: the value is not a concept of that scheme.
     """
-    base = f"{CONCEPT}{scheme.removesuffix('s')}/"
+    singular = scheme[: -len("ies")] + "y" if scheme.endswith("ies") else scheme.removesuffix("s")
+    base = f"{CONCEPT}{singular}/"
     value = value.strip()
     iri = expand_iri(value) if (":" in value) else base + value
     if not iri.startswith(base) or not re.match(r"^[\w-]+$", iri[len(base) :]):

@@ -1,5 +1,9 @@
 """The SPARQL of the resource readers (graph.queries.resources): actor classes and one query per resource.
 
+An actor's category is its ``org:classification`` (a concept of concept:actor-categories, whose
+``skos:notation`` is the category's code, such as ``CultureSchool``); the classes below find the actors, and
+name the category of those without a classification (municipalities, and data written for ontology 0.1).
+
 Kept apart from the named queries of this folder's .rq files, which are published as /api/queries routes.
 """
 
@@ -7,6 +11,7 @@ from __future__ import annotations
 
 from graph.namespaces import SV
 
+# sv:Actor and the classes an actor may have instead: kept ones and those deprecated in 0.2, for old data.
 ACTOR_CLASSES = (
     SV.Actor,
     SV.Region,
@@ -33,24 +38,33 @@ MUNICIPALITY_OF = (
     "{ ?actor sv:basedIn ?municipality } UNION { ?actor a sv:Municipality BIND(?actor AS ?municipality) }"
 )
 
+CATEGORIES = """
+SELECT ?c ?n WHERE { ?c skos:inScheme concept:actor-categories OPTIONAL { ?c skos:notation ?n } }"""
 MUNICIPALITIES = """
 SELECT ?m ?code (SAMPLE(?sv) AS ?label) (SAMPLE(?en) AS ?labelEn) WHERE {
   ?m a sv:Municipality ; sv:municipalityCode ?code .
   OPTIONAL { ?m skos:prefLabel ?sv FILTER(LANGMATCHES(LANG(?sv), "sv")) }
   OPTIONAL { ?m skos:prefLabel ?en FILTER(LANGMATCHES(LANG(?en), "en")) }
 } GROUP BY ?m ?code ORDER BY ?code"""
+# WANTED is empty or CATEGORY_WANTED (the category filter, bound to ?wanted).
+CATEGORY_WANTED = (
+    "{ ?actor org:classification ?wanted } UNION { ?old dcterms:isReplacedBy ?wanted . ?actor a ?old }"
+)
+NOTATION = "OPTIONAL { ?actor org:classification/skos:notation ?notation }"
 ACTORS = f"""
-SELECT ?actor ?category ?municipality ?label WHERE {{
+SELECT ?actor ?category ?notation ?municipality ?label WHERE {{
   VALUES ?category {{ {_ACTOR_VALUES} }}
-  ?actor a ?category .
+  ?actor a ?category . WANTED
+  {NOTATION}
   OPTIONAL {{ {MUNICIPALITY_OF} }}
   OPTIONAL {{ ?actor skos:prefLabel|skos:altLabel ?label }}
 }}"""
 ACTOR = f"""
-SELECT ?actor ?category ?municipality ?label ?rel ?other WHERE {{
+SELECT ?actor ?category ?notation ?municipality ?label ?rel ?other WHERE {{
   VALUES ?category {{ {_ACTOR_VALUES} }}
   ?actor a ?category .
   {{ {MUNICIPALITY_OF} }}
+  UNION {{ ?actor org:classification/skos:notation ?notation }}
   UNION {{ ?actor skos:prefLabel ?label BIND("pref" AS ?rel) }}
   UNION {{ ?actor skos:altLabel ?label BIND("alt" AS ?rel) }}
   UNION {{ ?other org:hasMember ?actor FILTER NOT EXISTS {{ ?other a sv:Collaboration }}
@@ -71,7 +85,7 @@ SELECT ?issue ?label ?labelEn ?area ?mention ?who WHERE {
 # all its domains.
 COLLABORATIONS = """
 SELECT ?c ?label ?labelEn ?domain ?kind ?start ?actor ?municipality WHERE {
-  ?c a sv:Collaboration ; sv:domain ?domain . WANTED
+  ?c a sv:Collaboration ; org:purpose ?domain . WANTED
   OPTIONAL { ?c skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "sv")) }
   OPTIONAL { ?c skos:prefLabel ?labelEn FILTER(LANGMATCHES(LANG(?labelEn), "en")) }
   OPTIONAL { ?c sv:agreementKind ?kind }
@@ -92,6 +106,8 @@ __all__ = [
     "ACTOR",
     "ACTORS",
     "ACTOR_CLASSES",
+    "CATEGORIES",
+    "CATEGORY_WANTED",
     "COLLABORATIONS",
     "DIALOGUES",
     "ISSUES",

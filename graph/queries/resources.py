@@ -13,13 +13,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.errors import ParameterError, UnknownResourceError
+from graph.errors import ParameterError, QueryError, UnknownResourceError
 from graph.namespaces import ID, SV
+from graph.queries.borders import read_crossings
 from graph.queries.library import concept_iri, expand_iri
 from graph.queries.resource_sparql import (
     ACTOR,
     ACTOR_CLASSES,
     ACTORS,
+    CATEGORIES,
+    CATEGORY_WANTED,
     COLLABORATIONS,
     DIALOGUES,
     ISSUES,
@@ -97,7 +100,7 @@ class Issue:
 
 @dataclass(frozen=True)
 class Collaboration:
-    """A documented collaboration and whether it crosses a municipal border (members in two or more)."""
+    """A documented collaboration and whether it crosses a municipal border (graph.queries.borders)."""
 
     iri: str
     label: str | None
@@ -166,18 +169,37 @@ def actor_iri(actor: str) -> str:
     return iri
 
 
-def resolve_category(value: str) -> str:
-    """Return the IRI of an actor class given by local name (CultureSchool), prefixed name or IRI.
+def read_categories(select: Select) -> dict[str, str]:
+    """Return the concepts of concept:actor-categories the store holds, IRI -> code (``skos:notation``)."""
+    rows = select(CATEGORIES, {})
+    return {_str(r["c"]): _str(r["n"] or r["c"]).rsplit("/", 1)[-1] for r in rows}
+
+
+def resolve_category(value: str, categories: Mapping[str, str]) -> tuple[str, bool]:
+    """Return the concept (``True``) or actor class (``False``) a category filter names.
+
+    A concept is named by its slug (``culture-school``), code (``CultureSchool``, any case), prefixed name
+    (``category:culture-school``) or IRI, or by the 0.1 class its concept replaces (``sv:CultureSchool``);
+    the classes that remain (``Municipality``, ``sv:Actor``) by local name, prefixed name or IRI.
 
     Raises:
-        ParameterError: the value is not one of the actor classes; the message lists them.
+        ParameterError: the value names neither; the message lists the known categories.
     """
-    iri = expand_iri(value) if ":" in value else f"{SV}{value}"
-    if iri not in {str(c) for c in ACTOR_CLASSES}:
-        names = ", ".join(str(c).removeprefix(str(SV)) for c in ACTOR_CLASSES)
-        msg = f"category {value!r} is not an actor class; use one of {names}"
-        raise ParameterError(msg)
-    return iri
+    text = value.strip()
+    try:
+        iri = expand_iri(text) if ":" in text else None
+    except QueryError:
+        iri = None
+    for concept, code in sorted(categories.items()):
+        names = {code.casefold(), concept.rsplit("/", 1)[-1].casefold()}
+        if text.casefold() in names or iri in {concept, f"{SV}{code}"}:
+            return concept, True
+    classes = {str(c) for c in ACTOR_CLASSES if str(c).removeprefix(str(SV)) not in categories.values()}
+    if (iri or f"{SV}{text}") in classes:
+        return iri or f"{SV}{text}", False
+    known = sorted({*categories.values(), *(c.removeprefix(str(SV)) for c in classes)})
+    msg = f"category {value!r} is not an actor category; use one of {', '.join(known)} (or a concept's slug)"
+    raise ParameterError(msg)
 
 
 def resolve_municipality(value: str) -> str:
@@ -220,10 +242,11 @@ def read_municipalities(select: Select) -> list[Municipality]:
 
 
 class _Gathered:
-    """What the rows of one actor say: classes, municipalities, labels by language, folded names."""
+    """What the rows of one actor say: classes, category codes, municipalities, labels, folded names."""
 
     def __init__(self) -> None:
         self.categories: set[str] = set()
+        self.codes: set[str] = set()  # of its org:classification
         self.municipalities: set[str] = set()
         self.labels: dict[str, str] = {}
         self.names: set[str] = set()
@@ -234,7 +257,7 @@ class _Gathered:
         return Actor(
             iri=iri,
             id=actor_id(iri),
-            category=specific[0].removeprefix(str(SV)),
+            category=min(self.codes) if self.codes else specific[0].removeprefix(str(SV)),
             label=self.labels.get("sv"),
             label_en=self.labels.get("en"),
             municipality=Ref(municipality, labels.get(municipality)) if municipality else None,
@@ -250,19 +273,26 @@ def read_actors(
     limit: int = 100,
     offset: int = 0,
 ) -> ActorsPage:
-    """Return a page of actors, sorted by Swedish name, filtered by class, municipality and text in a name.
+    """Return a page of actors, sorted by Swedish name, filtered by category, municipality and text in a name.
 
     ``text`` matches any Swedish or English name, ignoring case (å, ä, ö included: ``fold``).
 
     Raises:
-        ParameterError: ``category`` is not an actor class.
+        ParameterError: ``category`` names no actor category (``resolve_category``).
     """
-    subs = {"category": ox.NamedNode(resolve_category(category))} if category else {}
+    subs: dict[str, Term] = {}
+    sparql = ACTORS.replace("WANTED", "")
+    if category:
+        iri, is_concept = resolve_category(category, read_categories(select))
+        subs = {"wanted" if is_concept else "category": ox.NamedNode(iri)}
+        sparql = ACTORS.replace("WANTED", CATEGORY_WANTED if is_concept else "")
     wanted = resolve_municipality(municipality) if municipality else None
     actors: dict[str, _Gathered] = {}
-    for r in select(ACTORS, subs):
+    for r in select(sparql, subs):
         a = actors.setdefault(_str(r["actor"]), _Gathered())
         a.categories.add(_str(r["category"]))
+        if r["notation"] is not None:
+            a.codes.add(_str(r["notation"]))
         if r["municipality"] is not None:
             a.municipalities.add(_str(r["municipality"]))
         label = r["label"]
@@ -298,6 +328,8 @@ def read_actor(select: Select, actor: str) -> ActorDetail:
     ties: dict[str, set[str]] = {k: set() for k in TIES}
     for r in rows:
         a.categories.add(_str(r["category"]))
+        if r["notation"] is not None:
+            a.codes.add(_str(r["notation"]))
         if r["municipality"] is not None:
             a.municipalities.add(_str(r["municipality"]))
         label = r["label"]
@@ -352,7 +384,7 @@ def read_collaborations(
         QueryError: ``domain`` cannot name a concept of the domain scheme.
     """
     subs = {"wanted": ox.NamedNode(concept_iri("domains", domain))} if domain else {}
-    sparql = COLLABORATIONS.replace("WANTED", "?c sv:domain ?wanted ." if domain else "")
+    sparql = COLLABORATIONS.replace("WANTED", "?c org:purpose ?wanted ." if domain else "")
     collabs: dict[str, dict[str, Any]] = {}
     for r in select(sparql, subs):
         c = collabs.setdefault(
@@ -365,10 +397,11 @@ def read_collaborations(
         if r["municipality"] is not None:
             c["municipalities"].add(r["municipality"].value)
     labels = read_labels(select, [m for c in collabs.values() for m in c["members"]])
+    crossings = read_crossings(select)  # the one rule: parties, their base, a stated scope
     data = []
     for iri, c in collabs.items():
         r = c["row"]
-        crosses = len(c["municipalities"]) > 1
+        crosses = crossings[iri].crosses if iri in crossings else False
         if crosses_border is not None and crosses != crosses_border:
             continue
         data.append(
@@ -464,6 +497,7 @@ __all__ = [
     "describe_resource",
     "read_actor",
     "read_actors",
+    "read_categories",
     "read_collaborations",
     "read_dialogues",
     "read_issues",

@@ -9,12 +9,13 @@ sources with ``read_graph_sources`` and marks inferred ones (``graph:inferred/�
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import pyoxigraph as ox
 
 from graph.namespaces import GRAPH, META_GRAPH
+from graph.queries.borders import Crossing, read_crossings
 from graph.queries.resource_sparql import MUNICIPALITY_OF
 from graph.queries.resources import Select
 
@@ -91,15 +92,55 @@ def read_counts(select: Select, lang: Lang) -> dict[str, Any]:
         select, "SELECT (MAX(STR(?d)) AS ?newest) WHERE { ?s a sv:Source ; dcterms:issued|dcterms:date ?d }"
     )
     one["newest"] = dates[0]["newest"] if dates else None
+    # The category is the actor's org:classification; without one (a municipality, 0.1 data), its most
+    # specific class under sv:Actor. ?code is what the lists filter by: the concept's skos:notation, or the
+    # class's local name. Most specific by subtraction (instances of a class less those also typed with a
+    # narrower one): a NOT EXISTS over a property path per actor took 9 s at a million triples, this 3 s.
     categories = _records(
         select,
-        f"""SELECT ?category ?categoryLabel (COUNT(DISTINCT ?a) AS ?n) WHERE {{
-              ?a a ?category . ?category rdfs:subClassOf* sv:Actor .
-              FILTER NOT EXISTS {{ ?a a ?narrower . ?narrower rdfs:subClassOf+ ?category .
-                                   FILTER(?narrower != ?category) }}
-              {label_pattern("?category", lang)} }}
-            GROUP BY ?category ?categoryLabel ORDER BY DESC(?n)""",
+        # Counted first, labelled after: the label pattern per actor cost seconds at a million triples.
+        f"""SELECT ?category ?categoryLabel (SAMPLE(?c0) AS ?code) (SAMPLE(?count) AS ?n) WHERE {{
+              {{ SELECT ?category (COUNT(DISTINCT ?a) AS ?count) WHERE {{ ?a org:classification ?category }}
+                GROUP BY ?category }}
+              OPTIONAL {{ ?category skos:notation ?c0 }} {label_pattern("?category", lang)} }}
+            GROUP BY ?category ?categoryLabel""",
     )
+    unclassified = "FILTER NOT EXISTS { ?a org:classification ?any }"
+    typed = {
+        r["category"]: int(r["n"])
+        for r in _records(
+            select,
+            f"""SELECT ?category (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+                  ?category rdfs:subClassOf* sv:Actor . ?a a ?category {unclassified} }}
+                GROUP BY ?category""",
+        )
+    }
+    held = " ".join(f"<{c}>" for c in typed)
+    narrower = (
+        {
+            r["category"]: int(r["n"])
+            for r in _records(
+                select,
+                f"""SELECT ?category (COUNT(DISTINCT ?a) AS ?n) WHERE {{ VALUES ?category {{ {held} }}
+                  ?a a ?category {unclassified} ?a a ?narrower . ?narrower rdfs:subClassOf+ ?category .
+                  FILTER(?narrower != ?category) }}
+                GROUP BY ?category""",
+            )
+        }
+        if typed
+        else {}
+    )
+    classes = {c: n - narrower.get(c, 0) for c, n in typed.items() if n > narrower.get(c, 0)}
+    if classes:
+        values = " ".join(f"<{c}>" for c in classes)
+        for r in _records(
+            select,
+            f"""SELECT ?category ?categoryLabel WHERE {{ VALUES ?category {{ {values} }}
+                  {label_pattern("?category", lang)} }}""",
+        ):
+            code = r["category"].rsplit("#", 1)[-1]
+            categories.append({**r, "code": code, "n": classes[r["category"]]})
+    categories.sort(key=lambda c: -int(c["n"]))
     return {**one, "categories": categories, "actors": sum(int(c["n"]) for c in categories)}
 
 
@@ -107,29 +148,28 @@ def read_municipality_rows(select: Select, lang: Lang) -> list[Record]:
     """Every municipality: code, name, latest population and its date, cross-border collaborations, issues."""
     rows = _records(
         select,
-        f"""SELECT ?m ?code ?mLabel ?population ?populationDate
-                 (COUNT(DISTINCT ?crossing) AS ?crossBorder) (COUNT(DISTINCT ?issue) AS ?issues) WHERE {{
+        f"""SELECT ?m ?code ?mLabel ?population ?populationDate (COUNT(DISTINCT ?issue) AS ?issues) WHERE {{
           ?m a sv:Municipality ; sv:municipalityCode ?code . {label_pattern("?m", lang)}
           OPTIONAL {{ ?m sv:territory/sv:population ?p .
                      ?p sv:count ?population ; dcterms:date ?populationDate
                      FILTER NOT EXISTS {{ ?m sv:territory/sv:population/dcterms:date ?later
                                          FILTER(?later > ?populationDate) }} }}
-          OPTIONAL {{ ?crossing a sv:Collaboration ; org:hasMember ?actor .
-                     {{ {MUNICIPALITY_OF.replace("?municipality", "?m")} }}
-                     ?crossing org:hasMember ?other .
-                     {{ ?other sv:basedIn ?om }} UNION {{ ?other a sv:Municipality BIND(?other AS ?om) }}
-                     FILTER(?om != ?m) }}
           OPTIONAL {{ ?x sv:raisedBy ?m ; sv:issue ?issue }}
         }} GROUP BY ?m ?code ?mLabel ?population ?populationDate ORDER BY ?code""",
     )
+    # Collaborations that reach the municipality and cross a border, by the one rule (hypotheses apart).
+    crossing = [c.municipalities for c in read_crossings(select).values() if c.crosses]
+    for r in rows:
+        r["crossBorder"] = sum(1 for reached in crossing if r["m"] in reached)
     return rows
 
 
-def read_issue_rows(select: Select, lang: Lang) -> list[Record]:
-    """Every issue: name, strategy areas, rounds raised in, and mentions by stance."""
+def read_issue_rows(select: Select, lang: Lang, *, only: str | None = None) -> list[Record]:
+    """Every issue (or ``only`` that one): name, strategy areas, rounds raised in, and mentions by stance."""
+    one = f"VALUES ?i {{ {ox.NamedNode(only)} }}" if only else ""  # a profile: not every issue's mentions
     rows = _records(
         select,
-        f"""SELECT ?i ?iLabel ?area ?areaLabel ?x ?year ?stance ?stanceLabel WHERE {{
+        f"""SELECT ?i ?iLabel ?area ?areaLabel ?x ?year ?stance ?stanceLabel WHERE {{ {one}
           ?i skos:inScheme concept:issues . {label_pattern("?i", lang)}
           OPTIONAL {{ ?i sv:strategyArea ?area . {label_pattern("?area", lang)} }}
           OPTIONAL {{ ?x sv:issue ?i .
@@ -210,14 +250,35 @@ MENTION_BY = {  # the pattern that ties a mention to the bound variable (require
 }
 
 
+def unnamed_label(label: str, lang: Lang) -> str:
+    """Say of a speaker that is an unnamed part of a group that its members are not named.
+
+    Example:
+        >>> unnamed_label("Flera av länets kommuner", "sv")
+        'Flera av länets kommuner (ej namngivna)'
+        >>> unnamed_label("Flera aktörer (dialogerna 2021)", "en")
+        'Flera aktörer (dialogerna 2021; not named)'
+        >>> unnamed_label("Flera av länets kommuner (ej namngivna)", "sv")
+        'Flera av länets kommuner (ej namngivna)'
+    """
+    word = "ej namngivna" if lang == "sv" else "not named"
+    if "namngiv" in label or "not named" in label:
+        return label
+    return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
+
+
 def read_mentions(select: Select, lang: Lang, *, var: str, iri: str) -> list[Record]:
-    """Issue mentions bound by one variable: ``who`` (raised by), ``i`` (issue), ``r`` (round) or ``mt``."""
-    return _records(
+    """Issue mentions bound by one variable: ``who`` (raised by), ``i`` (issue), ``r`` (round) or ``mt``.
+
+    A speaker that is an unnamed part of a group (``sv:subsetOf``) has ``whoSubsetOf``, and a label saying so.
+    """
+    rows = _records(
         select,
-        f"""SELECT ?x ?i ?iLabel ?who ?whoLabel ?stance ?stanceLabel ?quote ?mt ?mtLabel ?r ?rLabel ?year ?g
-            WHERE {{
+        f"""SELECT ?x ?i ?iLabel ?who ?whoLabel ?whoSubsetOf ?stance ?stanceLabel ?quote ?mt ?mtLabel ?r
+                   ?rLabel ?year ?g WHERE {{
           {MENTION_BY[var]} GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i . {label_pattern("?i", lang)}
-          OPTIONAL {{ ?x sv:raisedBy ?who . {label_pattern("?who", lang)} }}
+          OPTIONAL {{ ?x sv:raisedBy ?who . {label_pattern("?who", lang)}
+                     OPTIONAL {{ ?who sv:subsetOf ?whoSubsetOf }} }}
           OPTIONAL {{ ?x sv:stance ?stance . {label_pattern("?stance", lang)} }}
           OPTIONAL {{ ?x sv:quote ?quote }}
           OPTIONAL {{ ?x sv:atMeeting ?mt . {label_pattern("?mt", lang)} }}
@@ -226,35 +287,62 @@ def read_mentions(select: Select, lang: Lang, *, var: str, iri: str) -> list[Rec
         }} ORDER BY DESC(?year) ?iLabel""",
         {var: _iri(iri)},
     )
+    for r in rows:
+        if r.get("whoSubsetOf") and r.get("whoLabel"):
+            r["whoLabel"] = unnamed_label(str(r["whoLabel"]), lang)
+    return rows
 
 
-def read_collaborations_of(select: Select, lang: Lang, actors: Iterable[str]) -> list[Record]:
-    """Collaborations any of ``actors`` take part in: domain, kind, years, partners with municipalities."""
-    values = " ".join(f"<{a}>" for a in sorted(set(actors)))
+def read_collaborations_of(
+    select: Select, lang: Lang, actors: Iterable[str], *, crossings: Mapping[str, Crossing] | None = None
+) -> list[Record]:
+    """Collaborations any of ``actors`` take part in, or whose stated scope reaches one (a municipality).
+
+    Each with domain, kind, years, partners with municipalities, and whether it crosses a border.
+    ``crossings`` (``read_crossings``) saves reading every collaboration's reach again where the caller
+    keeps it.
+    """
+    wanted = set(actors)
+    values = " ".join(f"<{a}>" for a in sorted(wanted))
     if not values:
         return []
-    mine = f"VALUES ?mine {{ {values} }} GRAPH ?g {{ ?c a sv:Collaboration }} ?c org:hasMember ?mine ."
-    return _read_collaborations(select, lang, mine)
+    if crossings is None:
+        crossings = read_crossings(select)
+    scoped = sorted(
+        c
+        for c, x in crossings.items()
+        if any(r.reason == "scope" and r.municipality in wanted for r in x.reaches)
+    )
+    mine = f"{{ VALUES ?mine {{ {values} }} ?c org:hasMember ?mine }}"
+    if scoped:
+        mine += f" UNION {{ VALUES ?c {{ {' '.join(f'<{c}>' for c in scoped)} }} }}"
+    return _read_collaborations(select, lang, mine + " GRAPH ?g { ?c a sv:Collaboration }", crossings)
 
 
-def _read_collaborations(select: Select, lang: Lang, choice: str) -> list[Record]:
+def _read_collaborations(
+    select: Select, lang: Lang, choice: str, crossings: Mapping[str, Crossing] | None = None
+) -> list[Record]:
     """The collaborations ``choice`` (a pattern binding ``?c`` and its graph ``?g``) picks, grouped."""
     rows = _records(
         select,
         f"""SELECT ?c ?cLabel ?domainLabel ?kindLabel ?start ?end ?actor ?actorLabel ?municipality ?g WHERE {{
           {choice} {label_pattern("?c", lang)}
-          OPTIONAL {{ ?c sv:domain ?domain . {label_pattern("?domain", lang)} }}
+          OPTIONAL {{ ?c org:purpose ?domain . {label_pattern("?domain", lang)} }}
           OPTIONAL {{ ?c sv:agreementKind ?kind . {label_pattern("?kind", lang)} }}
           OPTIONAL {{ ?c schema:startDate ?start }} OPTIONAL {{ ?c schema:endDate ?end }}
           ?c org:hasMember ?actor . {label_pattern("?actor", lang)}
           OPTIONAL {{ {MUNICIPALITY_OF} }}
         }}""",
     )
-    return group_collaborations(rows)
+    return group_collaborations(rows, read_crossings(select) if crossings is None else crossings)
 
 
-def group_collaborations(rows: list[Record]) -> list[Record]:
-    """Fold rows of (collaboration, member) into one record per collaboration, with its border crossing."""
+def group_collaborations(rows: list[Record], crossings: Mapping[str, Crossing]) -> list[Record]:
+    """Fold rows of (collaboration, member) into one record per collaboration, with its border crossing.
+
+    ``crossings`` is what ``graph.queries.borders.read_crossings`` reads: the one rule decides
+    ``crosses_border``; ``reached`` lists the municipalities it reaches and ``county_wide`` its county scopes.
+    """
     collabs: dict[str, Record] = {}
     for r in rows:
         c = collabs.setdefault(
@@ -279,10 +367,23 @@ def group_collaborations(rows: list[Record]) -> list[Record]:
     out = []
     for c in collabs.values():
         c["domains"] = sorted(c["domains"])
-        c["crosses_border"] = len(c["municipalities"]) > 1
+        crossing = crossings.get(c["iri"]) or Crossing(c["iri"])
+        c["crosses_border"] = crossing.crosses
+        c["reached"] = sorted(crossing.municipalities)
+        c["county_wide"] = sorted(crossing.scopes)
         out.append(c)
     out.sort(key=lambda c: (str(c["label"] or c["iri"])).lower())
     return out
+
+
+def read_collaboration(
+    select: Select, lang: Lang, iri: str, *, crossings: Mapping[str, Crossing] | None = None
+) -> Record | None:
+    """One collaboration, as ``read_collaborations_of`` describes them, or None if there is none."""
+    found = _read_collaborations(
+        select, lang, f"VALUES ?c {{ {ox.NamedNode(iri)} }} GRAPH ?g {{ ?c a sv:Collaboration }}", crossings
+    )
+    return found[0] if found else None
 
 
 def read_all_collaborations(select: Select, lang: Lang) -> list[Record]:
@@ -331,8 +432,10 @@ def read_facts(select: Select, lang: Lang, iri: str) -> list[Record]:
     """Every statement about ``iri`` with labels of predicate and object, and its graph."""
     return _records(
         select,
+        # The object's label pattern joins on ?o directly (a literal has none): nested in an OPTIONAL with a
+        # FILTER on ?o, it was evaluated for every labelled resource first (most of a profile's time).
         f"""SELECT ?p ?pLabel ?o ?oLabel ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-              {label_pattern("?p", lang)} OPTIONAL {{ FILTER(isIRI(?o)) {label_pattern("?o", lang)} }} }}
+              {label_pattern("?p", lang)} {label_pattern("?o", lang)} }}
             ORDER BY ?p ?o""",
         {"s": _iri(iri)},
     )
@@ -348,6 +451,19 @@ def read_incoming(select: Select, lang: Lang, iri: str, *, limit: int = 500) -> 
     )
 
 
+def read_category(select: Select, lang: Lang, iri: str) -> str | None:
+    """The name of an actor's category: its org:classification, or the concept replacing its 0.1 class."""
+    rows = _records(
+        select,
+        f"""SELECT ?c ?cLabel WHERE {{
+          {{ ?s org:classification ?c }} UNION {{ ?s a ?old . ?old dcterms:isReplacedBy ?c .
+                                                  ?c skos:inScheme concept:actor-categories }}
+          {label_pattern("?c", lang)} }} ORDER BY ?c LIMIT 1""",
+        {"s": _iri(iri)},
+    )
+    return str(rows[0]["cLabel"] or rows[0]["c"]) if rows else None
+
+
 def read_types(select: Select, iri: str) -> list[str]:
     """The classes of ``iri``."""
     return [r["t"] for r in _records(select, "SELECT DISTINCT ?t WHERE { ?s a ?t }", {"s": _iri(iri)})]
@@ -360,6 +476,8 @@ __all__ = [
     "group_collaborations",
     "label_pattern",
     "read_all_collaborations",
+    "read_category",
+    "read_collaboration",
     "read_collaborations_of",
     "read_counts",
     "read_facts",
@@ -375,20 +493,26 @@ __all__ = [
     "read_source_rows",
     "read_statement_graphs",
     "read_types",
+    "unnamed_label",
 ]
 
 
-def read_round_rows(select: Select, lang: Lang) -> list[Record]:
-    """Every dialogue round, newest first: year, label, organiser, meetings and constellations."""
+def read_round_rows(select: Select, lang: Lang, *, only: str | None = None) -> list[Record]:
+    """Every dialogue round (or ``only`` that one), newest first: year, label, organiser, meetings."""
+    one = f"VALUES ?r {{ {ox.NamedNode(only)} }}" if only else ""  # a profile: not every round's mentions
     return _records(
         select,
-        f"""SELECT ?r ?year ?rLabel ?orgLabel (COUNT(DISTINCT ?mt) AS ?meetings)
-                   (COUNT(DISTINCT ?x) AS ?mentions) (SAMPLE(?cc) AS ?constellations) WHERE {{
-          ?r a sv:DialogueRound . OPTIONAL {{ ?r sv:year ?year }} {label_pattern("?r", lang)}
+        # Meetings and mentions counted apart: counted together they multiply (a round's meetings times
+        # its mentions), which took over ten minutes at a million triples.
+        f"""SELECT ?r ?year ?rLabel ?orgLabel (SAMPLE(?nm) AS ?meetings) (SAMPLE(?nx) AS ?mentions)
+                   (SAMPLE(?cc) AS ?constellations) WHERE {{
+          {{ SELECT ?r (COUNT(DISTINCT ?mt) AS ?nm) WHERE {{ {one} ?r a sv:DialogueRound .
+              OPTIONAL {{ ?mt sv:inRound ?r ; a sv:DialogueMeeting }} }} GROUP BY ?r }}
+          {{ SELECT ?r (COUNT(DISTINCT ?x) AS ?nx) WHERE {{ {one} ?r a sv:DialogueRound .
+              OPTIONAL {{ ?x a sv:IssueMention ; sv:inRound|sv:atMeeting/sv:inRound ?r }} }} GROUP BY ?r }}
+          OPTIONAL {{ ?r sv:year ?year }} {label_pattern("?r", lang)}
           OPTIONAL {{ ?r sv:organisedBy ?org . {label_pattern("?org", lang)} }}
           OPTIONAL {{ ?r sv:constellationCount ?cc }}
-          OPTIONAL {{ ?mt sv:inRound ?r ; a sv:DialogueMeeting }}
-          OPTIONAL {{ ?x a sv:IssueMention ; sv:inRound|sv:atMeeting/sv:inRound ?r }}
         }} GROUP BY ?r ?year ?rLabel ?orgLabel ORDER BY DESC(?year)""",
     )
 

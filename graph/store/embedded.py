@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import errno
 import re
+import shutil
 import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,6 +53,9 @@ class GraphStore:
         self._write_lock = threading.RLock()
         # Copies kept elsewhere (the query workers' memory copy, api/workers/): told of every committed write.
         self.replicas: list[Replica] = []
+        # Advanced after every write has reached the disk, the memory copy and the replicas: a result
+        # computed when it read N is stale once it reads more (the pages' cache is keyed on it).
+        self._generation = 0
 
     @classmethod
     def open(cls, path: Path | None, *, read_only: bool = False, mirror: bool = False) -> GraphStore:
@@ -86,6 +90,7 @@ class GraphStore:
         finally:
             self.inner = self.reader = ox.Store()  # drop the only reference to the on-disk store
             self.mirror = None
+            self._generation += 1
             self.read_only = True
 
     @property
@@ -98,11 +103,21 @@ class GraphStore:
         """The one-writer lock (see the class docstring); bulk imports hold it from their reads on."""
         return self._write_lock
 
+    @property
+    def write_generation(self) -> int:
+        """How many writes this store object has committed; any write (even a failed one) advances it."""
+        return self._generation
+
     def add_replica(self, replica: Replica) -> bool:
         """Tell ``replica`` of every committed write from now on (see ``Replica``)."""
         with self._write_lock:
             self.replicas.append(replica)
         return True
+
+    @property
+    def merged_graph(self) -> None:
+        """None: the merge is the store's own default graph."""
+        return None
 
     def local_engine(self) -> ox.Store:
         """The pyoxigraph store that answers queries: the memory copy if there is one, else the store."""
@@ -236,8 +251,10 @@ class GraphStore:
         """Remove quads from their named graphs atomically."""
         self.apply_change((), quads)
 
-    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
+    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad], *, then: str = "") -> None:
         """Remove then add quads in one transaction, keeping the merged default graph in step.
+
+        ``then``: SPARQL update operations run after the change in the same transaction (the aggregates).
 
         Raises:
             StoreError: the store is read-only, or a quad is in the default graph (name its graph).
@@ -245,7 +262,7 @@ class GraphStore:
         self._check_writable()
         added, removed = _named_only(added), _named_only(removed)
         refuse_blank_removals(removed)
-        if not removed:  # Oxigraph's extend is one transaction too, and far faster than INSERT DATA text
+        if not removed and not then:  # Oxigraph's extend is one transaction too, far faster than INSERT DATA
             self._extend([*added, *(_in_default(q) for q in added)])
             return
         parts = []
@@ -255,6 +272,8 @@ class GraphStore:
             parts.append(insert_data([*added, *(_in_default(q) for q in added)]))
         if removed:
             parts.append(_unmerge(removed))
+        if then:
+            parts.append(then)
         if parts:
             self._run_update(" ;\n".join(parts))
 
@@ -273,7 +292,7 @@ class GraphStore:
                 yield q
                 yield _in_default(q)
 
-        with self._write_lock:
+        with self._write_lock, self._advancing():
             if self.mirror is None:
                 self.inner.bulk_extend(with_default())
                 self._reload_replicas()
@@ -311,7 +330,7 @@ class GraphStore:
                 staging.dump(out, format=ox.RdfFormat.N_QUADS)
                 for g in graphs:
                     staging.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-            with self._write_lock:
+            with self._write_lock, self._advancing():
                 try:
                     self.inner.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
                 except OSError as exc:
@@ -319,6 +338,101 @@ class GraphStore:
                 if self.mirror is not None:
                     self.mirror.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
                 self._reload_replicas()
+
+    # The parallel bulk import (graph.ingest.bulk): write the disk store while another process checks the
+    # data, then either roll back to a checkpoint or tell the memory copy and the replicas. Write lock held.
+
+    def snapshot(self) -> Path:
+        """Checkpoint the on-disk store beside itself (hard links: cheap) and return its directory.
+
+        The caller removes the checkpoint's parent directory (``.NAME-bulk-*``) when done.
+
+        Raises:
+            StoreError: the store is in memory, or the checkpoint cannot be written.
+        """
+        if self.path is None:
+            msg = "memory: an in-memory store cannot be checkpointed"
+            raise StoreError(msg)
+        self.flush()
+        holder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}-bulk-", dir=self.path.parent))
+        try:
+            self.inner.backup(str(holder / "store"))
+        except OSError as exc:
+            shutil.rmtree(holder, ignore_errors=True)
+            raise store_error(self.path, exc, doing="cannot checkpoint the store") from exc
+        return holder / "store"
+
+    def bulk_write_file(self, path: Path, *, format: ox.RdfFormat, to_graph: str | None) -> None:
+        """Bulk-load one file into the disk store only (``to_graph`` None: the default graph); NOT atomic.
+
+        The memory copy and the replicas are not told: :meth:`bulk_finish` does that once the data passed.
+
+        Raises:
+            SyntaxError: the file does not parse (what came before it is written).
+            StoreError: the store is read-only or cannot be written.
+        """
+        self._check_writable()
+        target = ox.NamedNode(to_graph) if to_graph else ox.DefaultGraph()
+        with self._write_lock, self._advancing():
+            try:
+                self.inner.bulk_load(path=str(path), format=format, to_graph=target)
+            except OSError as exc:
+                raise store_error(self.path, exc, doing="the bulk load stopped part-way") from exc
+
+    def bulk_copy_to_default(self, graphs: Iterable[str]) -> None:
+        """Add the triples of ``graphs`` to the default graph, node for node (blank nodes kept)."""
+        self._check_writable()
+        with self._write_lock, self._advancing():
+            named = [ox.NamedNode(g) for g in graphs]
+            copies = [
+                _in_default(q) for g in named for q in self.inner.quads_for_pattern(None, None, None, g)
+            ]
+            self.inner.bulk_extend(copies)
+
+    def bulk_finish(self, files: list[tuple[Path, str, ox.RdfFormat]], *, default_file: Path | None) -> None:
+        """Bring the memory copy and the replicas up to the disk after :meth:`bulk_write_file` calls.
+
+        With ``default_file`` (the data has no blank nodes) the memory copy loads the same files; else it
+        is copied again from the disk, so that its blank nodes agree between named and default graphs.
+        """
+        with self._write_lock, self._advancing():
+            if self.mirror is not None and default_file is None:
+                self.mirror = self.reader = load_mirror(self.inner)
+            elif self.mirror is not None:
+                for path, graph, fmt in files:
+                    self.mirror.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+                self.mirror.bulk_load(path=str(default_file), format=ox.RdfFormat.N_TRIPLES)
+            self._reload_replicas()
+
+    def roll_back_to(self, snapshot: Path, *, default_copies: Path | None = None) -> None:
+        """Remove from the disk store every quad the checkpoint ``snapshot`` does not hold.
+
+        Only what bulk writes since the checkpoint added is looked at: graphs the checkpoint lacks are
+        removed whole; a graph (or the default graph) whose size changed loses the quads the checkpoint
+        lacks, read from ``default_copies`` (the default-graph copy that was loaded) when given.
+
+        Raises:
+            StoreError: the checkpoint cannot be read, or the store cannot be written.
+        """
+        with self._write_lock, self._advancing():
+            try:
+                before = ox.Store.read_only(str(snapshot))
+                then, now = _graph_sizes(before), _graph_sizes(self.inner)
+                for name, size in now.items():
+                    graph = ox.DefaultGraph() if name is None else ox.NamedNode(name)
+                    if name is not None and name not in then:
+                        self.inner.remove_graph(graph)
+                    elif size != then.get(name):
+                        if name is None and default_copies is not None:
+                            candidates: Iterable[ox.Quad] = (
+                                _in_default(ox.Quad(t.subject, t.predicate, t.object))
+                                for t in ox.parse(path=str(default_copies), format=ox.RdfFormat.N_TRIPLES)
+                            )
+                        else:
+                            candidates = list(self.inner.quads_for_pattern(None, None, None, graph))
+                        _remove_quads(self.inner, (q for q in candidates if q not in before))
+            except OSError as exc:
+                raise store_error(self.path, exc, doing="the rollback stopped part-way") from exc
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL 1.1 update atomically and re-merge the default graph in the same transaction.
@@ -335,13 +449,21 @@ class GraphStore:
         self._run_update(f"{sparql} ;\n{REMERGE_ALL}")
 
     def replace_graphs(
-        self, quads: Iterable[ox.Quad], *, graphs: Iterable[str] = (), everything: bool = False
+        self,
+        quads: Iterable[ox.Quad],
+        *,
+        graphs: Iterable[str] = (),
+        everything: bool = False,
+        then: str = "",
     ) -> None:
-        """Drop ``graphs`` (or every graph) and insert ``quads``, in one transaction."""
+        """Drop ``graphs`` (or every graph) and insert ``quads``, then run ``then``, in one transaction."""
         self._check_writable()
         quads = _named_only(quads)
+        after = f" ;\n{then}" if then else ""
         if everything:
-            self._run_update(f"CLEAR SILENT ALL ;\n{insert_data([*quads, *(_in_default(q) for q in quads)])}")
+            self._run_update(
+                f"CLEAR SILENT ALL ;\n{insert_data([*quads, *(_in_default(q) for q in quads)])}{after}"
+            )
             return
         graphs = list(graphs)
         dropped = [q for g in graphs for q in self.quads(g)]
@@ -349,6 +471,8 @@ class GraphStore:
         parts.append(insert_data([*quads, *(_in_default(q) for q in quads)]))
         if dropped:
             parts.append(_unmerge(dropped))
+        if then:
+            parts.append(then)
         self._run_update(" ;\n".join(parts))
 
     def flush(self) -> None:
@@ -360,7 +484,7 @@ class GraphStore:
                 raise store_error(self.path, exc, doing="cannot flush the store") from exc
 
     def _run_update(self, text: str) -> None:
-        with self._write_lock:
+        with self._write_lock, self._advancing():
             try:
                 self.inner.update(text, prefixes=PREFIXES)
             except SyntaxError as exc:
@@ -378,7 +502,7 @@ class GraphStore:
                 replica.apply_update(text)
 
     def _extend(self, quads: list[ox.Quad]) -> None:
-        with self._write_lock:
+        with self._write_lock, self._advancing():
             try:
                 self.inner.extend(quads)
             except OSError as exc:
@@ -391,6 +515,14 @@ class GraphStore:
     def _reload_replicas(self) -> None:
         for replica in self.replicas:
             replica.reload()
+
+    @contextmanager
+    def _advancing(self) -> Iterator[None]:
+        # On the way out, success or not: a write that failed part-way may still have changed something.
+        try:
+            yield
+        finally:
+            self._generation += 1
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -503,6 +635,34 @@ REMERGE_ALL = (
     "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;\n"
     "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 )
+
+
+def _graph_sizes(store: ox.Store) -> dict[str | None, int]:
+    """The number of quads of each named graph, and of the default graph (key None)."""
+    sizes: dict[str | None, int] = {}
+    for row in select_rows(store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")):
+        g, n = row["g"], row["n"]
+        if isinstance(g, ox.NamedNode) and isinstance(n, ox.Literal):
+            sizes[g.value] = int(n.value)
+    rows = select_rows(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    n = rows[0]["n"]
+    sizes[None] = int(n.value) if n is not None else 0
+    return sizes
+
+
+def _remove_quads(store: ox.Store, quads: Iterable[ox.Quad], *, batch: int = 5000) -> None:
+    """Remove quads: by DELETE DATA in batches, one by one where a blank node forbids that."""
+    pending: list[ox.Quad] = []
+    for q in quads:
+        if _has_blank(q):
+            store.remove(q)
+            continue
+        pending.append(q)
+        if len(pending) >= batch:
+            store.update(delete_data(pending))
+            pending = []
+    if pending:
+        store.update(delete_data(pending))
 
 
 def _named_only(quads: Iterable[ox.Quad]) -> list[ox.Quad]:

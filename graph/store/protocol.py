@@ -7,6 +7,8 @@ backends differ, the difference is a method or a capability here, never an ``isi
 
 - ``location``: where the store is, in words (a directory, ``memory``, or the server's query URL);
 - ``local_engine()``: the in-process pyoxigraph store that answers queries, or ``None`` for a server;
+- ``write_generation``: advanced by every write, so that a cached result can tell it is stale (``None``
+  for a server others write to: nothing cached);
 - ``write_lock``: held by a writer that reads the store and then writes what it read must still hold;
 - ``check_update(sparql)``: refuses, before anything runs, an update this store cannot apply as written;
 - ``add_replica(replica)``: keeps a copy elsewhere (query workers) in step with every committed write, where
@@ -68,6 +70,16 @@ class Store(Protocol):
     @property
     def write_lock(self) -> AbstractContextManager[Any]:
         """The lock writers of this process hold while they read what their write depends on."""
+        ...
+
+    @property
+    def write_generation(self) -> int | None:
+        """A count every write through this object advances; ``None`` where others may write unseen."""
+        ...
+
+    @property
+    def merged_graph(self) -> str | None:
+        """Where an update writes the merge: ``None`` for the store's own default graph, else a graph IRI."""
         ...
 
     def local_engine(self) -> ox.Store | None:
@@ -150,8 +162,8 @@ class Store(Protocol):
         """Remove quads from their named graphs."""
         ...
 
-    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
-        """Remove then add quads in one write."""
+    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad], *, then: str = "") -> None:
+        """Remove then add quads in one write; ``then``: update operations run after, in the same write."""
         ...
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
@@ -167,9 +179,14 @@ class Store(Protocol):
         ...
 
     def replace_graphs(
-        self, quads: Iterable[ox.Quad], *, graphs: Iterable[str] = (), everything: bool = False
+        self,
+        quads: Iterable[ox.Quad],
+        *,
+        graphs: Iterable[str] = (),
+        everything: bool = False,
+        then: str = "",
     ) -> None:
-        """Drop ``graphs`` (or every graph) and insert ``quads``."""
+        """Drop ``graphs`` (or every graph) and insert ``quads``; ``then`` as in ``apply_change``."""
         ...
 
     def flush(self) -> None:

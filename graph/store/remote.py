@@ -25,7 +25,7 @@ from typing import IO, Any, Literal
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import LimitExceededError, QueryError, StoreError
+from graph.errors import ForeignGraphError, LimitExceededError, QueryError, StoreError
 from graph.namespaces import GRAPH, PREFIXES
 from graph.store.embedded import Term, refuse_blank_removals, refuse_graph_format, select_rows
 from graph.store.guard import check_query, check_update
@@ -307,6 +307,16 @@ class RemoteStore:
         """One writer at a time in this process (the server orders writes from other clients)."""
         return self._write_lock
 
+    @property
+    def write_generation(self) -> None:
+        """None: other clients write to the server too, so no local count can tell a result is fresh."""
+        return None
+
+    @property
+    def merged_graph(self) -> str:
+        """The named graph that holds the merge on the server (``graph:merged``)."""
+        return MERGED_GRAPH
+
     def add_replica(self, replica: Replica) -> bool:
         """False: the server evaluates queries and keeps its own copies."""
         return False
@@ -479,11 +489,12 @@ class RemoteStore:
         """Remove quads from their named graphs (one update request)."""
         self.apply_change((), quads)
 
-    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> None:
-        """Remove then add quads as one update request, ``DELETE DATA ; INSERT DATA ; re-merge``.
+    def apply_change(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad], *, then: str = "") -> None:
+        """Remove then add quads as one update request, ``DELETE DATA ; INSERT DATA ; re-merge ; then``.
 
         Raises:
-            StoreError: the store is read-only, a quad is outside the store's graphs, or a removed
+            ForeignGraphError: a quad is outside the store's graphs.
+            StoreError: the store is read-only, or a removed
                 statement has a blank node.
         """
         self._check_writable()
@@ -497,6 +508,8 @@ class RemoteStore:
             parts.append(insert_data([*added, *(_in_merged(q) for q in added)]))
         if removed:
             parts.append(self._unmerge({q.triple for q in removed}))
+        if then:
+            parts.append(then)
         if parts:
             with self._write_lock:
                 self._run_update(" ;\n".join(parts))
@@ -508,7 +521,8 @@ class RemoteStore:
         (``POST ?graph=``, which Virtuoso, Fuseki and GraphDB parse fast), else as ``INSERT DATA`` requests.
 
         Raises:
-            StoreError: the store is read-only, or a quad is outside the store's graphs.
+            ForeignGraphError: a quad is outside the store's graphs.
+            StoreError: the store is read-only.
         """
         self._check_writable()
         buffers: dict[str, list[ox.Triple]] = {}
@@ -530,7 +544,8 @@ class RemoteStore:
         ``work_dir`` is not used (nothing is staged on disk here).
 
         Raises:
-            StoreError: the store is read-only, or a staged graph is outside the store's graphs.
+            ForeignGraphError: a staged graph is outside the store's graphs.
+            StoreError: the store is read-only.
         """
         self.bulk_add(q for q in staging if isinstance(q.graph_name, ox.NamedNode))
 
@@ -567,9 +582,14 @@ class RemoteStore:
         )
 
     def replace_graphs(
-        self, quads: Iterable[ox.Quad], *, graphs: Iterable[str] = (), everything: bool = False
+        self,
+        quads: Iterable[ox.Quad],
+        *,
+        graphs: Iterable[str] = (),
+        everything: bool = False,
+        then: str = "",
     ) -> None:
-        """Drop ``graphs`` (or every graph of the store) and insert ``quads``, in one update request."""
+        """Drop ``graphs`` (or every graph of the store), insert ``quads``, run ``then``: one request."""
         self._check_writable()
         quads = [encode_quad(q) for q in self._owned_only(quads)]
         dropped = self._owned() if everything else [g for g in graphs]
@@ -582,6 +602,8 @@ class RemoteStore:
             triples = {encode_quad(q).triple for g in dropped for q in self.quads(g)}
             if triples:
                 parts.append(self._unmerge(triples))
+        if then:
+            parts.append(then)
         if parts:
             self._run_update(" ;\n".join(parts))
 
@@ -616,7 +638,7 @@ class RemoteStore:
         g = q.graph_name.value
         if not g.startswith(self.graph_base) or g == MERGED_GRAPH:
             msg = f"<{g}> is not a graph of this store: its graphs' IRIs start with {self.graph_base}"
-            raise StoreError(msg)
+            raise ForeignGraphError(msg)
         return g
 
     def _owned_only(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:

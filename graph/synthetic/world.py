@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -233,7 +234,7 @@ _P = {
         "raisedBy": SV.raisedBy,
         "atMeeting": SV.atMeeting,
         "stance": SV.stance,
-        "domain": SV.domain,
+        "domain": ORG.purpose,  # sv:domain until 0.2
         "agreementKind": SV.agreementKind,
         "facility": SV.facility,
         "coordinatedBy": SV.coordinatedBy,
@@ -265,13 +266,6 @@ _C = {
         "County": SV.County,
         "Population": SV.PopulationFigure,
         "Geometry": GEO.Geometry,
-        "Region": SV.Region,
-        "Committee": SV.Committee,
-        "Administration": SV.Administration,
-        "CultureSchool": SV.CultureSchool,
-        "Grouping": SV.Grouping,
-        "StudyAssociation": SV.StudyAssociation,
-        "StudyAssociationDistrict": SV.StudyAssociationDistrict,
         "Membership": ORG.Membership,
         "Partnership": SV.DialoguePartnership,
         "Collaboration": SV.Collaboration,
@@ -281,8 +275,28 @@ _C = {
         "Mention": SV.IssueMention,
         "Source": SV.Source,
         "SyntheticGraph": SV.SyntheticGraph,
-        **{c[0]: SV[c[0]] for c in CATEGORIES},
     }.items()
+}
+# An actor of a category (its code, the 0.1 class name): its classes and its org:classification, as the
+# curated data state them (data/mapping.toml). Sports facilities keep the class deprecated in 0.2: here
+# they are actors that collaborate, which a place (sv:Facility) is not.
+_CATEGORY_TYPES = {
+    "Region": (SV.Region,),
+    "Grouping": (SV.Grouping,),
+    "SportsFacility": (SV.SportsFacility,),
+    **{c: (SV.Actor, ORG.OrganizationalUnit) for c in ("Committee", "Administration", "CultureSchool")},
+    **{c: (SV.Actor, ORG.Organization) for c in ("FolkHighSchool", "RegionalCultureFunction")},
+    "Network": (SV.Actor, ORG.OrganizationalCollaboration),
+}
+_CATEGORY_SLUGS = {"SportsFacility": None} | {
+    code: re.sub(r"(?<=[a-z])(?=[A-Z])", "-", code).lower()
+    for code in ("Region", "Committee", "Administration", "CultureSchool", "Grouping", "StudyAssociation",
+                 "StudyAssociationDistrict", *(c[0] for c in CATEGORIES if c[0] != "SportsFacility"))
+}  # fmt: skip
+_KIND: dict[str, tuple[str, ...]] = {
+    code: tuple(f"{_A}{_iri(c)}" for c in _CATEGORY_TYPES.get(code, (SV.Actor, ORG.FormalOrganization)))
+    + ((f" {_iri(ORG.classification)} {_iri(CONCEPT[f'actor-category/{slug}'])}",) if slug else ())
+    for code, slug in _CATEGORY_SLUGS.items()
 }
 _DOMAIN = tuple(_iri(CONCEPT[f"domain/{d}"]) for d in DOMAINS)
 _AGREEMENT = tuple(_iri(CONCEPT[f"agreement-kind/{k}"]) for k in AGREEMENT_KINDS)
@@ -500,7 +514,8 @@ class SyntheticWorld:
         add = out.append
         national = [_id(f"actor/syn-studieforbund-{k:02d}") for k in range(1, STUDY_ASSOCIATIONS + 1)]
         for k, sa in enumerate(national, start=1):
-            add(f"{sa}{_A}{_C['StudyAssociation']}{t}")
+            for po in _KIND["StudyAssociation"]:
+                add(f"{sa}{po}{t}")
             add(f"{sa}{_LABEL}{_sv(f'Syntetiskt studieförbund {k}')}{t}")
             add(f"{sa}{_LABEL}{_en(f'Synthetic study association {k}')}{t}")
             add(f"{sa}{p['basedIn']}{self.muni[0]}{t}")
@@ -526,7 +541,8 @@ class SyntheticWorld:
                     f"Culture Administration, Synthetic region {county}",
                 ),
             ):
-                add(f"{iri}{_A}{_C[cls]}{t}")
+                for po in _KIND[cls]:
+                    add(f"{iri}{po}{t}")
                 add(f"{iri}{_LABEL}{_sv(sv)}{t}")
                 add(f"{iri}{_LABEL}{_en(en)}{t}")
                 add(f"{iri}{p['basedIn']}{self.muni[munis.start]}{t}")
@@ -537,7 +553,8 @@ class SyntheticWorld:
             for i in munis:
                 add(f"{adm}{p['partner']}{self.muni[i]}{t}")
                 ks = _id(f"actor/syn-{self.codes[i]}-kulturskola")
-                add(f"{ks}{_A}{_C['CultureSchool']}{t}")
+                for po in _KIND["CultureSchool"]:
+                    add(f"{ks}{po}{t}")
                 add(f"{ks}{_LABEL}{_sv(f'Kulturskolan, Syntetisk kommun {self.codes[i]}')}{t}")
                 add(f"{ks}{_LABEL}{_en(f'Culture school, Synthetic municipality {self.codes[i]}')}{t}")
                 add(f"{ks}{p['basedIn']}{self.muni[i]}{t}")
@@ -545,14 +562,16 @@ class SyntheticWorld:
                 add(f"{ks}{p['domain']}{_DOMAIN[0]}{t}")
             for k, sa in enumerate(national, start=1):
                 d = _id(f"actor/syn-{county}-studieforbund-{k:02d}")
-                add(f"{d}{_A}{_C['StudyAssociationDistrict']}{t}")
+                for po in _KIND["StudyAssociationDistrict"]:
+                    add(f"{d}{po}{t}")
                 add(f"{d}{_LABEL}{_sv(f'Syntetiskt studieförbund {k}, län {county}')}{t}")
                 add(f"{d}{_LABEL}{_en(f'Synthetic study association {k}, county {county}')}{t}")
                 add(f"{d}{p['basedIn']}{self.muni[munis.start]}{t}")
                 add(f"{d}{p['subOrg']}{sa}{t}")
             for k, group in enumerate(self.constellations(r), start=1):
                 gr = _id(f"actor/syn-{county}-kommungrupp-{k}")
-                add(f"{gr}{_A}{_C['Grouping']}{t}")
+                for po in _KIND["Grouping"]:
+                    add(f"{gr}{po}{t}")
                 add(f"{gr}{_LABEL}{_sv(f'Syntetisk kommungrupp {k}, län {county}')}{t}")
                 add(f"{gr}{_LABEL}{_en(f'Synthetic municipal grouping {k}, county {county}')}{t}")
                 for i in group:
@@ -561,7 +580,8 @@ class SyntheticWorld:
                 if (r, kind) not in self.groupings:
                     continue  # no members: a grouping is only stated with its members
                 gr = _id(f"actor/syn-{county}-{kind}")
-                add(f"{gr}{_A}{_C['Grouping']}{t}")
+                for po in _KIND["Grouping"]:
+                    add(f"{gr}{po}{t}")
                 add(f"{gr}{_LABEL}{_sv(f'{sv}, län {county}')}{t}")
                 add(f"{gr}{_LABEL}{_en(f'{en}, county {county}')}{t}")
                 add(f"{adm}{p['partner']}{gr}{t}")
@@ -589,13 +609,14 @@ class SyntheticWorld:
         umbrella = self.category_range("UmbrellaOrganisation")
         years = self.years
         for c, (cls, _, sv, en, _) in enumerate(CATEGORIES):
-            cls_iri = _C[cls]
+            kinds = _KIND[cls]
             association = cls == "Association"
             organisation = cls != "SportsFacility"
             for i in range(start[c], start[c + 1]):
                 a = self.actor(i)
                 mu = self.actor_muni[i]
-                add(f"{a}{_A}{cls_iri}{t}")
+                for po in kinds:
+                    add(f"{a}{po}{t}")
                 add(f'{a}{_LABEL}"{sv} {i}"@sv{t}')
                 add(f'{a}{_LABEL}"{en} {i}"@en{t}')
                 add(f"{a}{p['basedIn']}{self.muni[mu]}{t}")

@@ -297,6 +297,8 @@ def build_view(
         layout = "force"
     collab_labels = collab_labels or {}
     legend_notes = [_weighting_note(H, lang)]
+    if layout == "geo" and H.graph.get("county_wide"):
+        legend_notes.append(_county_wide_note(H.graph["county_wide"], collab_labels, lang))
     if (
         layout == "force"
         and not aggregated
@@ -386,7 +388,22 @@ def build_view(
 
 
 def _collaborations(H: nx.Graph[str]) -> set[str]:
-    return {str(c) for _, _, d in H.edges(data=True) for c in d.get("collaborations", [])}
+    on_edges = {str(c) for _, _, d in H.edges(data=True) for c in d.get("collaborations", [])}
+    return on_edges | {str(c) for _, cs in H.nodes(data="cross_border") for c in cs or ()}
+
+
+def _county_wide_note(collaborations: Iterable[str], labels: Mapping[str, str], lang: Any) -> str:
+    """The legend's word on collaborations whose stated scope is the whole county (drawn as no lines)."""
+    names = ", ".join(sorted(labels.get(str(c)) or short_iri(str(c)) for c in collaborations))
+    if lang == "sv":
+        return (
+            f"Länsövergripande samverkan ({names}) når alla länets kommuner: den räknas i varje kommuns "
+            "färg men ritas inte som linjer mellan alla par."
+        )
+    return (
+        f"County-wide collaboration ({names}) reaches every municipality of the county: it counts in each "
+        "municipality's shade but is not drawn as lines between every pair."
+    )
 
 
 def _weighting_note(H: nx.Graph[str], lang: Any) -> str:

@@ -108,9 +108,15 @@ def classify(values: Mapping[str, float], measure: MapMeasure, lang: Lang) -> di
 def map_values(H: nx.Graph[str], measure: MapMeasure) -> dict[str, float]:
     """Each municipality's value of one measure (missing population is 0, drawn as "not known")."""
     if measure == "collaborations":
+        # The projection lists every crossing collaboration that reaches a node, county-wide ones included
+        # (they draw no line); a graph made otherwise falls back on its edges.
         return {
-            str(u): float(len({c for _, _, d in H.edges(u, data=True) for c in d.get("collaborations", [])}))
-            for u in H
+            str(u): float(
+                len(d["cross_border"])
+                if "cross_border" in d
+                else len({c for _, _, e in H.edges(u, data=True) for c in e.get("collaborations", [])})
+            )
+            for u, d in H.nodes(data=True)
         }
     if measure == "partners":
         return {str(u): float(H.degree(u)) for u in H}

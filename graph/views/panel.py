@@ -43,6 +43,8 @@ def make_panel(
         for c in e.get("collaborations", []):
             item = collabs.setdefault(str(c), {"domains": set()})
             item["domains"].update(str(x) for x in e.get("domains", []))
+    for c in d.get("cross_border", []):  # a county-wide scope reaches the node without an edge
+        collabs.setdefault(str(c), {"domains": set()})
     rows = [
         {
             "name": collab_labels.get(c) or short_iri(c),

@@ -21,10 +21,13 @@ from graph.analysis.registry import run_measure
 from graph.analysis.result import Result
 from graph.errors import UnknownResourceError
 from graph.project import Filters
+from graph.queries.workspace import unnamed_label
 from graph.store.protocol import Store
 from graph.views.catalogue import ViewQuery, make_view_from_graph, read_edge_years, read_sources
+from graph.views.facts import read_labels
 from graph.views.html import render_template, view_json
 from graph.views.model import Lang, SourceRef, ViewData, ViewOptions
+from graph.views.numerals import format_number
 from graph.views.picture import render_picture
 from graph.views.words import category_label, short_iri
 
@@ -83,12 +86,22 @@ def _label_query(var: str, lang: Lang) -> str:
     )
 
 
-def _fmt(value: Any, digits: int = 3) -> str:
+def _fmt(value: Any, lang: Lang, digits: int = 3) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.{digits}f}"
+        return format_number(value, lang, digits=digits)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value, lang)
     return str(value)
+
+
+def _cell(value: Any, column: str, lang: Lang) -> str:
+    if column in ("node", "municipality"):
+        return short_iri(str(value or "–"))
+    if column == "year":  # a year is a name, not a count: "2020", never "2 020"
+        return _fmt(None if value is None else str(value), lang)
+    return _fmt(value, lang)
 
 
 def _words(lang: Lang, sv: str, en: str) -> str:
@@ -98,7 +111,7 @@ def _words(lang: Lang, sv: str, en: str) -> str:
 def _count(n: int, lang: Lang, sv: tuple[str, str], en: tuple[str, str]) -> str:
     """A number with its noun in the right form: ``1 möte``, ``2 möten``."""
     one, other = sv if lang == "sv" else en
-    return f"{n} {one if n == 1 else other}"
+    return f"{format_number(n, lang)} {one if n == 1 else other}"
 
 
 def _table_from_result(
@@ -113,10 +126,7 @@ def _table_from_result(
 ) -> Table:
     """Turn an analysis result into a report table (chosen columns, renamed), with its sources and date."""
     records = result.records()[:limit]
-    rows = [
-        [_fmt(r[c]) if c not in ("node", "municipality") else short_iri(str(r[c] or "–")) for c in columns]
-        for r in records
-    ]
+    rows = [[_cell(r[c], c, lang) for c in columns] for r in records]
     numeric = frozenset(
         i for i, c in enumerate(columns) if records and isinstance(records[0][c], int | float)
     )
@@ -224,15 +234,16 @@ def _meetings(store: Store, round_iri: str, lang: Lang) -> Table:
     )
 
 
-def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table]:
+def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table, int]:
+    """The issues raised by constellation and stance, the quotes, and the number of mentions."""
     rows = store.select(
-        f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?aLabel ?quote ?g
+        f"""SELECT ?x ?i ?iLabel ?stLabel ?cLabel ?wLabel ?wg ?aLabel ?quote ?g
             WHERE {{ VALUES ?r {{ <{round_iri}> }}
               GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i .
               {{ ?x sv:inRound ?r }} UNION {{ ?x sv:atMeeting/sv:inRound ?r }}
               OPTIONAL {{ ?x sv:stance ?st . {_label_query("?st", lang)} }}
               OPTIONAL {{ ?x sv:atMeeting/sv:constellation ?c . {_label_query("?c", lang)} }}
-              OPTIONAL {{ ?x sv:raisedBy ?w . {_label_query("?w", lang)} }}
+              OPTIONAL {{ ?x sv:raisedBy ?w . {_label_query("?w", lang)} OPTIONAL {{ ?w sv:subsetOf ?wg }} }}
               OPTIONAL {{ ?i sv:strategyArea ?a . {_label_query("?a", lang)} }}
               OPTIONAL {{ ?x sv:quote ?quote }}
               {_label_query("?i", lang)} }}""",
@@ -257,7 +268,8 @@ def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table]:
         if stance not in stances:
             stances.append(stance)
         if _v(r["wLabel"]):
-            who[key].add(str(_v(r["wLabel"])))
+            speaker = str(_v(r["wLabel"]))
+            who[key].add(unnamed_label(speaker, lang) if r.get("wg") is not None else speaker)
         if _v(r["aLabel"]):
             area[issue] = str(_v(r["aLabel"]))
         if _v(r["quote"]) and [issue, str(_v(r["quote"]))] not in quotes:
@@ -301,7 +313,7 @@ def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table]:
         rows=sorted(quotes),
         sources=sources,
     )
-    return by_issue, quoted
+    return by_issue, quoted, len({x for x, _ in seen})
 
 
 def _figure(store: Store, ctx: Context, name: str, query: ViewQuery, options: ViewOptions) -> Figure:
@@ -318,9 +330,29 @@ def _figure(store: Store, ctx: Context, name: str, query: ViewQuery, options: Vi
         options=options,
         edge_years=read_edge_years(snap),
         sources=read_sources(store, [str(g) for g in G.graph.get("graphs", [])]),
+        collab_labels=read_labels(store, "Collaboration"),  # names county-wide collaborations in the legend
     )
     png = base64.b64encode(render_picture(view, "png", dpi=110)).decode("ascii")
     return Figure(key=name, view=view, data_json=view_json(view), picture="data:image/png;base64," + png)
+
+
+def _issues_sentence(n_issues: int, n_mentions: int, lang: Lang) -> str:
+    """Say how many issues the round raised and, where some came up more than once, in how many mentions.
+
+    Example:
+        >>> _issues_sentence(1, 1, "sv"), _issues_sentence(15, 18, "sv")
+        ('1 fråga lyftes.', '15 frågor lyftes, i sammanlagt 18 omnämnanden.')
+        >>> _issues_sentence(2, 2, "en"), _issues_sentence(1, 3, "en")
+        ('2 issues were raised.', '1 issue was raised, in 3 mentions in all.')
+    """
+    if lang == "sv":
+        said = f"{_count(n_issues, lang, ('fråga', 'frågor'), ('', ''))} lyftes"
+        more = f", i sammanlagt {_count(n_mentions, lang, ('omnämnande', 'omnämnanden'), ('', ''))}"
+    else:
+        verb = "was" if n_issues == 1 else "were"
+        said = f"{_count(n_issues, lang, ('', ''), ('issue', 'issues'))} {verb} raised"
+        more = f", in {_count(n_mentions, lang, ('', ''), ('mention', 'mentions'))} in all"
+    return said + (more if n_mentions > n_issues else "") + "."
 
 
 def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportData:
@@ -344,7 +376,7 @@ def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportDa
     options = ViewOptions(lang=lang)
     participants = _participants(store, round_iri, lang)
     meetings = _meetings(store, round_iri, lang)
-    issues, quotes = _issues(store, round_iri, lang)
+    issues, quotes, n_mentions = _issues(store, round_iri, lang)
     collaboration = _figure(store, ctx, "collaboration", query, options)
     municipalities = _figure(store, ctx, "municipalities", query, options)
     actor_issues = _figure(store, ctx, "actor-issues", query, options)
@@ -424,11 +456,7 @@ def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportDa
             f"{_count(n_people, lang, ('', ''), ('participant', 'participants'))} in "
             f"{_count(n_meetings, lang, ('', ''), ('meeting', 'meetings'))}.",
         ),
-        _words(
-            lang,
-            f"{_count(len(issues.rows), lang, ('fråga', 'frågor'), ('', ''))} (per konstellation) lyftes.",
-            f"{_count(len(issues.rows), lang, ('', ''), ('issue', 'issues'))} (per constellation) raised.",
-        ),
+        _issues_sentence(len({row[0] for row in issues.rows}), n_mentions, lang),
         _words(
             lang,
             f"{_count(n_edges, lang, ('samarbetsband', 'samarbetsband'), ('', ''))} mellan "
@@ -442,6 +470,12 @@ def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportDa
             "utan samarbete över gränsen.",
             f"{_count(len(isolated.rows), lang, ('', ''), ('municipality', 'municipalities'))} "
             "without a cross-border tie.",
+        )
+        if isolated.rows
+        else _words(
+            lang,
+            "Alla kommuner har något samarbete över gränsen.",
+            "Every municipality has a cross-border tie.",
         ),
     ]
     if info.get("count"):

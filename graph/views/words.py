@@ -25,11 +25,14 @@ EDGE_COLOUR = "#8a8a8a"
 NEIGHBOUR_EDGE_COLOUR = "#4477AA"
 DISTANT_EDGE_COLOUR = "#CC6677"
 
+# Keyed by category code (skos:notation of concept:actor-categories, or a class's local name); the words of
+# a category are its concept's prefLabels (tests/test_ontology checks that they agree).
 CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "Municipality": ("Kommun", "Municipality"),
     "Region": ("Region", "Region"),
     "Committee": ("Nämnd", "Committee"),
     "Administration": ("Förvaltning", "Administration"),
+    "Assembly": ("Fullmäktige", "Assembly"),
     "UmbrellaOrganisation": ("Paraplyorganisation", "Umbrella organisation"),
     "ProfessionalOrganisation": ("Yrkesorganisation", "Professional organisation"),
     "Centrumbildning": ("Centrumbildning", "Centrumbildning"),
@@ -40,9 +43,10 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
     "FolkHighSchool": ("Folkhögskola", "Folk high school"),
     "CultureSchool": ("Kulturskola", "Culture school"),
     "Association": ("Förening", "Association"),
-    "RegionalCultureFunction": ("Regional kulturverksamhet", "Regional culture function"),
+    "RegionalCultureFunction": ("Länskulturfunktion", "Regional culture function"),
     "Network": ("Nätverk", "Network"),
     "Grouping": ("Gruppering", "Grouping"),
+    "UnnamedSubset": ("Ej namngivet urval", "Unnamed subset"),
     "SportsFacility": ("Idrottsanläggning", "Sports facility"),
     "Actor": ("Aktör", "Actor"),
     "Issue": ("Fråga", "Issue"),

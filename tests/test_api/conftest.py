@@ -108,6 +108,21 @@ def backend_environment(
     return dict(request.getfixturevalue("virtuoso_environment"))
 
 
+def wait_ready(base: str, seconds: float = 120.0) -> None:
+    """Wait until the server's query workers can answer at once (``/health/ready``).
+
+    A server listens before its first worker has forked and before the memory copy takes over; on a loaded
+    machine a query sent in that window may spend its whole time limit waiting for a worker.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if httpx.get(base + "/health/ready", timeout=5).status_code == 200:
+            return
+        time.sleep(0.1)
+    health = httpx.get(base + "/health").text
+    pytest.fail(f"the server's query workers were not ready within {seconds:.0f} s: {health}")
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, quads: list[ox.Quad]
@@ -125,19 +140,17 @@ def server(
         "SAMVERKAN_QUERY_TIMEOUT": "5",
         "SAMVERKAN_MAX_RESULTS": "1000",
     }
+    # The server's output goes to a file: a pipe nobody reads would block the server once it is full.
+    log_path = tmp_path_factory.mktemp("log") / "server.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
-        uvicorn_command(port),
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        uvicorn_command(port), env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
             if proc.poll() is not None:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                pytest.fail(f"the server exited: {out}")
+                pytest.fail(f"the server exited: {log_path.read_text(errors='replace')}")
             try:
                 if httpx.get(base + "/sparql", timeout=1).status_code == 200:
                     break
@@ -145,9 +158,9 @@ def server(
                 time.sleep(0.05)
         else:
             pytest.fail("the server did not start within 10 s")
+        wait_ready(base)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        log.close()

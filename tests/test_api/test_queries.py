@@ -22,9 +22,9 @@ def test_read_named_queries_list(client):
     partners = next(q for q in r.json()["data"] if q["name"] == "partners-of-municipality")
     assert partners["parameters"][0] == {
         "name": "municipality",
-        "type": "iri",
+        "type": "iri(sv:Municipality)",
         "default": "id:municipality/0182",
-        "description": "an IRI, full or prefixed (id:municipality/0182)",
+        "description": "an IRI of a sv:Municipality, full or prefixed",
     }
 
 
@@ -114,6 +114,27 @@ def test_query_actors_in_municipality(client):
     assert [r["label"] for r in data] == ["Kulturskolan i Nacka"]
 
 
+@pytest.mark.parametrize("category", ["culture-school", "category:culture-school"])
+def test_query_actors_in_municipality_by_category_concept(client, category):
+    data = rows(client.get("/api/queries/actors-in-municipality", params={"category": category}))
+    assert [r["label"] for r in data] == ["Kulturskolan i Nacka"]
+
+
+def test_query_actors_in_municipality_of_an_old_class_category(client):
+    """KLYS is typed with the deprecated sv:UmbrellaOrganisation: the query finds it through its concept."""
+    params = {"category": "umbrella-organisation", "municipality": "id:municipality/0180"}
+    assert rows(client.get("/api/queries/actors-in-municipality", params=params)) == []  # KLYS has no base
+    r = client.get("/api/actors", params={"category": "umbrella-organisation"})
+    assert [a["id"] for a in r.json()["data"]] == ["klys"]
+
+
+@pytest.mark.parametrize("category", ["theatre", "category:theatre", "domain:kulturskola"])
+def test_query_actors_in_municipality_unknown_category_is_400(client, category):
+    r = client.get("/api/queries/actors-in-municipality", params={"category": category})
+    assert r.status_code == 400, r.text
+    assert "category" in r.text
+
+
 def test_query_designated_dialogue_partners(client):
     data = rows(client.get("/api/queries/designated-dialogue-partners"))
     assert len(data) == 3
@@ -190,3 +211,43 @@ def test_reload_named_queries(store, tmp_path, auth):
         assert r.json()["count"] == 2
         assert client.get("/api/queries/two", params={"n": 3}).json()["rows"] == [{"n": 3}]
         assert "/api/queries/two" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "message"),
+    [
+        pytest.param(
+            "partners-of-municipality",
+            {"municipality": "id:municipality/9999"},
+            "is not a sv:Municipality in the store",
+            id="instance",
+        ),
+        pytest.param(
+            "partners-of-municipality",
+            {"municipality": "id:actor/klys"},
+            "is not a sv:Municipality in the store",
+            id="other-class",
+        ),
+        pytest.param("who-raised-issue", {"issue": "no-such-issue"}, "concept:issues", id="concept"),
+        pytest.param(
+            "collaboration-members",
+            {"collaboration": "id:collaboration/gone"},
+            "sv:Collaboration",
+            id="class",
+        ),
+    ],
+)
+def test_query_unknown_value_is_400(client, path, params, message):
+    # A value the store does not hold is a clear error naming the parameter, not an empty table.
+    r = client.get(f"/api/queries/{path}", params=params)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["error"] == "bad-parameter"
+    assert message in body["message"]
+    assert repr(next(iter(params))) in body["message"]
+
+
+def test_query_known_value_runs(client):
+    r = client.get("/api/queries/partners-of-municipality", params={"municipality": "id:municipality/0182"})
+    assert r.status_code == 200
+    assert r.json()["rows"]

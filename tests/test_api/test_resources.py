@@ -110,7 +110,7 @@ def test_read_collaborations_lists_every_domain(client, store):
         [
             ox.Quad(
                 teater,
-                ox.NamedNode("https://w3id.org/samverkan/def#domain"),
+                ox.NamedNode("http://www.w3.org/ns/org#purpose"),
                 ox.NamedNode("https://w3id.org/samverkan/concept/domain/kulturskola"),
                 ox.NamedNode("https://w3id.org/samverkan/graph/source/fixture"),
             )

@@ -119,3 +119,11 @@ def test_slow_query_does_not_hold_up_cheap_ones(server):
             answered_while_slow_ran += slow.is_alive()
     slow.join()
     assert answered_while_slow_ran >= 10, answered_while_slow_ran
+
+
+def test_favicon_and_readiness(server):
+    # Browsers ask for /favicon.ico on every page; a 404 there shows as an error in their console.
+    icon = httpx.get(server + "/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert httpx.get(server + "/health/ready").json() == {"ready": True}

@@ -271,3 +271,35 @@ def test_pool_sees_each_committed_write(tmp_path: Path, memory_copy: bool) -> No
                 assert body == b'{"head":{},"boolean":true}'
         finally:
             pool.close()
+
+
+def _wait_health_ready(pool: WorkerPool, seconds: float = 60.0) -> dict[str, object]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        health = pool.health()
+        if health["ready"]:
+            return health
+        time.sleep(0.05)
+    pytest.fail(f"the pool was not ready within {seconds:.0f} s: {pool.health()}")
+
+
+def test_ready_once_the_memory_copy_has_taken_over(store_dir: Path) -> None:
+    # The memory copy's promotion replaces every idle worker; "ready" waits for it, so a client that
+    # starts a server and queries at once is not left waiting for a fork inside its time limit.
+    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=True)
+    try:
+        assert p.health()["ready"] is False  # nothing is forked before start
+        p.start()
+        health = _wait_health_ready(p)
+        assert health["engine"] == "memory"
+        assert health["memory_copy"] == "ready"
+        header, _ = p.run(ask(CHEAP), timeout=5)
+        assert header["ok"]
+    finally:
+        p.close()
+
+
+def test_ready_without_a_memory_copy_once_a_worker_is_forked(pool: WorkerPool) -> None:
+    health = _wait_health_ready(pool)
+    assert health["engine"] == "disk"
+    assert health["workers"]["idle"] >= 1  # type: ignore[index]

@@ -24,7 +24,7 @@ NEW_COLLABORATION = """@prefix collaboration: <https://w3id.org/samverkan/id/col
 collaboration:bibliotek-nacka-varmdo a sv:Collaboration ;
     skos:prefLabel "Bibliotekssamverkan Nacka–Värmdö"@sv ;
     org:hasMember municipality:0182{second_member} ;
-    sv:domain domain:bibliotek .
+    org:purpose domain:bibliotek .
 """
 
 

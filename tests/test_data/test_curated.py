@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import Quad
+from rdflib import Graph, Literal
 
 from graph.ingest.quads import Parsed
 from graph.ingest.tables import load_mapping, read_tables
-from graph.namespaces import GEO, GRAPH, ID, META_GRAPH, ORG, RDF, SV, source_graph
+from graph.namespaces import CONCEPT, GEO, GRAPH, ID, META_GRAPH, ORG, OWL, RDF, SKOS, SV, source_graph
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+ONTOLOGY = DATA.parent / "ontology"
 SOURCE_PREFIX = str(GRAPH["source/"])
 INFERRED_PREFIX = str(GRAPH["inferred/"])
 
@@ -160,3 +162,28 @@ def test_only_stockholm_has_a_wikidata_item() -> None:
 def test_every_actor_has_a_class(parsed: Parsed) -> None:
     typed = {q.subject.value for q in parsed.quads if q.predicate.value == str(RDF.type)}
     assert all(any(s.endswith("/" + r["id"]) for s in typed) for r in rows("actors.csv"))
+
+
+def test_every_actor_has_exactly_one_category_of_the_scheme(parsed: Parsed) -> None:
+    """Each actor of actors.csv is classified (org:classification) once, by a concept of the category scheme;
+    a facility is a place, not an actor, and has none."""
+    scheme = Graph().parse(ONTOLOGY / "scheme-actor-categories.ttl")
+    concepts = {str(c) for c in scheme.subjects(SKOS.inScheme, CONCEPT["actor-categories"])}
+    for r in rows("actors.csv"):
+        kind = r["category"] if r["category"] in {"facility", "region"} else "actor"
+        subject = str(ID[f"{kind}/{r['id']}"])
+        categories = objects(parsed.quads, subject, str(ORG.classification))
+        if kind == "facility":
+            assert categories == set(), r["id"]
+            assert objects(parsed.quads, subject, str(RDF.type)) == {str(SV.Facility)}
+        else:
+            assert categories == {str(CONCEPT[f"actor-category/{r['category']}"])}, r["id"]
+            assert categories <= concepts, r["id"]
+
+
+def test_no_actor_typed_with_a_deprecated_class(parsed: Parsed) -> None:
+    ontology = Graph().parse(ONTOLOGY / "samverkan.ttl")
+    deprecated = {str(c) for c in ontology.subjects(OWL.deprecated, Literal(True))}
+    assert not [
+        q for q in parsed.quads if q.predicate.value == str(RDF.type) and q.object.value in deprecated
+    ]

@@ -116,3 +116,16 @@ def test_members_of_group_leave_assumed_constellations_out(curated: GraphStore) 
     facts = run(curated, "members-of-group", group="id:constellation/2020-nacka", inferred="true")
     assert len(facts) == 5
     assert not [r for r in facts if "hypothesis" in r]
+
+
+@pytest.mark.parametrize("category", ["folk-high-school", "category:folk-high-school"])
+def test_actors_of_a_category_in_a_municipality(curated: GraphStore, category: str) -> None:
+    rows = run(curated, "actors-in-municipality", category=category, municipality="id:municipality/0180")
+    assert slugs(rows, "actor") == {
+        "kista-folkhogskola",
+        "stadsmissionens-folkhogskola",
+        "sta-birgitta-folkhogskola",
+    }
+    assert {r["category"] for r in rows} == {
+        "https://w3id.org/samverkan/concept/actor-category/folk-high-school"
+    }

@@ -30,6 +30,7 @@ from graph.synthetic.world import DOMAINS, ISSUES
 ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology"
 ACTORS = 400
+CATEGORY = str(CONCEPT["actor-category/"])
 SEED = 7
 YEARS = range(2019, 2026)
 
@@ -107,7 +108,10 @@ def test_generate_290_municipalities_in_21_regions(index: dict[str, dict[str, li
     assert all(re.fullmatch(r"\d{4}", c) for c in codes)
     county_codes = {index[str(SV.countyCode)][r][0] for r in regions}
     assert {c[:2] for c in codes} == county_codes
-    assert len(of_type(index, str(SV.CultureSchool))) == 290
+    culture_schools = [
+        a for a, cs in index[str(ORG.classification)].items() if cs == [CATEGORY + "culture-school"]
+    ]
+    assert len(culture_schools) == 290
 
 
 def test_generate_synthetic_iris_never_curated(quads: list[ox.Quad]) -> None:
@@ -121,13 +125,27 @@ def test_generate_synthetic_iris_never_curated(quads: list[ox.Quad]) -> None:
 
 
 def test_generate_every_actor_category(index: dict[str, dict[str, list[str]]]) -> None:
-    types = {t for ts in index[str(RDF.type)].values() for t in ts}
-    categories = (
-        "Region Committee Administration Municipality UmbrellaOrganisation ProfessionalOrganisation "
-        "Centrumbildning CivilSocietyAlliance InterestOrganisation StudyAssociation StudyAssociationDistrict "
-        "FolkHighSchool CultureSchool Association RegionalCultureFunction Network Grouping SportsFacility"
+    """Actors are classified as the curated data are (org:classification); only 0.1's sports facility stays a
+    class (deprecated), since here it is an actor that collaborates, not a place."""
+    categories = {c for cs in index[str(ORG.classification)].values() for c in cs}
+    slugs = (
+        "region committee administration umbrella-organisation professional-organisation centrumbildning "
+        "civil-society-alliance interest-organisation study-association study-association-district "
+        "folk-high-school culture-school association regional-culture-function network grouping"
     )
-    assert {str(SV[c]) for c in categories.split()} <= types
+    assert categories == {CATEGORY + s for s in slugs.split()}
+    assert all(len(cs) == 1 for cs in index[str(ORG.classification)].values())
+    types = {t for ts in index[str(RDF.type)].values() for t in ts}
+    assert {str(SV.Municipality), str(SV.Region), str(SV.Grouping), str(SV.SportsFacility)} <= types
+    deprecated = {
+        "Committee",
+        "CultureSchool",
+        "Centrumbildning",
+        "Association",
+        "Network",
+        "StudyAssociation",
+    }
+    assert not {str(SV[c]) for c in deprecated} & types
 
 
 def test_generate_neighbours_symmetric_and_near(index: dict[str, dict[str, list[str]]]) -> None:
@@ -152,7 +170,7 @@ def crossing(index: dict[str, dict[str, list[str]]]) -> Iterator[tuple[str, str,
     based = {s: v[0] for s, v in index[str(SV.basedIn)].items()}
     for c in of_type(index, str(SV.Collaboration)):
         homes = {m if m in municipalities else based[m] for m in index[str(ORG.hasMember)][c]}
-        domain = index[str(SV.domain)][c][0].rsplit("/", 1)[1]
+        domain = index[str(ORG.purpose)][c][0].rsplit("/", 1)[1]
         yield domain, index[str(SCHEMA.startDate)][c][0], len(homes) > 1
 
 
@@ -176,7 +194,7 @@ def test_generate_collaborations_have_two_to_six_members(index: dict[str, dict[s
     sizes = {len(index[str(ORG.hasMember)][c]) for c in of_type(index, str(SV.Collaboration))}
     assert min(sizes) >= 2
     assert max(sizes) <= 6
-    domains = {v[0].rsplit("/", 1)[1] for c, v in index[str(SV.domain)].items() if "/collaboration/" in c}
+    domains = {v[0].rsplit("/", 1)[1] for c, v in index[str(ORG.purpose)].items() if "/collaboration/" in c}
     assert domains <= set(DOMAINS)
 
 

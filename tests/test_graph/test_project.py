@@ -7,6 +7,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
+from graph.errors import ParameterError
 from graph.namespaces import CONCEPT, GRAPH, ID
 from graph.project import (
     Filters,
@@ -246,4 +247,54 @@ def test_project_runs_a_fixed_number_of_queries(store: GraphStore, monkeypatch: 
     calls.clear()
     G = project_actors(store)
     assert G.number_of_edges() == 54
-    assert len(calls) == small <= 12
+    # 15: the crossing rule (graph.queries.borders) and the classifications (two) came with ontology 0.2
+    assert len(calls) == small <= 15
+
+
+CLASSIFIED = """
+graph:ontology {
+  concept:actor-category/culture-school skos:inScheme concept:actor-categories ;
+      skos:notation "CultureSchool" .
+  concept:actor-category/network skos:inScheme concept:actor-categories ; skos:notation "Network" .
+}
+graph:source/register {
+  id:actor/kulturskolan-nacka a sv:Actor, org:OrganizationalUnit ;
+      org:classification concept:actor-category/culture-school ;
+      skos:prefLabel "Kulturskolan Nacka"@sv ; sv:basedIn id:municipality/0182 .
+  id:actor/fskf a sv:Actor, org:OrganizationalCollaboration ;
+      org:classification concept:actor-category/network ;
+      skos:prefLabel "FSKF"@sv ; org:hasMember id:municipality/0182, id:municipality/0184 .
+  id:collaboration/nacka-solna a sv:Collaboration ; org:purpose concept:domain/kulturskola ;
+      org:hasMember id:actor/kulturskolan-nacka, id:municipality/0184 .
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "category",
+    ["culture-school", "category:culture-school", "CultureSchool", "sv:CultureSchool",
+     str(CONCEPT["actor-category/culture-school"])],
+)  # fmt: skip
+def test_project_actors_by_classification(store: GraphStore, category: str) -> None:
+    """0.2 data: the category is the org:classification (read as its code), a domain the org:purpose."""
+    store.add(ox.parse(expand(PREFIXES + CLASSIFIED).encode(), format=ox.RdfFormat.TRIG))
+    nacka_school = str(ID["actor/kulturskolan-nacka"])
+    assert project_actors(store).nodes[nacka_school]["category"] == "CultureSchool"
+    G = project_actors(store, filters=Filters(category=category, domain="kulturskola"))
+    assert set(G.nodes) == {
+        nacka_school,
+        KS_SOLNA,
+        KS_SUNDBYBERG,
+    }  # the last two typed sv:CultureSchool (0.1)
+
+
+def test_project_a_classified_network_as_a_grouping(store: GraphStore) -> None:
+    store.add(ox.parse(expand(PREFIXES + CLASSIFIED).encode(), format=ox.RdfFormat.TRIG))
+    G = project_municipalities(store, filters=Filters(grouping="fskf"))
+    assert set(G.nodes) == {NACKA, SOLNA}
+
+
+def test_project_unknown_category_names_the_known(store: GraphStore) -> None:
+    store.add(ox.parse(expand(PREFIXES + CLASSIFIED).encode(), format=ox.RdfFormat.TRIG))
+    with pytest.raises(ParameterError, match=r"unknown category 'theatre'.*culture-school"):
+        project_actors(store, filters=Filters(category="theatre"))

@@ -69,6 +69,9 @@ def test_bind_parameters_refuses(values, message):
         pytest.param("# @param limit: integer", id="reserved"),
         pytest.param("# @param k: integer = two", id="bad-default"),
         pytest.param("# @param d: iri(domains)", id="scheme-on-iri"),
+        pytest.param("# @param m: iri(nope:Municipality)", id="unknown-class-prefix"),
+        pytest.param("# @param d: concept(sv:Domain)", id="class-on-concept"),
+        pytest.param("# @param k: integer(sv:Municipality)", id="class-on-integer"),
     ],
 )
 def test_parse_named_query_refuses(header):
@@ -89,3 +92,12 @@ def test_read_named_queries_library():
         assert q.title
         for p in q.parameters:  # every parameter is used in the query's body, where its VALUES row goes
             assert f"?{p.name}" in q.sparql.split("WHERE", 1)[1]
+
+
+def test_parse_named_query_iri_classes():
+    text = "# @param group: iri(sv:Constellation|sv:Grouping) = id:constellation/2020-nacka\nSELECT * {}"
+    (group,) = parse_named_query(text, name="members").parameters
+    assert group.kind == "iri"
+    assert group.classes == ("sv:Constellation", "sv:Grouping")
+    assert group.default == "id:constellation/2020-nacka"
+    assert "sv:Constellation or sv:Grouping" in group.describe()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -15,6 +17,8 @@ from graph.queries.resources import (
 )
 from graph.store.embedded import GraphStore
 
+ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology"
+
 TRIG = """
 @prefix sv: <https://w3id.org/samverkan/def#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -23,16 +27,19 @@ TRIG = """
 @prefix actor: <https://w3id.org/samverkan/id/actor/> .
 @prefix collaboration: <https://w3id.org/samverkan/id/collaboration/> .
 @prefix domain: <https://w3id.org/samverkan/concept/domain/> .
+@prefix category: <https://w3id.org/samverkan/concept/actor-category/> .
 
 <https://w3id.org/samverkan/graph/source/test> {
   municipality:0182 a sv:Municipality ; skos:prefLabel "Nacka kommun"@sv, "Nacka Municipality"@en .
   municipality:0183 a sv:Municipality ; skos:prefLabel "Sundbybergs stad"@sv .
-  actor:kulturskolan-nacka a sv:CultureSchool ; skos:prefLabel "Kulturskolan Nacka"@sv ;
+  actor:kulturskolan-nacka a sv:Actor, org:OrganizationalUnit ; org:classification category:culture-school ;
+      skos:prefLabel "Kulturskolan Nacka"@sv ;
       sv:basedIn municipality:0182 .
+  # as ontology 0.1 wrote it: a class per category (deprecated), still read as its category
   actor:teatercentrum-ostra a sv:Centrumbildning ; skos:prefLabel "Teatercentrum Östra"@sv ;
       skos:altLabel "TCÖ"@sv .
   collaboration:kulturskola-nacka-sundbyberg a sv:Collaboration ;
-      skos:prefLabel "Kulturskoleutbyte Nacka–Sundbyberg"@sv ; sv:domain domain:kulturskola ;
+      skos:prefLabel "Kulturskoleutbyte Nacka–Sundbyberg"@sv ; org:purpose domain:kulturskola ;
       org:hasMember actor:kulturskolan-nacka, municipality:0183 .
 }
 """
@@ -42,6 +49,10 @@ TRIG = """
 def store() -> GraphStore:
     gs = GraphStore.open(None)
     gs.add(ox.parse(TRIG.encode(), format=ox.RdfFormat.TRIG))
+    ontology = ox.NamedNode("https://w3id.org/samverkan/graph/ontology")
+    for name in ("samverkan.ttl", "scheme-actor-categories.ttl"):  # the category codes, the old classes
+        triples = ox.parse(path=str(ONTOLOGY / name), format=ox.RdfFormat.TURTLE)
+        gs.add(ox.Quad(s.subject, s.predicate, s.object, ontology) for s in triples)
     return gs
 
 
@@ -57,11 +68,26 @@ def test_read_actors_pages_by_swedish_name(store):
     assert [a.label for a in page.data] == ["Nacka kommun", "Sundbybergs stad"]
 
 
-def test_read_actors_by_category_and_municipality(store):
-    page = read_actors(store_select(store), category="CultureSchool", municipality="0182")
-    assert [(a.id, a.municipality.label if a.municipality else None) for a in page.data] == [
-        ("kulturskolan-nacka", "Nacka kommun")
+@pytest.mark.parametrize(
+    "category",
+    ["culture-school", "category:culture-school", "CultureSchool", "cultureschool", "sv:CultureSchool"],
+)
+def test_read_actors_by_category_and_municipality(store, category):
+    page = read_actors(store_select(store), category=category, municipality="0182")
+    assert [(a.id, a.category, a.municipality.label if a.municipality else None) for a in page.data] == [
+        ("kulturskolan-nacka", "CultureSchool", "Nacka kommun")
     ]
+
+
+@pytest.mark.parametrize("category", ["centrumbildning", "sv:Centrumbildning"])
+def test_read_actors_of_a_deprecated_class_by_its_category(store, category):
+    page = read_actors(store_select(store), category=category)
+    assert [(a.id, a.category) for a in page.data] == [("teatercentrum-ostra", "Centrumbildning")]
+
+
+def test_read_actors_municipalities_by_class(store):
+    page = read_actors(store_select(store), category="Municipality")
+    assert [a.id for a in page.data] == ["municipality/0182", "municipality/0183"]
 
 
 def test_read_actors_unknown_category_lists_the_classes(store):

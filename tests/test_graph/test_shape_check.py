@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from graph.errors import ValidationError
+from graph.errors import IngestError, StoreError, ValidationError
 from graph.ingest.build import build_store
 from graph.ingest.bulk import ONTOLOGY_CONTEXT, bulk_import
 from graph.namespaces import RDF, SH
@@ -240,3 +240,61 @@ def test_bulk_import_sees_the_store_for_classes(tmp_path, built_store, shapes):
     assert built_store.has_graph(f"{GRAPH}import/actor")
     with pytest.raises(ValidationError, match="sv:basedIn"):  # an empty store knows no municipality
         bulk_import(GraphStore.open(None), [turtle], shapes=shapes)
+
+
+@pytest.mark.parametrize(
+    ("last_row", "error"),
+    [
+        pytest.param(
+            f"<{ID}actor/sist> <{RDF.type}> <{SV}Association> <{GENERATED}> .", ValidationError, id="shapes"
+        ),
+        pytest.param(f'<{ID}actor/sist> <{LABEL}> "utan slut <{GENERATED}> .', IngestError, id="syntax"),
+    ],
+)
+def test_a_bad_last_row_is_rejected_after_the_parallel_write(
+    tmp_path, built_store, generated, shapes, last_row, error
+):
+    """The on-disk store is written while the checks run: a rejection at the very end must undo it all."""
+    path = write_nquads(tmp_path / "good-until-the-end.nq", generated)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(last_row + "\n")
+    before, mirror_before = snapshot(built_store.inner), snapshot(built_store.mirror)
+    graphs_before = built_store.graph_names()
+    with pytest.raises(error):
+        bulk_import(built_store, [path], shapes=shapes, parallel=True)
+    assert snapshot(built_store.inner) == before
+    assert snapshot(built_store.mirror) == mirror_before
+    assert built_store.graph_names() == graphs_before
+    assert not list(built_store.path.parent.glob(".store-bulk-*"))  # the checkpoint is gone
+
+
+def test_bulk_import_with_blank_nodes_keeps_the_default_graph_the_merge(tmp_path, built_store, shapes):
+    turtle = tmp_path / "note.ttl"
+    turtle.write_text(
+        f"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+            <{ID}actor/ny-forening> a <{SV}Association> ; <{LABEL}> "Ny förening"@sv ;
+            <{SV}basedIn> <{ID}municipality/0182> ; rdfs:seeAlso [ rdfs:label "en anteckning" ] .""",
+        encoding="utf-8",
+    )
+    report = bulk_import(built_store, [turtle], shapes=shapes, parallel=True)
+    assert report.parallel
+    for store in (built_store.inner, built_store.mirror):
+        assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(f"{GRAPH}import/note")))) == 5
+        assert_default_is_merge(store)
+
+
+def test_a_failed_rollback_keeps_the_checkpoint_and_says_where(
+    tmp_path, built_store, generated, shapes, monkeypatch
+):
+    broken, _ = break_data(generated)
+
+    def fail(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(built_store, "roll_back_to", fail)
+    with pytest.raises(StoreError, match="is kept at") as caught:
+        bulk_import(built_store, [write_nquads(tmp_path / "broken.nq", broken)], shapes=shapes, parallel=True)
+    kept = list(tmp_path.glob(".store-bulk-*/store"))
+    assert len(kept) == 1
+    assert str(kept[0]) in str(caught.value)
+    assert isinstance(caught.value.__cause__, OSError)

@@ -166,7 +166,7 @@ def test_read_table_sends_inferred_rows_to_inferred_graph(data_dir: Path, mappin
             "actors.csv",
             set_cell(5, "category", "Club"),
             "row 5, column 'category'",
-            "not one of",
+            "unknown actor-category 'Club'; known: administration, assembly",
             id="unknown-category",
         ),
     ],
@@ -306,3 +306,35 @@ def test_read_table_like_another_sends_rows_to_its_inferred_graph(mapping: Mappi
     }
     assert str(ID["mention/2023-regional-culture-support"]) in subjects
     assert mapping.tables["mentions-read"].columns.keys() == mapping.tables["mentions"].columns.keys()
+
+
+def test_read_actor_category_as_classification_with_its_classes(mapping: Mapping) -> None:
+    """A category is org:classification plus the classes the mapping gives it; a Swedish word names it too;
+    "facility" is a class (a place), not a category."""
+    from dataclasses import replace
+
+    from pyoxigraph import NamedNode
+
+    from graph.ingest.tables import read_records
+    from graph.namespaces import CONCEPT, ORG, RDF
+
+    words = replace(mapping, synonyms={"actor-category": {"kulturskola": "culture-school"}})
+    records = iter([
+        (1, ["id", "category", "name_sv", "sources"]),
+        (2, ["kulturskolan-nacka", "Kulturskola", "Kulturskolan Nacka", "press-release-2020"]),
+        (3, ["sodertorn", "grouping", "Södertörn", "press-release-2020"]),
+        (4, ["friidrottshallen", "facility", "Sollentuna friidrottshall", "press-release-2020"]),
+    ])  # fmt: skip
+    known = {"sources": {"press-release-2020": NamedNode(str(ID["source/press-release-2020"]))}}
+    parsed = read_records({"actors": ("actors.xlsx", records)}, mapping=words, known=known)
+    said = {(q.subject.value, q.predicate.value, q.object.value) for q in parsed.quads}
+    school, group, hall = (
+        str(ID[p]) for p in ("actor/kulturskolan-nacka", "actor/sodertorn", "facility/friidrottshallen")
+    )
+    assert {(school, str(RDF.type), str(SV.Actor)), (school, str(RDF.type), str(ORG.OrganizationalUnit)),
+            (school, str(ORG.classification), str(CONCEPT["actor-category/culture-school"])),
+            (group, str(RDF.type), str(SV.Grouping)),
+            (group, str(ORG.classification), str(CONCEPT["actor-category/grouping"])),
+            (hall, str(RDF.type), str(SV.Facility))} <= said  # fmt: skip
+    assert not [t for t in said if t[0] == hall and t[1] == str(ORG.classification)]
+    assert not [t for t in said if t[1] == str(RDF.type) and t[2] == str(SV.CultureSchool)]

@@ -161,3 +161,20 @@ def test_add_without_validation_writes_what_breaks_the_shapes(writer):
     change = writer.add(parse(IN_TERRITORY), validate=False)
     assert (change.added, change.warnings) == (3, [])
     assert writer.store.has_graph(NEW)
+
+
+def test_add_actor_category_outside_the_scheme_names_actor_and_property(writer):
+    theatre = PREFIXES + (
+        b"@prefix org: <http://www.w3.org/ns/org#> .\n"
+        b"@prefix category: <https://w3id.org/samverkan/concept/actor-category/> .\n"
+        b"actor:teater-nacka a sv:Actor ; org:classification category:theatre ;\n"
+        b'    skos:prefLabel "Teater Nacka"@sv .\n'
+    )
+    before = writer.store.count()
+    with pytest.raises(ValidationError) as caught:
+        writer.add(parse(theatre, name="teater.ttl"), source="teater.ttl")
+    message = str(caught.value)
+    assert "actor:teater-nacka" in message
+    assert "org:classification" in message
+    assert "actor-categories scheme" in message
+    assert writer.store.count() == before

@@ -43,7 +43,7 @@ HOSTILE_TRIG = f"""
   <https://w3id.org/samverkan/id/collaboration/xss> a sv:Collaboration ; skos:prefLabel '''{SCRIPT}'''@sv ;
       org:hasMember <https://w3id.org/samverkan/id/actor/xss-img>, <https://w3id.org/samverkan/id/actor/xss-script>,
         <https://w3id.org/samverkan/id/municipality/0182> ;
-      sv:domain <https://w3id.org/samverkan/concept/domain/scenkonst> .
+      org:purpose <https://w3id.org/samverkan/concept/domain/scenkonst> .
   <https://w3id.org/samverkan/id/mention/2020-xss> a sv:IssueMention ;
       sv:issue <https://w3id.org/samverkan/concept/issue/arms-length> ;
       sv:inRound <https://w3id.org/samverkan/id/round/2020> ;

@@ -193,7 +193,7 @@ def test_row9_query_page_links_only_http_iris() -> None:
     script = sparql_route.__file__.rsplit("/routes/", 1)[0] + "/static/query.js"
     with open(script, encoding="utf-8") as f:
         text = f.read()
-    assert "/^https?:/i.test(term.value)" in text  # the condition guarding the only link made from a term
+    assert r"/^https?:\/\/\S+$/i.test(value)" in text  # the condition guarding the only link made from a term
 
 
 @pytest.mark.parametrize(

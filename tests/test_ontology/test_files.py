@@ -24,6 +24,7 @@ EXPECTED = {
             "meeting-modes",
             "audiences",
             "agreement-kinds",
+            "actor-categories",
         )
     ),
 }

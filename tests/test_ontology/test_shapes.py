@@ -30,24 +30,32 @@ territory:0120 a sv:MunicipalTerritory ; skos:prefLabel "Värmdö"@sv, "Värmdö
     sv:municipalityCode "0120" ; geo:hasGeometry geometry:0120 ; geo:sfTouches territory:0182 .
 geometry:0120 a geo:Geometry ; geo:asWKT "POINT(18.51667 59.31667)"^^geo:wktLiteral .
 
-actor:kulturnamnden a sv:Committee ; org:subOrganizationOf region:stockholm ;
+actor:kulturnamnden a sv:Actor, org:OrganizationalUnit ; org:classification category:committee ;
+    org:subOrganizationOf region:stockholm ;
     skos:prefLabel "Kulturnämnden, Region Stockholm"@sv, "Culture Committee, Region Stockholm"@en .
-region:stockholm a sv:Region ; skos:prefLabel "Region Stockholm"@sv, "Region Stockholm"@en ;
+region:stockholm a sv:Region ; org:classification category:region ;
+    skos:prefLabel "Region Stockholm"@sv, "Region Stockholm"@en ;
     sv:countyCode "01" .
-actor:kulturforvaltningen a sv:Administration ; org:subOrganizationOf actor:kulturnamnden ;
+actor:kulturforvaltningen a sv:Actor, org:OrganizationalUnit ; org:classification category:administration ;
+    org:subOrganizationOf actor:kulturnamnden ;
     skos:prefLabel "Kulturförvaltningen, Region Stockholm"@sv, "Culture Administration, Region Stockholm"@en ;
     sv:designatedDialoguePartner municipality:0182, actor:klys, actor:centrumbildningar-stockholm .
-actor:teatercentrum-ostra a sv:Centrumbildning ; sv:domain domain:scenkonst ;
+actor:teatercentrum-ostra a sv:Actor, org:FormalOrganization ; org:classification category:centrumbildning ;
+    org:purpose domain:scenkonst ;
     skos:prefLabel "Teatercentrum Östra"@sv, "Teatercentrum Östra"@en .
-actor:klys a sv:UmbrellaOrganisation ; skos:prefLabel "KLYS"@sv, "KLYS"@en .
-actor:dramatikerforbundet a sv:ProfessionalOrganisation ;
+actor:klys a sv:Actor, org:FormalOrganization ; org:classification category:umbrella-organisation ;
+    skos:prefLabel "KLYS"@sv, "KLYS"@en .
+actor:dramatikerforbundet a sv:Actor, org:FormalOrganization ;
+    org:classification category:professional-organisation ;
     skos:prefLabel "Sveriges Dramatikerförbund"@sv, "Swedish Playwrights' Union"@en .
 membership:klys-dramatikerforbundet a org:Membership ;
     org:member actor:dramatikerforbundet ; org:organization actor:klys ; sv:observedIn "2022"^^xsd:gYear .
-actor:centrumbildningar-stockholm a sv:Grouping ; sv:statedMemberCount 12 ;
+actor:centrumbildningar-stockholm a sv:Grouping ; org:classification category:grouping ;
+    sv:statedMemberCount 12 ;
     org:hasMember actor:teatercentrum-ostra ;
     skos:prefLabel "Regionala centrumbildningar"@sv, "Regional centrumbildningar"@en .
-actor:kommuner-26 a sv:Grouping ; org:hasMember municipality:0182, municipality:0120 ;
+actor:kommuner-26 a sv:Grouping ; org:classification category:grouping ;
+    org:hasMember municipality:0182, municipality:0120 ;
     skos:prefLabel "Länets 26 kommuner"@sv, "The county's 26 municipalities"@en .
 post:kulturforvaltningen-forvaltningschef a org:Post ; org:postIn actor:kulturforvaltningen ;
     org:heldBy person:eva-bergquist ; skos:prefLabel "förvaltningschef"@sv, "head of administration"@en ;
@@ -81,7 +89,8 @@ geometry:0183 a geo:Geometry ; geo:asWKT "POINT(17.97 59.36)"^^geo:wktLiteral .
 collaboration:kulturskola-solna-sundbyberg a sv:Collaboration ;
     skos:prefLabel "Kulturskoleutbyte Solna–Sundbyberg"@sv, "Solna–Sundbyberg culture school exchange"@en ;
     org:hasMember municipality:0184, municipality:0183 ;
-    sv:domain domain:kulturskola ; sv:agreementKind agreement:exchange-agreement ;
+    org:purpose domain:kulturskola ; sv:domain domain:kulturskola ;
+    sv:agreementKind agreement:exchange-agreement ;
     schema:startDate "2015"^^xsd:gYear .
 
 source:press-release-2020 a sv:Source ; dcterms:title "Fortsatt arbete med dialog och samverkan"@sv ;
@@ -134,6 +143,10 @@ def test_warn_about_missing_english_name(shapes: Graph, ontology: Graph) -> None
     assert any("English name" in m for w in warnings for m in messages(report, w, "en"))
 
 
+CATEGORY_MESSAGE = (
+    "An actor's category (org:classification) must be one concept of the actor-categories scheme "
+    "(ontology/scheme-actor-categories.ttl), such as category:culture-school or category:centrumbildning."
+)
 BROKEN = [
     pytest.param(
         (
@@ -203,6 +216,40 @@ BROKEN = [
         id="geometry-wkt-as-plain-text",
     ),
     pytest.param(
+        ("org:classification category:umbrella-organisation", "org:classification category:theatre"),
+        "actor/klys",
+        CATEGORY_MESSAGE,
+        id="actor-category-outside-scheme",
+    ),
+    pytest.param(
+        ("org:classification category:umbrella-organisation", "org:classification domain:scenkonst"),
+        "actor/klys",
+        CATEGORY_MESSAGE,
+        id="actor-category-from-another-scheme",
+    ),
+    pytest.param(
+        (
+            "org:classification category:umbrella-organisation",
+            "org:classification category:umbrella-organisation, category:network",
+        ),
+        "actor/klys",
+        CATEGORY_MESSAGE,
+        id="actor-with-two-categories",
+    ),
+    pytest.param(
+        ("org:purpose domain:kulturskola ; sv:domain domain:kulturskola ;", "sv:domain domain:kulturskola ;"),
+        "collaboration/kulturskola-solna-sundbyberg",
+        "A collaboration needs at least one domain as its purpose (org:purpose), such as domain:kulturskola.",
+        id="collaboration-with-only-the-deprecated-domain",
+    ),
+    pytest.param(
+        ("org:purpose domain:kulturskola ;", "org:purpose issue:arms-length ;"),
+        "collaboration/kulturskola-solna-sundbyberg",
+        "The purpose (org:purpose) must be a concept of the domains scheme, such as domain:kulturskola or "
+        "domain:idrott (use domain:ovrigt if none fits).",
+        id="collaboration-purpose-outside-domains",
+    ),
+    pytest.param(
         ("org:organization actor:klys", "org:organization person:eva-bergquist"),
         "membership/klys-dramatikerforbundet",
         "A membership needs exactly one organisation the member belongs to (org:organization).",
@@ -231,3 +278,31 @@ def test_need_the_ontology_for_class_checks(shapes: Graph) -> None:
     assert (ID["municipality/0182"], RDF.type, SV.Actor) not in data
     conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     assert not conforms
+
+
+def test_accept_actors_typed_with_the_deprecated_classes(shapes: Graph, ontology: Graph) -> None:
+    """Data of ontology 0.1 (a class per category) still validates, with a warning pointing forward."""
+    data = VALID.replace(
+        "actor:klys a sv:Actor, org:FormalOrganization ; org:classification category:umbrella-organisation ;",
+        "actor:klys a sv:UmbrellaOrganisation ;",
+    )
+    conforms, report = validate(data, shapes, ontology)
+    assert conforms, report.serialize(format="turtle")
+    warned = [
+        r
+        for r in report.subjects(SH.resultSeverity, SH.Warning)
+        if report.value(r, SH.focusNode) == ID["actor/klys"]
+    ]
+    assert any("org:classification" in m for r in warned for m in messages(report, r, "en"))
+
+
+def test_recommend_by_category(shapes: Graph, ontology: Graph) -> None:
+    """What a category recommends (a centrumbildning's field) applies through its concept, as a warning."""
+    conforms, report = validate(VALID.replace("    org:purpose domain:scenkonst ;\n", ""), shapes, ontology)
+    assert conforms
+    warned = [
+        r
+        for r in report.subjects(SH.resultSeverity, SH.Warning)
+        if report.value(r, SH.focusNode) == ID["actor/teatercentrum-ostra"]
+    ]
+    assert any("(org:purpose)" in m for r in warned for m in messages(report, r, "en"))

@@ -6,7 +6,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from graph.namespaces import CONCEPT, OWL, RDF, RDFS, SH, SKOS, SV
+from graph.namespaces import CONCEPT, DCTERMS, ORG, OWL, RDF, RDFS, SH, SKOS, SV
+from graph.views.words import CATEGORY_LABELS
 
 SV_TERMS = sorted(SV.__annotations__)
 FIXED_SLUGS = {
@@ -43,7 +44,32 @@ FIXED_SLUGS = {
         "member coordinator partner funder initiator working-group first-phase",
     ),
     "folkbildning-areas": ("folkbildning-area", "democracy participation education inclusion"),
+    "actor-categories": (
+        "actor-category",
+        "region assembly committee administration regional-culture-function culture-school "
+        "umbrella-organisation professional-organisation centrumbildning civil-society-alliance "
+        "interest-organisation study-association study-association-district folk-high-school association "
+        "network grouping unnamed-subset",
+    ),
 }
+# The classes of ontology 0.1 that became concepts of concept:actor-categories in 0.2 (docs/migration.md).
+DEPRECATED_CATEGORY_CLASSES = [
+    "Committee",
+    "Administration",
+    "Assembly",
+    "UmbrellaOrganisation",
+    "ProfessionalOrganisation",
+    "Centrumbildning",
+    "CivilSocietyAlliance",
+    "InterestOrganisation",
+    "StudyAssociation",
+    "StudyAssociationDistrict",
+    "FolkHighSchool",
+    "CultureSchool",
+    "Association",
+    "RegionalCultureFunction",
+    "Network",
+]
 SCHEME_OF_PATH = {
     SV.issue: "issues",
     SV.domain: "domains",
@@ -52,6 +78,8 @@ SCHEME_OF_PATH = {
     SV.mode: "meeting-modes",
     SV.audience: "audiences",
     SV.agreementKind: "agreement-kinds",
+    ORG.purpose: "domains",
+    ORG.classification: "actor-categories",
 }
 
 
@@ -157,3 +185,49 @@ def test_classify_strategy_areas_only_in_the_classification_file(ontology_files:
                 assert sorted(languages(g, concept, SKOS.editorialNote)) == ["en", "sv"], concept
         else:
             assert not links, name
+
+
+@pytest.mark.parametrize("name", DEPRECATED_CATEGORY_CLASSES)
+def test_deprecate_category_class_for_its_concept(ontology: Graph, name: str) -> None:
+    """An old category class stays, owl:deprecated, naming the concept that replaces it (code: its name)."""
+    assert (SV[name], OWL.deprecated, Literal(True)) in ontology
+    replaced_by = list(ontology.objects(SV[name], DCTERMS.isReplacedBy))
+    assert len(replaced_by) == 1
+    concept = replaced_by[0]
+    assert (concept, SKOS.inScheme, CONCEPT["actor-categories"]) in ontology
+    assert list(ontology.objects(concept, SKOS.notation)) == [Literal(name)]
+    assert SV.Actor in set(ontology.transitive_objects(SV[name], RDFS.subClassOf))  # 0.1 data still validates
+
+
+def test_keep_only_the_classes_a_shape_or_query_needs(ontology: Graph) -> None:
+    kept = {"Actor", "Region", "Municipality", "Grouping", "UnnamedSubset"}
+    for name in kept:
+        assert (SV[name], OWL.deprecated, Literal(True)) not in ontology, name
+    actor_classes = {
+        c for c in ontology.transitive_subjects(RDFS.subClassOf, SV.Actor) if isinstance(c, URIRef)
+    }
+    live = {c for c in actor_classes if (c, OWL.deprecated, Literal(True)) not in ontology}
+    assert live == {SV[n] for n in kept}
+
+
+def test_give_every_category_one_code(ontology: Graph) -> None:
+    concepts = set(ontology.subjects(SKOS.inScheme, CONCEPT["actor-categories"]))
+    codes = [ontology.value(c, SKOS.notation) for c in concepts]
+    assert None not in codes
+    assert len(set(codes)) == len(concepts)
+
+
+def test_deprecate_domain_for_purpose(ontology: Graph) -> None:
+    assert (SV.domain, OWL.deprecated, Literal(True)) in ontology
+    assert (SV.domain, DCTERMS.isReplacedBy, ORG.purpose) in ontology
+    assert (SV.SportsFacility, DCTERMS.isReplacedBy, SV.Facility) in ontology
+
+
+def test_name_categories_in_views_as_the_scheme_does(ontology: Graph) -> None:
+    """The views' category words (graph.views.words) are the concepts' preferred labels."""
+    for concept in ontology.subjects(SKOS.inScheme, CONCEPT["actor-categories"]):
+        code = str(ontology.value(concept, SKOS.notation))
+        labels = {
+            o.language: str(o) for o in ontology.objects(concept, SKOS.prefLabel) if isinstance(o, Literal)
+        }
+        assert CATEGORY_LABELS[code] == (labels["sv"], labels["en"]), code

@@ -113,7 +113,9 @@ def test_resources_answer_the_same_over_virtuoso(servers: dict[str, str], path: 
 def test_sparql_endpoint_over_virtuoso_counts_each_statement_once(servers: dict[str, str]) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?m a sv:Municipality ; sv:municipalityCode ?code }"
     counts = {
-        backend: httpx.post(f"{url}/sparql", data={"query": query}, headers={"Accept": "text/csv"}).text
+        backend: httpx.post(
+            f"{url}/sparql", data={"query": query}, headers={"Accept": "text/csv"}, timeout=120
+        ).text
         for backend, url in servers.items()
     }
     assert counts["remote"] == counts["embedded"] == "n\r\n26\r\n"

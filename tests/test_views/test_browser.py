@@ -19,7 +19,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from api.bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from api.bench.measure import free_port, serving
 from api.settings import PROJECT_ROOT
 from graph.store.embedded import GraphStore
@@ -56,20 +55,6 @@ if not any(getattr(r, "path", "").startswith("/viz") for r in app.routes):
     app.include_router(viz.router)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for browser tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @dataclass
@@ -203,7 +188,9 @@ def test_view_embeds_in_iframe(browser: Any, server: str) -> None:
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(server + "/viz")  # a page of the same server, to embed from
-    snippet = httpx.get(server + "/viz/municipalities").text.split("<textarea", 1)[1].split(">", 1)[1]
+    snippet = (
+        httpx.get(server + "/viz/municipalities", timeout=120).text.split("<textarea", 1)[1].split(">", 1)[1]
+    )
     snippet = (
         snippet.split("</textarea>", 1)[0].replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
     )

@@ -138,10 +138,10 @@ class HttpTarget:
         Raises:
             TargetError: the server refused the query (status and message).
         """
-        fields: list[tuple[str, str]] = [("query", _with_base(text, base))]
-        fields += [("default-graph-uri", g) for g in default_graphs or []]
-        fields += [("named-graph-uri", g) for g in named_graphs or []]
-        r = self.send("POST", "/sparql", content=_form(fields), headers=_FORM_HEADERS | {"Accept": ACCEPT})
+        form = _request_form(
+            "query", text, base, ("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)
+        )
+        r = self.send("POST", "/sparql", content=form, headers=_FORM_HEADERS | {"Accept": ACCEPT})
         self._check(r)
         media = r.headers.get("content-type", "").split(";")[0].strip()
         return parse_results(r.content, "srj" if "json" in media else "nt")
@@ -159,10 +159,14 @@ class HttpTarget:
         Raises:
             TargetError: the server refused the update.
         """
-        fields: list[tuple[str, str]] = [("update", _with_base(text, base))]
-        fields += [("using-graph-uri", g) for g in using_graphs or []]
-        fields += [("using-named-graph-uri", g) for g in using_named_graphs or []]
-        self._check(self.send("POST", "/update", content=_form(fields), headers=_FORM_HEADERS))
+        form = _request_form(
+            "update",
+            text,
+            base,
+            ("using-graph-uri", using_graphs),
+            ("using-named-graph-uri", using_named_graphs),
+        )
+        self._check(self.send("POST", "/update", content=form, headers=_FORM_HEADERS))
 
     def graph(self, name: str | None) -> Graph | None:
         """Read one graph (``None``: the default graph) by the Graph Store Protocol; ``None`` when missing.
@@ -211,7 +215,10 @@ class HttpTarget:
 _FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def _form(fields: list[tuple[str, str]]) -> bytes:
+def _request_form(field: str, text: str, base: str | None, *graphs: tuple[str, list[str] | None]) -> bytes:
+    """A protocol request as a form body: the operation (with its base) and its dataset's graph IRIs."""
+    fields = [(field, _with_base(text, base))]
+    fields += [(name, g) for name, iris in graphs for g in iris or []]
     return urlencode(fields).encode()
 
 

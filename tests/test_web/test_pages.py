@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -95,3 +96,99 @@ def test_report_on_the_web_and_as_file(web) -> None:
 
 def test_unknown_list_is_404(web) -> None:
     assert web.get("/listor/nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "digits", "text"),
+    [
+        pytest.param(1234567, "sv", None, "1\u202f234\u202f567", id="sv-int"),
+        pytest.param(1234567, "en", None, "1,234,567", id="en-int"),
+        pytest.param(999, "sv", None, "999", id="sv-small"),
+        pytest.param(1234.5678, "sv", 2, "1\u202f234,57", id="sv-decimal"),
+        pytest.param(1234.5678, "en", 2, "1,234.57", id="en-decimal"),
+        pytest.param(-4321, "sv", None, "-4\u202f321", id="sv-negative"),
+        pytest.param("98765", "en", None, "98,765", id="numeric-text"),
+        pytest.param("n/a", "sv", None, "n/a", id="other-text"),
+        pytest.param(None, "sv", None, "–", id="none"),
+    ],
+)
+def test_format_number(value, lang, digits, text) -> None:
+    from graph.views.numerals import format_number
+
+    assert format_number(value, lang, digits=digits) == text
+
+
+def test_translator_writes_counts_with_digit_groups() -> None:
+    from api.i18n import Translator
+
+    assert Translator("sv").number(935619) == "935\u202f619"
+    assert Translator("en")("n_mentions", n=12345) == "12,345 mentions"
+    assert Translator("sv")("n_mentions", n=1) == "1 omnämnande"
+    assert Translator("sv")("report_of", year="2020") == "Rapport 2020"  # a year is text: never "2 020"
+
+
+def test_municipality_list_numbers_by_language_csv_plain(web) -> None:
+    sv = web.get("/listor/kommuner").text
+    assert "935\u202f619" in sv  # Stockholm, 2016-12-31
+    en = web.get("/listor/kommuner", params={"lang": "en"}).text
+    assert "935,619" in en
+    web.cookies.clear()
+    rows = list(csv.reader(io.StringIO(web.get("/listor/kommuner", params={"format": "csv"}).text)))
+    stockholm = next(r for r in rows if r[0] == "0180")
+    assert stockholm[2:4] == ["935619", "2016-12-31"]  # a spreadsheet reads plain digits
+
+
+def test_municipality_list_population_is_the_newest_with_its_date(web) -> None:
+    rows = list(csv.reader(io.StringIO(web.get("/listor/kommuner", params={"format": "csv"}).text)))
+    nacka = next(r for r in rows if r[0] == "0182")
+    assert nacka[2:4] == ["112112", "2024-12-31"]  # data/populations.csv holds 2016 and 2024 for Nacka
+
+
+def test_municipality_list_explains_issues_no_municipality_raised_by_name(web) -> None:
+    # In the curated data no mention names a municipality as its speaker: a note, not a column of zeros.
+    text = web.get("/listor/kommuner").text
+    assert "Frågor kommunen lyfte" not in text.split("<tbody>")[0]
+    assert "ingen kommun namngiven som den som lyfte en fråga" in text
+
+
+@pytest.mark.parametrize(
+    ("issues", "mentions", "lang", "sentence"),
+    [
+        pytest.param(1, 1, "sv", "1 fråga lyftes.", id="sv-one"),
+        pytest.param(2, 2, "sv", "2 frågor lyftes.", id="sv-two"),
+        pytest.param(15, 18, "sv", "15 frågor lyftes, i sammanlagt 18 omnämnanden.", id="sv-mentions"),
+        pytest.param(1, 1, "en", "1 issue was raised.", id="en-one"),
+        pytest.param(3, 1234, "en", "3 issues were raised, in 1,234 mentions in all.", id="en-mentions"),
+    ],
+)
+def test_report_issues_sentence_plural_forms(issues, mentions, lang, sentence) -> None:
+    from graph.views.report import _issues_sentence
+
+    assert _issues_sentence(issues, mentions, lang) == sentence
+
+
+def test_report_summary_reads_as_a_person_writes(web) -> None:
+    sv = web.get("/rapporter/2020").text
+    assert "per konstellation) lyftes" not in sv
+    assert re.search(r"<li>\d+ frågor lyftes(, i sammanlagt \d+ omnämnanden)?\.</li>", sv)
+    assert "Unnamed subset" not in sv  # one language per report
+    en = web.get("/rapporter/2020", params={"lang": "en"}).text
+    web.cookies.clear()
+    assert re.search(r"<li>\d+ issues were raised(, in \d+ mentions in all)?\.</li>", en)
+
+
+def test_round_glance_plural_forms(web) -> None:
+    text = web.get("/").text
+    assert re.search(r"\d+ (möte|möten) och \d+ (omnämnd fråga|omnämnda frågor)\.", text)
+    assert "1 omnämnda" not in text
+    assert "1 möten" not in text
+
+
+def test_query_page_named_query_forms(web) -> None:
+    text = web.get("/avancerat").text
+    form = text.split('id="named-partners-of-municipality"')[1].split("</form>")[0]
+    assert '<select id="p-partners-of-municipality-municipality" name="municipality"' in form
+    assert re.search(r'<option value="[^"]*0182" selected>Nacka kommun</option>', form)
+    assert "en sv:Municipality" in form  # the hint in the page's language
+    year = text.split('id="p-dialogue-partners-in-year-year"')[1].split("</select>")[0]
+    assert ">2020</option>" in year

@@ -11,16 +11,30 @@ from __future__ import annotations
 import typer
 
 from api.bench import pages, record
-from api.bench.cli import analysis, hardening, imports, limits, load, scale, server, startup, views
+from api.bench.cli import (
+    aggregates,
+    analysis,
+    hardening,
+    imports,
+    limits,
+    load,
+    questions,
+    scale,
+    server,
+    startup,
+    views,
+)
 
 # Its help and name are shown by api.cli's lazy group; only its commands are taken from here.
 bench = typer.Typer(name="bench", no_args_is_help=True)
+bench.command("aggregates")(aggregates.bench_aggregates)
 bench.command("import")(imports.bench_import)
 bench.command("bulk-import")(imports.bench_bulk_import)
 bench.command("api")(server.bench_api)
 bench.command("analysis")(analysis.bench_analysis)
 bench.command("views")(views.bench_views)
 bench.command("scale")(scale.bench_scale)
+bench.command("questions")(questions.bench_questions)
 bench.command("load")(load.bench_load)
 bench.command("cli")(startup.bench_cli)
 bench.command("limits")(limits.bench_limits)

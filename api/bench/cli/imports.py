@@ -13,7 +13,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from api.bench.imports import bulk_load_file, validate_and_load_file, validator_status
+from api.bench.imports import (
+    bulk_load_file,
+    validate_and_load_file,
+    validated_bulk_import,
+    validator_status,
+)
 from api.bench.measure import BenchTable, directory_size, format_rate, format_seconds, run_isolated
 from api.settings import get_settings
 from graph.errors import LimitExceededError
@@ -39,6 +44,12 @@ def bench_import(
         float, typer.Option(help="Seconds a validated import may run before it is stopped and extrapolated.")
     ] = 600.0,
     workdir: WorkdirOption = None,
+    breakdown: Annotated[
+        bool,
+        typer.Option(
+            help="Also time `import --bulk` phase by phase at the largest size (parallel and in turn)."
+        ),
+    ] = True,
 ) -> None:
     """Measure imports into a fresh on-disk store, with and without SHACL: rate, peak memory, disk size."""
     targets = sorted(int(s.replace("_", "")) for s in sizes.split(",") if s.strip())
@@ -59,6 +70,7 @@ def bench_import(
         ],
     )
     root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
+    phase_tables: list[BenchTable] = []
     try:
         previous_rate: float | None = None
         for target in targets:
@@ -72,6 +84,11 @@ def bench_import(
                 previous_rate=previous_rate,
             )
             table.add_row(*row)
+        if breakdown and targets and missing is None:
+            phase_tables = [
+                _phase_table(targets[-1], root=root, seed=seed, ontology_dir=ontology_dir, parallel=parallel)
+                for parallel in (True, False)
+            ]
     finally:
         shutil.rmtree(root, ignore_errors=True)
     table.notes += [
@@ -88,8 +105,13 @@ def bench_import(
     ]
     wide = out if out.is_terminal else Console(highlight=False, width=160)  # files and pipes: no wrapping
     wide.print(table.to_rich())
+    for phases in phase_tables:
+        wide.print(phases.to_rich())
     if json_file is not None:
-        json_file.write_text(json.dumps(table.to_dict(), indent=2) + "\n", encoding="utf-8")
+        tables = [table.to_dict(), *(t.to_dict() for t in phase_tables)]
+        json_file.write_text(
+            json.dumps(tables if phase_tables else tables[0], indent=2) + "\n", encoding="utf-8"
+        )
         console.print(f"Wrote {json_file}.")
 
 
@@ -148,6 +170,46 @@ def _measure_size(
         round(on_disk / MB, 1),
     ]
     return row, previous_rate
+
+
+def _phase_table(target: int, *, root: Path, seed: int, ontology_dir: Path, parallel: bool) -> BenchTable:
+    """Where the time of one `samverkan import --bulk` goes: phase, seconds, share of the whole, rate."""
+    path = root / f"phases-{target}.nq"
+    report = write_generated(path, actors=actors_for_triples(target), seed=seed, format="nq")
+    way = "checks in parallel with the write" if parallel else "checks, then the write"
+    try:
+        with console.status(f"Timing `import --bulk` of {report.triples:,} triples phase by phase ({way})"):
+            run = run_isolated(
+                validated_bulk_import, str(path), str(root / "phases"), str(ontology_dir), parallel
+            )
+    finally:
+        shutil.rmtree(root / "phases", ignore_errors=True)
+        path.unlink(missing_ok=True)
+    steps, total = run.value, run.value["seconds"]
+    table = BenchTable(
+        f"where the time of `import --bulk` goes: {report.triples:,} triples, {way}",
+        ["phase", "seconds", "CPU s", "share", "triples/s"],
+    )
+    for name, seconds, concurrent, cpu in steps["phases"]:
+        label = f"  ‖ {name}" if concurrent else name
+        cpu_cell = round(cpu, 2) if cpu is not None else None
+        table.add_row(
+            label, round(seconds, 2), cpu_cell, f"{seconds / total:.0%}", _rate(report.triples, seconds)
+        )
+    table.add_row("whole import (wall clock)", round(total, 2), None, "100%", _rate(report.triples, total))
+    load = os.getloadavg()
+    table.notes += [
+        f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} after the run; "
+        f"peak RSS of the importing process {run.peak_rss / MB:,.0f} MB (the checking process not included).",
+        "‖: runs in the checking process while the rows above it run here; shares are of the wall clock, "
+        "so they add up past 100 %. CPU s: the process's CPU time in the phase, all its threads (the "
+        "engine's loader uses several); other jobs on the machine stretch the seconds, hardly the CPU.",
+    ]
+    return table
+
+
+def _rate(triples: int, seconds: float) -> int | None:
+    return round(triples / seconds) if seconds >= 0.01 else None
 
 
 def bench_bulk_import(

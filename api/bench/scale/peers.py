@@ -165,16 +165,27 @@ def bench_virtuoso(
 def bench_rdflib(
     data: Path, library: dict[str, NamedQuery], bindings: Bindings, *, runs: int, progress: Progress
 ) -> PeerRun:
-    """Time each named query through rdflib-endpoint, restarting it after a timeout.
-
-    A query whose first run takes ``RDFLIB_REPEAT_BELOW`` seconds or more is timed by that run alone.
+    """Time each named query through rdflib-endpoint, restarting it after a timeout (see :func:`time_rdflib`).
 
     A query stopped at the timeout counts as ``RDFLIB_TIMEOUT`` seconds, a lower bound, with no row count.
+    """
+    texts = {name: sparql_prefixes() + bind_values(q.sparql, bindings[name]) for name, q in library.items()}
+    return time_rdflib(data, texts, runs=runs, timeout=RDFLIB_TIMEOUT, progress=progress)
+
+
+def time_rdflib(
+    data: Path, texts: dict[str, str], *, runs: int, timeout: float, progress: Progress
+) -> PeerRun:
+    """Time each query text (by name) through rdflib-endpoint, restarting it after a timeout.
+
+    A query whose first run takes ``RDFLIB_REPEAT_BELOW`` seconds or more is timed by that run alone.
+    A query stopped at ``timeout`` counts as ``timeout`` seconds, is listed in ``lower_bounds``, and has no
+    row count; the server is restarted (it keeps computing after the client leaves).
     """
     import psutil  # a dev dependency, needed only when measuring
 
     out = PeerRun()
-    pending = list(library.items())
+    pending = list(texts.items())
     while pending:
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
@@ -183,13 +194,12 @@ def bench_rdflib(
         started = time.perf_counter()
         with (
             serving(args, url=url, env=dict(os.environ), wait=3600) as proc,
-            httpx.Client(timeout=RDFLIB_TIMEOUT) as http,
+            httpx.Client(timeout=timeout) as http,
         ):
             out.facts.setdefault("load_seconds", time.perf_counter() - started)
             out.facts.setdefault("rss", float(psutil.Process(proc.pid).memory_info().rss))
             while pending:
-                name, q = pending.pop(0)
-                text = sparql_prefixes() + bind_values(q.sparql, bindings[name])
+                name, text = pending.pop(0)
 
                 def run(text: str = text, url: str = url) -> int:
                     response = http.post(
@@ -206,10 +216,13 @@ def bench_rdflib(
                     repeat = first < RDFLIB_REPEAT_BELOW and runs > 1
                     out.times.seconds[name] = median_seconds(run, runs) if repeat else first
                 except httpx.TimeoutException:
-                    out.times.seconds[name] = RDFLIB_TIMEOUT
+                    out.times.seconds[name] = timeout
                     out.lower_bounds.append(name)
-                    progress(f"  rdflib {name}: stopped after {RDFLIB_TIMEOUT:.0f} s (a lower bound)")
+                    progress(f"  rdflib {name}: stopped after {timeout:.0f} s (a lower bound)")
                     break  # the server is still busy with it: start a fresh one
+                except httpx.HTTPStatusError as exc:  # the body says why (rdflib's parser, say)
+                    out.times.errors[name] = f"{exc.response.status_code}: {exc.response.text[:300]}"
+                    continue
                 except httpx.HTTPError as exc:
                     out.times.errors[name] = f"{type(exc).__name__}: {exc!s:.300}"
                     continue
@@ -225,4 +238,5 @@ __all__ = [
     "bench_rdflib",
     "bench_virtuoso",
     "throughput",
+    "time_rdflib",
 ]

@@ -153,6 +153,11 @@ def bench_size(
     if not data.exists():
         progress(f"generating ~{requested:,} triples ({actors:,} actors) ...")
         write_generated(data, actors=actors, seed=options.seed, years=options.years)
+    # With the ontology and its SKOS schemes, as a deployed store holds them: the named-query routes check
+    # concept values against their scheme, and every backend sees the same quads.
+    from api.bench.questions.run import with_ontology  # here: questions.run imports this package
+
+    data = with_ontology(data, work)
     disk = work / f"store-{actors}-{options.seed}-{len(options.years)}y"
     shutil.rmtree(disk, ignore_errors=True)
 

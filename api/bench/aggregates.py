@@ -1,0 +1,141 @@
+"""Measure the aggregates (graph.aggregates): a full rebuild, one write kept in step, their cost on import.
+
+Each size runs on generated data (``graph.synthetic``) in an on-disk embedded store with its memory copy, as
+the server holds it. One write is a dialogue meeting with five participants: the meeting, a collaboration of
+the five (from different municipalities) and one issue mention each, so that it touches every aggregate.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.aggregates.maintain import maintenance
+from graph.aggregates.rebuild import rebuild, status
+from graph.namespaces import BASE
+from graph.store.embedded import GraphStore
+
+SV = BASE + "def#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+GRAPH = BASE + "graph/source/bench-aggregates"
+
+
+@dataclass(frozen=True)
+class AggregateFigures:
+    """The figures of one size."""
+
+    triples: int
+    rows: int
+    rebuild_seconds: float
+    write_plain_ms: float
+    write_kept_ms: float
+    import_plain_seconds: float
+    import_kept_seconds: float
+
+    @property
+    def write_overhead_ms(self) -> float:
+        """What keeping the aggregates in step adds to the write."""
+        return self.write_kept_ms - self.write_plain_ms
+
+    @property
+    def import_overhead(self) -> float:
+        """What keeping the aggregates in step adds to a bulk import, as a fraction of it."""
+        return self.import_kept_seconds / self.import_plain_seconds - 1 if self.import_plain_seconds else 0.0
+
+
+def meeting_write(store: GraphStore, serial: int) -> list[ox.Quad]:
+    """A meeting with five participants from different municipalities, their collaboration and mentions."""
+    rows = store.select(
+        "SELECT ?m (SAMPLE(?a) AS ?actor) WHERE { ?a sv:basedIn ?m . ?m a sv:Municipality }"
+        " GROUP BY ?m LIMIT 5"
+    )
+    issue = store.select("SELECT ?i WHERE { ?x sv:issue ?i } LIMIT 1")[0]["i"]
+    rnd = store.select("SELECT ?r WHERE { ?r a sv:DialogueRound } LIMIT 1")[0]["r"]
+    actors = [r["actor"] for r in rows if isinstance(r["actor"], ox.NamedNode)]
+    g, n = ox.NamedNode(GRAPH), ox.NamedNode
+    meeting = n(f"{BASE}id/meeting/bench-{serial}")
+    collaboration = n(f"{BASE}id/collaboration/bench-{serial}")
+    quads = [
+        ox.Quad(meeting, n(RDF_TYPE), n(SV + "DialogueMeeting"), g),
+        ox.Quad(collaboration, n(RDF_TYPE), n(SV + "Collaboration"), g),
+    ]
+    for i, actor in enumerate(actors):
+        mention = n(f"{BASE}id/mention/bench-{serial}-{i}")
+        quads += [
+            ox.Quad(meeting, n(SV + "participant"), actor, g),
+            ox.Quad(collaboration, n("http://www.w3.org/ns/org#hasMember"), actor, g),
+            ox.Quad(mention, n(RDF_TYPE), n(SV + "IssueMention"), g),
+            ox.Quad(mention, n(SV + "issue"), issue, g),  # type: ignore[arg-type]
+            ox.Quad(mention, n(SV + "raisedBy"), actor, g),
+            ox.Quad(mention, n(SV + "atMeeting"), meeting, g),
+            ox.Quad(mention, n(SV + "inRound"), rnd, g),  # type: ignore[arg-type]
+        ]
+    return quads
+
+
+def measure_write(store: GraphStore, *, repeats: int = 5) -> tuple[float, float]:
+    """The median milliseconds of the meeting write without and with the aggregates kept in step.
+
+    Without: the statements alone (then removed again with the aggregates in step, not timed). With: the
+    affected keys read before the write, and the write with the aggregates' operations in one transaction.
+    """
+    plain, kept = [], []
+    for i in range(repeats):
+        quads = meeting_write(store, 2 * i)
+        started = time.perf_counter()
+        store.apply_change(quads, (), then="")
+        plain.append(time.perf_counter() - started)
+        store.apply_change((), quads, then=maintenance(store, (), quads))
+        quads = meeting_write(store, 2 * i + 1)
+        started = time.perf_counter()
+        store.apply_change(quads, (), then=maintenance(store, quads, (), at=datetime.now(UTC)))
+        kept.append(time.perf_counter() - started)
+    return statistics.median(plain) * 1000, statistics.median(kept) * 1000
+
+
+def measure_import(data: Path, work: Path, ontology_dir: Path, *, kept: bool) -> float:
+    """Seconds of a validated bulk import of ``data`` into a fresh on-disk store, aggregates kept or not."""
+    from graph.ingest.bulk import bulk_import
+    from graph.validate.shacl import load_shapes
+
+    shapes = load_shapes(ontology_dir)
+    store = GraphStore.open(work / ("kept" if kept else "plain"))
+    try:
+        if kept:
+            rebuild(store)  # an empty store that holds (empty) aggregates: the import keeps them in step
+        started = time.perf_counter()
+        bulk_import(store, [data], shapes=shapes)
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+def measure_size(data: Path, work: Path, ontology_dir: Path, *, imports: bool = True) -> AggregateFigures:
+    """Every figure for one generated file (without ``imports``: loaded unvalidated, imports not timed)."""
+    plain_import = kept_import = 0.0
+    if imports:
+        plain_import = measure_import(data, work, ontology_dir, kept=False)
+        kept_import = measure_import(data, work, ontology_dir, kept=True)
+    else:
+        loading = GraphStore.open(work / "kept")
+        loading.bulk_add(ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS))
+        loading.close()
+    store = GraphStore.open(work / "kept", mirror=True)
+    try:
+        triples = store.count()
+        started = time.perf_counter()
+        rebuild(store)
+        rebuild_seconds = time.perf_counter() - started
+        rows = sum(s.rows for s in status(store))
+        plain_ms, kept_ms = measure_write(store)
+    finally:
+        store.close()
+    return AggregateFigures(triples, rows, rebuild_seconds, plain_ms, kept_ms, plain_import, kept_import)
+
+
+__all__ = ["AggregateFigures", "measure_import", "measure_size", "measure_write", "meeting_write"]

@@ -1,0 +1,63 @@
+"""``samverkan aggregates rebuild|status``: the aggregates kept in step with the data (graph.aggregates)."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.table import Table
+
+from api.cli.store import StoreOption, console, open_store, out, run, step
+
+aggregates = typer.Typer(
+    name="aggregates",
+    help="The aggregates in graph:analysis/aggregate/… (kept in step by every write): rebuild, status.",
+    no_args_is_help=True,
+)
+
+
+@aggregates.command()
+def rebuild(store: StoreOption = None) -> None:
+    """Derive every aggregate again from the base data, in one write (any backend)."""
+    from graph.aggregates.rebuild import rebuild as rebuild_all
+    from graph.aggregates.rebuild import status
+
+    def action() -> None:
+        with open_store(store) as gs, step("Rebuilding the aggregates"):
+            started = time.perf_counter()
+            rebuild_all(gs)
+            seconds = time.perf_counter() - started
+            rows = sum(s.rows for s in status(gs))
+        console.print(f"Rebuilt the aggregates of {gs.location}: {rows:,} rows in {seconds:.2f} s.")
+
+    run(action)
+
+
+@aggregates.command("status")
+def show_status(store: StoreOption = None) -> None:
+    """Rows, statements and the last update of every aggregate."""
+    from graph.aggregates.rebuild import status
+
+    def action() -> None:
+        with open_store(store, read_only=True) as gs:
+            found = status(gs)
+        table = Table("aggregate", "graph", "rows", "statements", "last update", "by")
+        for s in found:
+            table.add_row(
+                s.name, s.graph, f"{s.rows:,}", f"{s.triples:,}", s.updated or "never", s.activity or ""
+            )
+        out.print(table)
+        if any(s.updated is None for s in found):
+            console.print(
+                "Never built here: run `samverkan aggregates rebuild` (writes keep them in step after)."
+            )
+
+    run(action)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this family's commands to the command line."""
+    app.add_typer(aggregates)
+
+
+__all__ = ["register"]

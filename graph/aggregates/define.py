@@ -1,0 +1,351 @@
+"""What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
+
+Four aggregates, each in a named graph of its own under ``graph:analysis/aggregate/``, one resource per row:
+
+- ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
+  ``sv:CrossingRecord`` per municipality it reaches, with the reason (member, base, scope), through which
+  party or scope, and whether that party's membership is a hypothesis. The rule is ``graph.queries.borders``'s
+  ``CROSSING_PATTERN`` (``CROSSING_REACH`` below; a test holds them to the same rows).
+- ``partners`` (key: the collaboration): one ``sv:PartnerRecord`` per (collaboration, municipality of a
+  member, partner, the partner's municipality): the weight of a pair of municipalities (or of a municipality
+  and an actor) is the number of collaborations among its records, per domain and year through the
+  collaboration's own ``sv:domain`` and dates.
+- ``issue-reach`` (key: issue and raiser): one ``sv:IssueReachRecord`` per (issue, who raised it, round,
+  hypothesis), with the number of mentions. The raiser is kept as the source names it: a mention by an unnamed
+  subset of a group stays with that subset and is never credited to the group's named members.
+- ``actor-degree`` (key: the actor): one ``sv:ActorDegreeRecord`` per actor in a collaboration, with its
+  number of distinct partners and of partners based in another municipality.
+
+Each aggregate also says which changed statements can alter which keys (``Trigger``) and how a changed
+resource leads to the keys whose rows may change (``reach``), for the incremental maintenance
+(``graph.aggregates.maintain``). Row IRIs are a hash of what identifies the row, so an incremental update and
+a rebuild give the same triples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.namespaces import BASE, GRAPH
+
+SV = BASE + "def#"
+AGGREGATE_PREFIX = str(GRAPH["analysis/aggregate/"])
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = "https://schema.org/"
+DCTERMS = "http://purl.org/dc/terms/"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What makes a changed statement a seed of the reach group ``group``.
+
+    A statement with this predicate (and, for rdf:type, this class) seeds its subject (``"s"``) or object.
+    """
+
+    predicate: str
+    position: str
+    group: str
+    type_object: str | None = None
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """One aggregate: its graph, its key variables, the rows it derives and how a change reaches its keys.
+
+    ``body`` is a WHERE group binding ``?row`` and the template's variables, with ``{keys}`` where the key
+    restriction goes (inside any subquery, so that evaluation starts from the keys). ``reach`` maps a group
+    name to a pattern binding the key variables from ``?seed``.
+    """
+
+    name: str
+    keys: tuple[str, ...]
+    key_properties: tuple[str, ...]
+    template: str
+    body: str
+    reach: dict[str, str]
+    triggers: tuple[Trigger, ...]
+    record_class: str
+    title: str
+
+    @property
+    def graph(self) -> str:
+        """The IRI of the aggregate's named graph."""
+        return AGGREGATE_PREFIX + self.name
+
+    @property
+    def row_prefix(self) -> str:
+        """Where the IRIs of its rows start."""
+        return self.graph + "/row/"
+
+    def where(self, keys: str = "") -> str:
+        """The body with a key restriction (a SPARQL group binding the key variables), or none."""
+        return self.body.replace("{keys}", keys)
+
+
+def _row(prefix: str, *parts: str) -> str:
+    """BIND a row IRI from the hash of the parts (each a SPARQL expression giving a string)."""
+    joined = ', " ", '.join(parts)
+    return f'BIND(IRI(CONCAT("{prefix}", MD5(CONCAT({joined})))) AS ?row)'
+
+
+def _t(predicate: str, position: str, group: str, type_object: str | None = None) -> Trigger:
+    return Trigger(predicate, position, group, type_object)
+
+
+_MUNICIPALITY = SV + "Municipality"
+
+# The crossing rule of graph.queries.borders (CROSSING_PATTERN), with the key restriction inside each branch:
+# Oxigraph evaluates each branch of a UNION on its own, so a restriction outside would come after a scan of
+# every collaboration (1.3 s for three collaborations at 40 thousand triples, against milliseconds), and a
+# UNION nested after a join is slow (0.5 s there against 10 ms): one flat UNION of plain patterns.
+# tests/test_graph/test_aggregates.py holds the two to the same rows. Swap here when the rule changes.
+_HYPOTHESIS = (
+    "BIND(EXISTS { ?read org:organization ?collaboration ; org:member ?member ; sv:inferredIn ?g }"
+    " AS ?hypothesis)"
+)
+CROSSING_REACH = (
+    """{
+    {keys}
+    ?collaboration a sv:Collaboration ; org:hasMember ?member . ?member a sv:Municipality
+    BIND(?member AS ?municipality) BIND("member" AS ?reason) """
+    + _HYPOTHESIS
+    + """
+  } UNION {
+    {keys}
+    ?collaboration a sv:Collaboration ; org:hasMember ?member .
+    ?member sv:basedIn ?municipality . ?municipality a sv:Municipality BIND("base" AS ?reason) """
+    + _HYPOTHESIS
+    + """
+  } UNION {
+    {keys}
+    ?collaboration a sv:Collaboration ; org:hasMember ?member .
+    ?member sv:basedIn ?base . ?municipality sv:territory ?base BIND("base" AS ?reason) """
+    + _HYPOTHESIS
+    + """
+  } UNION {
+    {keys}
+    ?collaboration a sv:Collaboration ; dcterms:spatial ?scope . ?scope a sv:County .
+    ?territory schema:containedInPlace ?scope . ?municipality sv:territory ?territory BIND("scope" AS ?reason)
+  } UNION {
+    {keys}
+    ?collaboration a sv:Collaboration ; dcterms:spatial ?scope . ?scope a sv:Municipality
+    BIND(?scope AS ?municipality) BIND("scope" AS ?reason)
+  }"""
+)
+
+CROSSINGS = Aggregate(
+    name="crossings",
+    keys=("collaboration",),
+    key_properties=(SV + "aggregateOf",),
+    record_class=SV + "CrossingRecord",
+    title="Collaborations crossing a municipal border, with the municipalities each reaches and why",
+    template=(
+        "?row a sv:CrossingRecord ; sv:aggregateOf ?collaboration ; sv:reachesMunicipality ?municipality ;"
+        " sv:reachReason ?reason ; sv:reachVia ?via ; sv:hypothetical ?hyp ."
+    ),
+    body="""{
+  { SELECT ?collaboration WHERE { """
+    + CROSSING_REACH
+    + """ } GROUP BY ?collaboration HAVING (COUNT(DISTINCT ?municipality) >= 2) }
+  """
+    + CROSSING_REACH
+    + """
+  BIND(COALESCE(?member, ?scope) AS ?via)
+  BIND(IF(COALESCE(?hypothesis, false), "true", "false") AS ?hypText)
+  BIND(STRDT(?hypText, xsd:boolean) AS ?hyp)
+  """
+    + _row(
+        AGGREGATE_PREFIX + "crossings/row/",
+        "STR(?collaboration)",
+        "STR(?municipality)",
+        "?reason",
+        "STR(?via)",
+        "?hypText",
+    )
+    + "\n}",
+    reach={
+        "self": "BIND(?seed AS ?collaboration)",
+        "member": "?collaboration org:hasMember ?seed",
+        "membership": "?seed org:organization ?collaboration",
+        "place": (
+            "{ ?collaboration org:hasMember ?x . ?x sv:basedIn ?seed }"
+            " UNION { ?collaboration org:hasMember ?x . ?x sv:basedIn ?b . ?seed sv:territory ?b }"
+            " UNION { ?collaboration dcterms:spatial ?seed }"
+            " UNION { ?collaboration dcterms:spatial ?county . ?t schema:containedInPlace ?county ."
+            " ?seed sv:territory ?t }"
+        ),
+        "territory": (
+            "{ ?collaboration org:hasMember ?x . ?x sv:basedIn ?seed }"
+            " UNION { ?collaboration dcterms:spatial ?county . ?seed schema:containedInPlace ?county }"
+        ),
+        "scope": "?collaboration dcterms:spatial ?seed",
+    },
+    triggers=(
+        _t(ORG + "hasMember", "s", "self"),
+        _t(ORG + "organization", "o", "self"),
+        _t(ORG + "organization", "s", "membership"),
+        _t(ORG + "member", "s", "membership"),
+        _t(SV + "inferredIn", "s", "membership"),
+        _t(SV + "basedIn", "s", "member"),
+        _t(DCTERMS + "spatial", "s", "self"),
+        _t(SV + "territory", "s", "place"),
+        _t(SV + "territory", "o", "territory"),
+        _t(SCHEMA + "containedInPlace", "s", "territory"),
+        _t(SCHEMA + "containedInPlace", "o", "scope"),
+        _t(RDF_TYPE, "s", "self", SV + "Collaboration"),
+        _t(RDF_TYPE, "s", "place", _MUNICIPALITY),
+        _t(RDF_TYPE, "s", "scope", SV + "County"),
+    ),
+)
+
+# A member's municipality, as partners-of-municipality reads it: a municipality is its own, and a member's
+# sv:basedIn. Written as ``?x sv:basedIn? ?m`` and this filter rather than a UNION with BIND, which Oxigraph
+# evaluates on its own (every sv:basedIn of the store) for each key. (Inside an OPTIONAL, Virtuoso 7.2 gets
+# the filter wrong: there the UNION stays.)
+_OWN = " FILTER({m} != {x} || EXISTS {{ {x} a sv:Municipality }})"
+PARTNERS = Aggregate(
+    name="partners",
+    keys=("collaboration",),
+    key_properties=(SV + "aggregateOf",),
+    record_class=SV + "PartnerRecord",
+    title="Partners through collaborations: a member's municipality, the partner and its municipality",
+    template=(
+        "?row a sv:PartnerRecord ; sv:aggregateOf ?collaboration ; sv:fromMunicipality ?municipality ;"
+        " sv:partnerActor ?partner ; sv:partnerMunicipality ?partnerMunicipality ."
+    ),
+    body="""{
+  {keys}
+  ?collaboration a sv:Collaboration ; org:hasMember ?member, ?partner .
+  FILTER(?partner != ?member)
+  ?member sv:basedIn? ?municipality """
+    + _OWN.format(x="?member", m="?municipality")
+    + """
+  OPTIONAL { { ?partner a sv:Municipality BIND(?partner AS ?partnerMunicipality) }
+             UNION { ?partner sv:basedIn ?partnerMunicipality } }
+  FILTER(!BOUND(?partnerMunicipality) || ?partnerMunicipality != ?municipality)
+  """
+    + _row(
+        AGGREGATE_PREFIX + "partners/row/",
+        "STR(?collaboration)",
+        "STR(?municipality)",
+        "STR(?partner)",
+        'COALESCE(STR(?partnerMunicipality), "")',
+    )
+    + "\n}",
+    reach={
+        "self": "BIND(?seed AS ?collaboration)",
+        "member": "?collaboration org:hasMember ?seed",
+    },
+    triggers=(
+        _t(ORG + "hasMember", "s", "self"),
+        _t(SV + "basedIn", "s", "member"),
+        _t(RDF_TYPE, "s", "self", SV + "Collaboration"),
+        _t(RDF_TYPE, "s", "member", _MUNICIPALITY),
+    ),
+)
+
+ISSUE_REACH = Aggregate(
+    name="issue-reach",
+    keys=("who", "issue"),  # the raiser first: an issue has many more mentions than most raisers
+    key_properties=(SV + "raiser", SV + "aggregateOf"),
+    record_class=SV + "IssueReachRecord",
+    title="Who raised which issue in which round (an unnamed subset kept as such), with the mentions",
+    template=(
+        "?row a sv:IssueReachRecord ; sv:aggregateOf ?issue ; sv:raiser ?who ; sv:aggregateRound ?round ;"
+        " sv:hypothetical ?hyp ; sv:mentionCount ?mentions ."
+    ),
+    body="""{
+  { SELECT ?issue ?who ?round ?hypText (COUNT(DISTINCT ?mention) AS ?mentions) WHERE {
+      {keys}
+      ?mention sv:raisedBy ?who ; sv:issue ?issue ; a sv:IssueMention .
+      OPTIONAL { ?mention sv:inRound ?round }
+      BIND(IF(EXISTS { ?mention sv:inferredIn ?inferred }, "true", "false") AS ?hypText)
+    } GROUP BY ?issue ?who ?round ?hypText }
+  BIND(STRDT(?hypText, xsd:boolean) AS ?hyp)
+  """
+    + _row(
+        AGGREGATE_PREFIX + "issue-reach/row/",
+        "STR(?issue)",
+        "STR(?who)",
+        'COALESCE(STR(?round), "")',
+        "?hypText",
+    )
+    + "\n}",
+    reach={
+        "mention": "?seed sv:issue ?issue ; sv:raisedBy ?who",
+    },
+    triggers=(
+        _t(SV + "issue", "s", "mention"),
+        _t(SV + "raisedBy", "s", "mention"),
+        _t(SV + "inRound", "s", "mention"),
+        _t(SV + "inferredIn", "s", "mention"),
+        _t(RDF_TYPE, "s", "mention", SV + "IssueMention"),
+    ),
+)
+
+ACTOR_DEGREE = Aggregate(
+    name="actor-degree",
+    keys=("actor",),
+    key_properties=(SV + "aggregateOf",),
+    record_class=SV + "ActorDegreeRecord",
+    title="Per actor: distinct partners, and distinct partners based in another municipality",
+    template=(
+        "?row a sv:ActorDegreeRecord ; sv:aggregateOf ?actor ; sv:partnerCount ?degree ;"
+        " sv:crossBorderPartnerCount ?crossBorder ."
+    ),
+    body="""{
+  { SELECT ?actor (COUNT(DISTINCT ?partner) AS ?degree) (COUNT(DISTINCT ?away) AS ?crossBorder) WHERE {
+      {keys}
+      ?collaboration a sv:Collaboration ; org:hasMember ?actor, ?partner .
+      FILTER(?actor != ?partner)
+      BIND(IF(EXISTS {
+        ?actor sv:basedIn? ?home . ?partner sv:basedIn? ?there FILTER(?home != ?there) """
+    + _OWN.format(x="?actor", m="?home")
+    + _OWN.format(x="?partner", m="?there")
+    + """ }, ?partner, ?none) AS ?away)
+    } GROUP BY ?actor }
+  """
+    + _row(AGGREGATE_PREFIX + "actor-degree/row/", "STR(?actor)")
+    + "\n}",
+    reach={
+        "self": "BIND(?seed AS ?actor)",
+        "collaboration": "?seed org:hasMember ?actor",
+        "partners": "?c org:hasMember ?seed, ?actor",
+    },
+    triggers=(
+        _t(ORG + "hasMember", "s", "collaboration"),
+        _t(ORG + "hasMember", "o", "self"),
+        _t(SV + "basedIn", "s", "self"),
+        _t(SV + "basedIn", "s", "partners"),
+        _t(RDF_TYPE, "s", "collaboration", SV + "Collaboration"),
+        _t(RDF_TYPE, "s", "self", _MUNICIPALITY),
+        _t(RDF_TYPE, "s", "partners", _MUNICIPALITY),
+    ),
+)
+
+AGGREGATES: tuple[Aggregate, ...] = (CROSSINGS, PARTNERS, ISSUE_REACH, ACTOR_DEGREE)
+
+
+def aggregate_graphs() -> list[str]:
+    """The IRIs of every aggregate graph."""
+    return [a.graph for a in AGGREGATES]
+
+
+def is_aggregate_graph(iri: str) -> bool:
+    """Whether a graph IRI is one of the aggregate graphs (or under their prefix)."""
+    return iri.startswith(AGGREGATE_PREFIX)
+
+
+__all__ = [
+    "ACTOR_DEGREE",
+    "AGGREGATES",
+    "AGGREGATE_PREFIX",
+    "CROSSINGS",
+    "ISSUE_REACH",
+    "PARTNERS",
+    "Aggregate",
+    "Trigger",
+    "aggregate_graphs",
+    "is_aggregate_graph",
+]

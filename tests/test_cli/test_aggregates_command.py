@@ -1,0 +1,45 @@
+"""``samverkan aggregates status|rebuild`` on a built store, and a named query answered from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("aggregates") / "store"
+    result = runner.invoke(app, ["build", "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_build_makes_the_aggregates_and_status_lists_them(store_dir: Path) -> None:
+    result = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    for name in ("crossings", "partners", "issue-reach", "actor-degree"):
+        assert name in result.output
+    assert "never" not in result.output
+
+
+def test_rebuild_says_how_many_rows(store_dir: Path) -> None:
+    result = runner.invoke(app, ["aggregates", "rebuild", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the aggregates" in result.output
+    status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
+    assert "rebuild" in status.output  # the last activity (the table may wrap its words)
+
+
+def test_named_query_from_the_aggregates_gives_the_partners(store_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["query", "partners-of-municipality", "--store", str(store_dir), "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "partner" in result.output.splitlines()[0]
+    assert len(result.output.splitlines()) > 2
