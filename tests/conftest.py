@@ -49,7 +49,9 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServe
     """
     if not available():
         pytest.skip("virtuoso-t is not installed (Debian/Ubuntu: apt-get install virtuoso-opensource)")
-    with run_virtuoso(tmp_path_factory.mktemp("virtuoso"), memory_gb=0.5) as server:
+    # 60 s: no test query needs more, and a stray one must not hold the shared server (and so every later
+    # test's load) for Virtuoso's default of ten minutes.
+    with run_virtuoso(tmp_path_factory.mktemp("virtuoso"), memory_gb=0.5, max_query_seconds=60) as server:
         yield server
 
 

@@ -52,7 +52,7 @@ MaxClientConnections = 20
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 10000000
-MaxQueryExecutionTime = 600
+MaxQueryExecutionTime = {max_query_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -125,10 +125,14 @@ def available() -> bool:
 
 
 @contextmanager
-def run_virtuoso(directory: Path, *, memory_gb: float = 2.0, wait: float = 120.0) -> Iterator[VirtuosoServer]:
+def run_virtuoso(
+    directory: Path, *, memory_gb: float = 2.0, wait: float = 120.0, max_query_seconds: int = 600
+) -> Iterator[VirtuosoServer]:
     """Start a Virtuoso server with its database in ``directory``; stop it when the block ends.
 
     ``memory_gb`` sizes its page buffers (8 kB each; Virtuoso's guide: about 2/3 of the memory it may use).
+    ``max_query_seconds`` is the server's own ceiling on any query, with or without a per-request limit: a
+    query its client gave up on stops there at the latest instead of holding the server's locks.
 
     Raises:
         StoreError: the binary is missing, or the server exits or does not answer within ``wait`` seconds.
@@ -143,7 +147,12 @@ def run_virtuoso(directory: Path, *, memory_gb: float = 2.0, wait: float = 120.0
     ini = directory / "virtuoso.ini"
     ini.write_text(
         INI.format(
-            dir=directory, sql_port=sql_port, http_port=http_port, buffers=buffers, dirty=buffers * 3 // 4
+            dir=directory,
+            sql_port=sql_port,
+            http_port=http_port,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
+            max_query_seconds=max_query_seconds,
         ),
         encoding="utf-8",
     )

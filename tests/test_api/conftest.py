@@ -51,8 +51,22 @@ BACKENDS = ["embedded", "virtuoso"]
 
 
 def load_virtuoso(server: VirtuosoServer, quads: list[ox.Quad]) -> None:
-    """Replace everything on the server with ``quads`` (bulk, through the Graph Store Protocol)."""
-    with server.connect() as remote:
+    """Replace everything on the server with ``quads`` (bulk, through the Graph Store Protocol).
+
+    Waits first (up to 90 s, beyond the server's 60 s query ceiling) until the server answers at once: a
+    query a failed test left running would otherwise make this test fail too, and the next.
+    """
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the session's Virtuoso at {server.query_url} has not answered for 90 s")
+        time.sleep(1)
+    with server.connect(timeout=120) as remote:
         remote.replace_graphs([], everything=True)
         remote.bulk_add(quads)
 
