@@ -75,8 +75,10 @@ class Translator:
             msg = f"no message {key!r} in api/messages/{DEFAULT_LANG}.toml"
             raise KeyError(msg)
         if not isinstance(entry, str):
+            # "zero" is optional: "Inga omnämnanden" reads better than "0 omnämnanden" where a page says so.
             n = fields.get("n", 0)
-            entry = entry["one"] if n == 1 and "one" in entry else entry["other"]
+            form = "zero" if n == 0 else "one" if n == 1 else "other"
+            entry = entry.get(form) or entry["other"]
         if not fields:
             return entry
         # Counts are written as the language writes numbers; years and codes arrive as text, untouched.

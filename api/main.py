@@ -30,6 +30,7 @@ from api.routes import (
     update,
     upload,
 )
+from api.routes.kept import SnapshotWarmer
 from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
 from api.settings import Settings, get_settings
@@ -94,6 +95,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.runner = QueryRunner(gs, pool=start_pool(settings, gs))
         app.state.writer = Writer(gs)
         install_named_queries(app, read_named_queries(settings.queries_dir))
+        # Only for a store the app opened itself (a served one): one handed in belongs to its caller's tests.
+        warmer = (
+            SnapshotWarmer(gs, ready=lambda: bool(app.state.runner.health()["ready"])).start()
+            if store is None and settings.warm_pages and gs.write_generation is not None
+            else None
+        )
         log.info(
             "serving %s (%s)",
             gs.location,
@@ -102,6 +109,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         try:
             yield
         finally:
+            if warmer is not None:
+                warmer.stop()
             app.state.runner.close()
             if store is None:
                 gs.close()

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."
     )
+    warm_pages: bool = Field(
+        default=True,
+        description="Read the analysis pages' snapshot in the background at start and after each write.",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     # A remote SPARQL 1.1 server instead of the embedded store (docs/backends.md).
     backend: Literal["embedded", "remote"] = Field(

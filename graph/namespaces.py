@@ -133,6 +133,20 @@ class SV(DefinedNamespace):
     mentionCount: URIRef
     partnerCount: URIRef
     crossBorderPartnerCount: URIRef
+    IssueCountRecord: URIRef
+    MemberMunicipalityRecord: URIRef
+    MunicipalityPairRecord: URIRef
+    CrossingSummaryRecord: URIRef
+    BorderCountRecord: URIRef
+    municipalityCount: URIRef
+    factMunicipalityCount: URIRef
+    factMentionCount: URIRef
+    groupRaiser: URIRef
+    factGroupRaiser: URIRef
+    aggregateDomain: URIRef
+    startYear: URIRef
+    collaborationCount: URIRef
+    factCollaborationCount: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -62,6 +63,7 @@ def validated_bulk_import(
     checker = ShapeChecker(shapes.shapes)
     store = GraphStore.open(Path(store_dir))
     try:
+        cpu_before = _cpu_seconds()
         start = time.perf_counter()
         report = bulk_import(store, [Path(path)], shapes=shapes, checker=checker, parallel=parallel)
         imported = time.perf_counter()
@@ -70,6 +72,7 @@ def validated_bulk_import(
         recorded = time.perf_counter()
         store.flush()
         end = time.perf_counter()
+        cpu_after = _cpu_seconds()
     finally:
         store.close()
     phases = [(p.name, p.seconds, p.concurrent, p.cpu_seconds) for p in report.phases]
@@ -89,7 +92,14 @@ def validated_bulk_import(
         "seconds": end - start,
         "phases": phases,
         "parallel": report.parallel,
+        "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]),
     }
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU time (user + system) of this process and of its ended children (the checking process)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 def validator_status(ontology_dir: Path) -> str | None:

@@ -1,7 +1,8 @@
 """``samverkan bench pages``: every workspace page type timed over HTTP against a real server.
 
 Two stores: the curated data of data/ (with the ontology), and the same plus a generated graph of about a
-million triples (``samverkan generate``'s generator, into a work directory). Each is served by uvicorn on a
+million triples (``samverkan generate``'s generator, into a work directory), each with its aggregates
+derived (graph.aggregates, as ``samverkan build`` leaves a store). Each is served by uvicorn on a
 free loopback port as ``samverkan serve`` serves a store (query workers, memory copy); the bench waits
 until the memory copy answers, then asks each page once (``first``: nothing cached since the server
 started) and ``--repeat`` times more (p50, p95, max). Pages whose slow parts are kept until the next write
@@ -118,11 +119,28 @@ def _curated_store(base: Path) -> Path:
     if not path.exists():
         with GraphStore.open(path) as store:
             store.add(_curated_quads())  # type: ignore[arg-type]
+    _ensure_aggregates(path)
     return path
 
 
+def _ensure_aggregates(path: Path) -> None:
+    """Derive the aggregates where the store lacks them, as ``samverkan build`` and ``aggregates rebuild`` do.
+
+    A store filled by ``add`` or the bulk loader holds none: pages that read them would otherwise fall
+    back to the base data, which is not what a served store does.
+    """
+    from graph.aggregates.maintain import has_aggregates
+    from graph.aggregates.rebuild import rebuild
+    from graph.store.embedded import GraphStore
+
+    with GraphStore.open(path) as store:
+        if not has_aggregates(store):
+            typer.echo(f"deriving the aggregates of {path} ...", err=True)
+            rebuild(store)
+
+
 def _generated_store(base: Path, actors: int, seed: int) -> Path:
-    """The curated store plus a generated graph (``samverkan generate``), bulk-loaded (built once)."""
+    """The curated store plus a generated graph (``samverkan generate``), bulk-loaded, aggregates derived."""
     import pyoxigraph as ox
 
     from graph.store.embedded import GraphStore
@@ -137,6 +155,7 @@ def _generated_store(base: Path, actors: int, seed: int) -> Path:
         with GraphStore.open(path) as store:
             store.add(_curated_quads())  # type: ignore[arg-type]
             store.bulk_add(ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS))
+    _ensure_aggregates(path)  # the bulk loader derives none
     return path
 
 

@@ -13,7 +13,7 @@ from api.engine import rdf_bytes
 from api.i18n import Translator, translator
 from api.negotiate import negotiate, parse_accept
 from api.routes.profiles import compact, render_profile
-from api.routes.web import render, selector
+from api.routes.web import cached, render, selector
 from graph.errors import QueryError
 from graph.namespaces import BASE, sparql_prefixes
 from graph.queries.choices import Choice, read_choices
@@ -41,13 +41,12 @@ def read_query_page(request: Request) -> HTMLResponse:
     t = translator(request)
     lang: Lang = "en" if t.data_lang == "en" else "sv"
     select = selector(request)
-    known: dict[tuple[str, str | None, tuple[str, ...]], list[Choice] | None] = {}
+    store: Store = request.app.state.store
 
     def choices(p: Parameter) -> list[Choice] | None:
-        key = (p.kind, p.scheme, p.classes)  # one query per kind of value, however many forms ask
-        if key not in known:
-            known[key] = read_choices(select, p, lang)
-        return known[key]
+        # One reading per kind of value, however many forms ask, kept until the store's next write.
+        key = ("query-choices", p.kind, p.scheme, p.classes, lang)
+        return cached(store, key, lambda: read_choices(select, p, lang))
 
     forms = [
         (q, [(p, choices(p), _selected(p, choices(p)), _hint(t, p)) for p in q.parameters])

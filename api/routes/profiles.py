@@ -1,39 +1,58 @@
 """Profiles: what a strategist wants to know of a municipality, actor, collaboration, issue, round, meeting.
 
 Sentences and tables from the data, each fact's source as a link (inferred graphs marked as assumed), and the
-raw data (outgoing and incoming statements, with labels) under "Data" on the same page.
+raw data (outgoing and incoming statements, with labels) under "Data" on the same page. A profile reads in
+few queries (graph.queries.profile: each query through a worker costs tens of milliseconds); the issue
+mentions come a page at a time (``?page=``: an issue of a million triples has thousands). What depends on
+the resource and the language alone (its statements, summary, collaborations, a page of mentions) and what
+every profile shares (the network roles, the graphs' sources) is kept until the store's next write, as the
+lists' pages are. Names sort in Swedish order (graph.queries.collation).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from api.i18n import Translator, translator
+from api.routes.kept import kept_roles
+from api.routes.lists import pager_numbers
 from api.routes.web import Links, cached, render, selector
+from graph.aggregates.maintain import has_aggregates
+from graph.aggregates.reading import CROSSINGS_READ
 from graph.errors import UnknownResourceError
 from graph.namespaces import BASE, CONCEPT, ID, PREFIXES
+from graph.queries import profile as pq
 from graph.queries import workspace as ws
 from graph.queries.borders import Crossing, read_crossings
+from graph.queries.collation import swedish_key
 from graph.queries.resources import Select
 
 if TYPE_CHECKING:
     from graph.analysis.roles import NetworkRoles
 
+T = TypeVar("T")
+
 
 @dataclass
 class Section:
-    """A part of a profile: a heading, sentences, and a table of cells (text, link, assumed?)."""
+    """A part of a profile: a heading, sentences, a table of cells (text, link, assumed?), and its pages.
+
+    A section paged (``pages`` > 1) links its pages by ``?page=``, as the lists do (``pager``: the numbers).
+    """
 
     heading: str
     sentences: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     rows: list[list[dict[str, Any]]] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    pager: list[int | None] = field(default_factory=list)
 
 
 def compact(iri: str) -> str:
@@ -51,20 +70,33 @@ def _cell(text: Any, href: str | None = None, *, assumed: bool = False) -> dict[
 class Profile:
     """Gathers the sections and sources of one page."""
 
-    def __init__(self, request: Request, iri: str) -> None:
+    def __init__(self, request: Request, iri: str, statements: pq.Statements, page: int = 1) -> None:
         self.request = request
         self.iri = iri
+        self.statements = statements
+        self.page = page
         self.t: Translator = translator(request)
         self.lang: ws.Lang = "en" if self.t.data_lang == "en" else "sv"
         self.link = Links(request, self.t)
         self.select: Select = selector(request)
         self.sections: list[Section] = []
         self.graphs: set[str] = set()
+        self.report: str | None = None
 
-    def crossings(self) -> Mapping[str, Crossing]:
-        """Every collaboration's reach (the one rule), read once per write of the store, not per profile."""
-        select = self.select
-        return cached(self.request.app.state.store, ("crossings",), lambda: read_crossings(select))
+    def kept(self, what: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """A reading of this profile that depends on the resource and language alone, kept until a write."""
+        return cached(self.request.app.state.store, ("profile", self.iri, self.lang, *what), make)
+
+    def crossings_of(self, collaborations: list[str]) -> Mapping[str, Crossing]:
+        """What the collaborations shown reach (the one rule), from the crossings aggregate if there is one.
+
+        A store without the aggregates: every collaboration's reach, read once per write of the store.
+        """
+        store, select = self.request.app.state.store, self.select
+        if cached(store, ("has-aggregates",), lambda: has_aggregates(store)):
+            return pq.read_crossings_of(select, collaborations, kept=CROSSINGS_READ)
+        every = cached(store, ("crossings",), lambda: read_crossings(select))
+        return {c: every.get(c) or Crossing(c) for c in collaborations}
 
     def src(self, graph: str | None) -> bool:
         """Note a fact's graph; tell whether it is an inference (assumed)."""
@@ -74,7 +106,10 @@ class Profile:
 
     def collaborations(self, actors: list[str]) -> None:
         t, link = self.t, self.link
-        data = ws.read_collaborations_of(self.select, self.lang, actors, crossings=self.crossings())
+        data = self.kept(
+            ("collaborations", *actors),
+            lambda: ws.read_collaborations_of(self.select, self.lang, actors, crossings_of=self.crossings_of),
+        )
         rows = []
         for c in data:
             assumed = self.src(c["graph"])
@@ -84,7 +119,7 @@ class Profile:
                     _cell(c["label"], link.iri(c["iri"]), assumed=assumed),
                     _cell(", ".join(c["domains"])),
                     _cell(f"{c['start'] or '?'}–{c['end'] or ''}" if c["start"] or c["end"] else None),
-                    _cell(", ".join(n for _, n in sorted(partners, key=lambda p: p[1]))),
+                    _cell(", ".join(n for _, n in sorted(partners, key=lambda p: swedish_key(p[1])))),
                     _cell(t("yes") if c["crosses_border"] else t("no")),
                 ]
             )
@@ -99,14 +134,15 @@ class Profile:
         )
 
     def mentions(self, var: str) -> None:
+        """The issue mentions tied to the resource by ``var``, a page at a time (an issue has thousands)."""
         t, link = self.t, self.link
-        data = ws.read_mentions(self.select, self.lang, var=var, iri=self.iri)
-        seen: set[str] = set()
+        page, size = self.page, pq.MENTIONS_PAGE
+        shown = self.kept(
+            ("mentions", var, page, size),
+            lambda: pq.read_mention_page(self.select, self.lang, var=var, iri=self.iri, page=page, size=size),
+        )
         rows = []
-        for m in data:
-            if m["x"] in seen:
-                continue
-            seen.add(m["x"])
+        for m in shown.rows:
             assumed = self.src(m["g"])
             rows.append(
                 [
@@ -121,21 +157,19 @@ class Profile:
         cols = [t("col_issue"), t("col_raised_by"), t("col_stance"), t("col_quote"), t("col_meeting")]
         self.sections.append(
             Section(
-                t("h_issues_raised"), [t("mentions_sentence", n=len(rows))], [*cols, t("col_round")], rows
+                t("h_issues_raised"),
+                [t("mentions_sentence", n=shown.count)],
+                [*cols, t("col_round")],
+                rows,
+                page=shown.page,
+                pages=shown.pages,
+                pager=pager_numbers(shown.page, shown.pages),
             )
         )
 
     def refs(self, heading: str, items: list[dict[str, Any]], sentence: str | None = None) -> None:
         rows = [[_cell(i["label"], self.link.iri(i["iri"]), assumed=self.src(i.get("graph")))] for i in items]
         self.sections.append(Section(heading, [sentence] if sentence else [], [], rows))
-
-
-def _network(request: Request, lang: ws.Lang) -> NetworkRoles:
-    from graph.analysis.roles import read_network_roles  # networkx: loaded on the first profile, not at start
-
-    store = request.app.state.store
-    select = selector(request)
-    return cached(store, ("roles", lang), lambda: read_network_roles(store, ws.read_groupings(select, lang)))
 
 
 def community_name(roles: NetworkRoles, number: int, t: Translator) -> str:
@@ -169,7 +203,7 @@ def network_sentences(roles: NetworkRoles, iri: str, t: Translator) -> list[str]
 
 def _municipality(p: Profile) -> tuple[str, list[str]]:
     t = p.t
-    m = ws.read_municipality(p.select, p.lang, p.iri)
+    m = p.kept(("municipality",), lambda: pq.read_municipality_profile(p.select, p.lang, p.iri))
     if m is None:
         msg = f"no municipality <{p.iri}>"
         raise UnknownResourceError(msg)
@@ -184,7 +218,7 @@ def _municipality(p: Profile) -> tuple[str, list[str]]:
             )
         )
     related = m["related"]
-    roles = _network(p.request, p.lang)
+    roles = kept_roles(p.request, p.lang)  # the analysis page's, read once per write for both
     p.sections.append(Section(t("h_network"), network_sentences(roles, p.iri, t)))
     p.collaborations([p.iri])
     neighbours = related.get("neighbour", [])
@@ -199,17 +233,19 @@ def _municipality(p: Profile) -> tuple[str, list[str]]:
 
 def _actor(p: Profile) -> tuple[str, list[str]]:
     t = p.t
-    labels = ws.read_labels_in(p.select, [p.iri], p.lang)
     p.collaborations([p.iri])
     p.mentions("who")
-    category = ws.read_category(p.select, p.lang, p.iri)
+    category = p.statements.category
     facts = [t("kind_actor")] + ([t("actor_category_sentence", category=category)] if category else [])
-    return labels.get(p.iri, compact(p.iri)), facts
+    return p.statements.label or compact(p.iri), facts
 
 
 def _collaboration(p: Profile) -> tuple[str, list[str]]:
     t, link = p.t, p.link
-    c = ws.read_collaboration(p.select, p.lang, p.iri, crossings=p.crossings())
+    c = p.kept(
+        ("collaboration",),
+        lambda: ws.read_collaboration(p.select, p.lang, p.iri, crossings=p.crossings_of([p.iri])),
+    )
     if c is None:
         msg = f"no collaboration <{p.iri}>"
         raise UnknownResourceError(msg)
@@ -220,18 +256,18 @@ def _collaboration(p: Profile) -> tuple[str, list[str]]:
         t("crosses_yes") if c["crosses_border"] else t("crosses_no"),
     ]
     members = [
-        [_cell(n, link.iri(i), assumed=assumed)] for i, n in sorted(c["members"].items(), key=lambda x: x[1])
+        [_cell(n, link.iri(i), assumed=assumed)]
+        for i, n in sorted(c["members"].items(), key=lambda x: (swedish_key(x[1]), x[0]))
     ]
     p.sections.append(Section(t("h_participants"), [t("participants_sentence", n=len(members))], [], members))
     return c["label"] or compact(p.iri), facts
 
 
 def _issue(p: Profile) -> tuple[str, list[str]]:
-    rows = [i for i in ws.read_issue_rows(p.select, p.lang, only=p.iri) if i["iri"] == p.iri]
-    if not rows:
+    i = p.kept(("issue",), lambda: pq.read_issue_summary(p.select, p.lang, p.iri))
+    if i is None:
         msg = f"no issue <{p.iri}>"
         raise UnknownResourceError(msg)
-    i = rows[0]
     t = p.t
     facts = [t("issue_sentence", n=i["mentions"], rounds=", ".join(i["years"]) or "–")]
     if i["areas"]:
@@ -242,11 +278,10 @@ def _issue(p: Profile) -> tuple[str, list[str]]:
 
 def _round(p: Profile) -> tuple[str, list[str]]:
     t, link = p.t, p.link
-    rows = [r for r in ws.read_round_rows(p.select, p.lang, only=p.iri) if r["r"] == p.iri]
-    if not rows:
+    r = p.kept(("round",), lambda: pq.read_round_summary(p.select, p.lang, p.iri))
+    if r is None:
         msg = f"no round <{p.iri}>"
         raise UnknownResourceError(msg)
-    r = rows[0]
     year = str(r["year"] or "")[:4]
     glance = t(
         "round_glance",
@@ -257,18 +292,16 @@ def _round(p: Profile) -> tuple[str, list[str]]:
     if r["orgLabel"]:
         facts.append(t("organised_by", org=r["orgLabel"]))
     facts.append(t("report_link_sentence"))
-    p.report = link(f"/rapporter/{year}") if year else None  # type: ignore[attr-defined]
+    p.report = link(f"/rapporter/{year}") if year else None
     p.mentions("r")
     return r["rLabel"] or compact(p.iri), facts
 
 
 def _meeting(p: Profile) -> tuple[str, list[str]]:
     t = p.t
-    facts_rows = ws.read_facts(p.select, p.lang, p.iri)
     by: dict[str, list[dict[str, Any]]] = {}
-    for f in facts_rows:
+    for f in p.statements.facts:
         by.setdefault(f["p"].rsplit("#", 1)[-1].rsplit("/", 1)[-1], []).append(f)
-    label = ws.read_labels_in(p.select, [p.iri], p.lang).get(p.iri, compact(p.iri))
     facts = []
     for key, word in (("startDate", "meeting_date"), ("host", "meeting_host"), ("mode", "meeting_mode")):
         for f in by.get(key, []):
@@ -278,10 +311,12 @@ def _meeting(p: Profile) -> tuple[str, list[str]]:
         for f in by.get("participant", [])
     ]
     p.refs(
-        t("h_participants"), sorted(parts, key=lambda x: x["label"]), t("participants_sentence", n=len(parts))
+        t("h_participants"),
+        sorted(parts, key=lambda x: (swedish_key(x["label"]), x["iri"])),
+        t("participants_sentence", n=len(parts)),
     )
     p.mentions("mt")
-    return label, facts
+    return p.statements.label or compact(p.iri), facts
 
 
 KINDS = {
@@ -294,30 +329,43 @@ KINDS = {
 }
 
 
+def _page(request: Request) -> int:
+    """The page of a profile's paged section (``?page=``; anything but a positive number: the first)."""
+    asked = request.query_params.get("page", "1")
+    return int(asked) if asked.isdigit() and int(asked) > 0 else 1
+
+
 def render_profile(request: Request, iri: str) -> HTMLResponse:
     """The profile page of an IRI: sentences, tables and sources, then its raw data.
 
     Raises:
         UnknownResourceError: the store says nothing about the IRI.
     """
-    p = Profile(request, iri)
-    t = p.t
-    facts_rows = ws.read_facts(p.select, p.lang, iri)
-    incoming = ws.read_incoming(p.select, p.lang, iri)
-    if not facts_rows and not incoming:
+    select = selector(request)
+    t = translator(request)
+    lang: ws.Lang = "en" if t.data_lang == "en" else "sv"
+    kind = next(((k, f) for prefix, (k, f) in KINDS.items() if iri.startswith(prefix)), None)
+    category = kind is not None and kind[0] == "kind_actor"
+    statements = cached(
+        request.app.state.store,
+        ("profile", iri, lang, "statements", category),
+        lambda: pq.read_statements(select, lang, iri, category=category),
+    )
+    if not statements.facts and not statements.incoming:
         msg = f"nothing is known about <{iri}>"
         raise UnknownResourceError(msg)
-    kind = next(((k, f) for prefix, (k, f) in KINDS.items() if iri.startswith(prefix)), None)
+    p = Profile(request, iri, statements, _page(request))
     if kind is not None:
         title, facts = kind[1](p)
         kind_word = t(kind[0])
     else:
-        title = ws.read_labels_in(p.select, [iri], p.lang).get(iri, compact(iri))
+        title = statements.label or compact(iri)
         facts, kind_word = [], t("kind_resource")
-    for f in facts_rows:
+    for f in statements.facts:
         p.src(f["g"])
-        f["o"] = str(f["o"])
-    sources = ws.read_graph_sources(p.select, sorted(p.graphs))
+    store = request.app.state.store
+    index = cached(store, ("graph-sources",), lambda: pq.read_source_index(select))
+    sources = pq.graph_sources(index, p.graphs)
     data = [
         {
             "p": _cell(f["pLabel"] or compact(f["p"]), p.link.iri(f["p"])),
@@ -329,14 +377,14 @@ def render_profile(request: Request, iri: str) -> HTMLResponse:
             "o_iri": compact(f["o"]) if f["oLabel"] else None,
             "assumed": f["g"].startswith(ws.INFERRED_PREFIX),
         }
-        for f in facts_rows
+        for f in statements.facts
     ]
     back = [
         {
             "s": _cell(r["sLabel"] or compact(r["s"]), p.link.iri(r["s"])),
             "p": _cell(r["pLabel"] or compact(r["p"])),
         }
-        for r in incoming
+        for r in statements.incoming
     ]
     local = iri.removeprefix(BASE)
     return render(
@@ -348,10 +396,10 @@ def render_profile(request: Request, iri: str) -> HTMLResponse:
             "kind": kind_word,
             "facts": facts,
             "sections": p.sections,
-            "sources": sorted(sources.values(), key=lambda s: str(s.get("title") or s["g"])),
+            "sources": sorted(sources.values(), key=lambda s: swedish_key(str(s.get("title") or s["g"]))),
             "data": data,
             "incoming": back,
-            "report": getattr(p, "report", None),
+            "report": p.report,
             "turtle": f"/{local}?format=turtle",
             "jsonld": f"/{local}?format=jsonld",
         },

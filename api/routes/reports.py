@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.i18n import translator
+from api.routes.kept import kept_snapshot
 from api.routes.web import Links, cached, selector, site_nav
 from graph.errors import UnknownResourceError
 from graph.namespaces import ID
@@ -29,7 +30,27 @@ def _report(request: Request, year: str) -> ReportData:
 
     lang = translator(request).data_lang
     store = request.app.state.store
-    return cached(store, ("report", year, lang), lambda: make_report(store, f"{ID}round/{year}", lang=lang))  # type: ignore[arg-type]
+    round_iri = f"{ID}round/{year}"
+    if not ws.read_round_rows(selector(request), "en" if lang == "en" else "sv", only=round_iri):
+        # Said before the store is read whole for the report (seconds at a million triples).
+        msg = f"no dialogue round round/{year} in the store"
+        raise UnknownResourceError(msg)
+    return cached(
+        store,
+        ("report", year, lang),
+        lambda: make_report(
+            store,
+            round_iri,
+            lang=lang,  # type: ignore[arg-type]
+            snapshot=kept_snapshot(store),  # read once per write for every report and the analysis page
+        ),
+    )
+
+
+def _rounds(request: Request, lang: ws.Lang) -> list[ws.Record]:
+    """Every round, newest first (the selector and the newest report): kept until the next write."""
+    select = selector(request)
+    return cached(request.app.state.store, ("report-rounds", lang), lambda: ws.read_round_rows(select, lang))
 
 
 def _title(report: ReportData) -> str:
@@ -49,7 +70,7 @@ def _headers() -> dict[str, str]:
 def read_latest_report(request: Request) -> RedirectResponse:
     """Go to the newest round's report."""
     t = translator(request)
-    rounds = ws.read_round_rows(selector(request), "en" if t.data_lang == "en" else "sv")
+    rounds = _rounds(request, "en" if t.data_lang == "en" else "sv")
     year = next((str(r["year"])[:4] for r in rounds if r["year"]), None)
     if year is None:
         msg = "no dialogue round in the store, so no report"
@@ -85,18 +106,21 @@ def _render_report(request: Request, year: str) -> str:
     t = translator(request)
     links = Links(request, t)
     report = _report(request, year)
-    rounds = ws.read_round_rows(selector(request), "en" if t.data_lang == "en" else "sv")
+    rounds = _rounds(request, "en" if t.data_lang == "en" else "sv")
     nav = site_nav(request)
-    other = [(t("report_download"), links(f"/rapporter/{year}.html"))]
-    other += [
-        (t("report_of", year=str(r["year"])[:4]), links(f"/rapporter/{str(r['year'])[:4]}"))
+    this = [(t("report_download"), links(f"/rapporter/{year}.html"))]
+    this += [
+        (t(f"lang_name_{code}"), f"/rapporter/{year}?lang={code}") for code in ("sv", "en") if code != t.lang
+    ]
+    others = [
+        (str(r["year"])[:4], links(f"/rapporter/{str(r['year'])[:4]}"))
         for r in rounds
         if r["year"] and str(r["year"])[:4] != year
     ]
-    for code, _ in (("sv", 0), ("en", 0)):
-        if code != t.lang:
-            other.append((t(f"lang_name_{code}"), f"/rapporter/{year}?lang={code}"))
-    nav = {**nav, "links": [*nav["links"], *other]}
+    # The report's own links (its file, its other language, the other rounds) on lines of their own under
+    # the workspace's navigation, so they do not read as more sections of the site.
+    groups = [(t("report_page_links"), this), (t("report_other_rounds"), others)]
+    nav = {**nav, "page_groups": [(label, group) for label, group in groups if group]}
     return render_template(
         "report.html.j2",
         {"lang": report.lang, "report": report, "page_title": _title(report), "site_nav": nav},

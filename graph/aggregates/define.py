@@ -1,6 +1,7 @@
 """What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
 
-Four aggregates, each in a named graph of its own under ``graph:analysis/aggregate/``, one resource per row:
+Four aggregates here, and five shaped for the strategists' questions in ``graph.aggregates.counted``, each
+in a named graph of its own under ``graph:analysis/aggregate/``, one resource per row:
 
 - ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
   ``sv:CrossingRecord`` per municipality it reaches, with the reason (member, base, scope), through which
@@ -10,9 +11,10 @@ Four aggregates, each in a named graph of its own under ``graph:analysis/aggrega
   member, partner, the partner's municipality): the weight of a pair of municipalities (or of a municipality
   and an actor) is the number of collaborations among its records, per domain and year through the
   collaboration's own ``sv:domain`` and dates.
-- ``issue-reach`` (key: issue and raiser): one ``sv:IssueReachRecord`` per (issue, who raised it, round,
-  hypothesis), with the number of mentions. The raiser is kept as the source names it: a mention by an unnamed
-  subset of a group stays with that subset and is never credited to the group's named members.
+- ``issue-reach`` (key: issue and raiser): one ``sv:IssueReachRecord`` per (issue, who raised it, round),
+  with the number of mentions and of those that are facts (no ``sv:inferredIn``). The raiser is kept as the
+  source names it: a mention by an unnamed subset of a group stays with that subset and is never credited to
+  the group's named members.
 - ``actor-degree`` (key: the actor): one ``sv:ActorDegreeRecord`` per actor in a collaboration, with its
   number of distinct partners and of partners based in another municipality.
 
@@ -24,74 +26,25 @@ a rebuild give the same triples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from graph.namespaces import BASE, GRAPH
-
-SV = BASE + "def#"
-AGGREGATE_PREFIX = str(GRAPH["analysis/aggregate/"])
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
-DCTERMS = "http://purl.org/dc/terms/"
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """What makes a changed statement a seed of the reach group ``group``.
-
-    A statement with this predicate (and, for rdf:type, this class) seeds its subject (``"s"``) or object.
-    """
-
-    predicate: str
-    position: str
-    group: str
-    type_object: str | None = None
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """One aggregate: its graph, its key variables, the rows it derives and how a change reaches its keys.
-
-    ``body`` is a WHERE group binding ``?row`` and the template's variables, with ``{keys}`` where the key
-    restriction goes (inside any subquery, so that evaluation starts from the keys). ``reach`` maps a group
-    name to a pattern binding the key variables from ``?seed``.
-    """
-
-    name: str
-    keys: tuple[str, ...]
-    key_properties: tuple[str, ...]
-    template: str
-    body: str
-    reach: dict[str, str]
-    triggers: tuple[Trigger, ...]
-    record_class: str
-    title: str
-
-    @property
-    def graph(self) -> str:
-        """The IRI of the aggregate's named graph."""
-        return AGGREGATE_PREFIX + self.name
-
-    @property
-    def row_prefix(self) -> str:
-        """Where the IRIs of its rows start."""
-        return self.graph + "/row/"
-
-    def where(self, keys: str = "") -> str:
-        """The body with a key restriction (a SPARQL group binding the key variables), or none."""
-        return self.body.replace("{keys}", keys)
-
-
-def _row(prefix: str, *parts: str) -> str:
-    """BIND a row IRI from the hash of the parts (each a SPARQL expression giving a string)."""
-    joined = ', " ", '.join(parts)
-    return f'BIND(IRI(CONCAT("{prefix}", MD5(CONCAT({joined})))) AS ?row)'
-
-
-def _t(predicate: str, position: str, group: str, type_object: str | None = None) -> Trigger:
-    return Trigger(predicate, position, group, type_object)
-
+from graph.aggregates.counted import (
+    ISSUE_COUNT,
+    MEMBER_MUNICIPALITIES,
+    MUNICIPALITY_PAIRS,
+    border_counts,
+    crossing_summary,
+)
+from graph.aggregates.model import (
+    AGGREGATE_PREFIX,
+    DCTERMS,
+    ORG,
+    RDF_TYPE,
+    SCHEMA,
+    SV,
+    Aggregate,
+    Trigger,
+)
+from graph.aggregates.model import row_iri as _row
+from graph.aggregates.model import trigger as _t
 
 _MUNICIPALITY = SV + "Municipality"
 
@@ -250,26 +203,25 @@ ISSUE_REACH = Aggregate(
     keys=("who", "issue"),  # the raiser first: an issue has many more mentions than most raisers
     key_properties=(SV + "raiser", SV + "aggregateOf"),
     record_class=SV + "IssueReachRecord",
-    title="Who raised which issue in which round (an unnamed subset kept as such), with the mentions",
+    title="Who raised which issue in which round (unnamed subsets kept as such): mentions, and facts",
     template=(
         "?row a sv:IssueReachRecord ; sv:aggregateOf ?issue ; sv:raiser ?who ; sv:aggregateRound ?round ;"
-        " sv:hypothetical ?hyp ; sv:mentionCount ?mentions ."
+        " sv:mentionCount ?mentions ; sv:factMentionCount ?factMentions ."
     ),
     body="""{
-  { SELECT ?issue ?who ?round ?hypText (COUNT(DISTINCT ?mention) AS ?mentions) WHERE {
+  { SELECT ?issue ?who ?round (COUNT(DISTINCT ?mention) AS ?mentions)
+           (COUNT(DISTINCT ?fact) AS ?factMentions) WHERE {
       {keys}
       ?mention sv:raisedBy ?who ; sv:issue ?issue ; a sv:IssueMention .
       OPTIONAL { ?mention sv:inRound ?round }
-      BIND(IF(EXISTS { ?mention sv:inferredIn ?inferred }, "true", "false") AS ?hypText)
-    } GROUP BY ?issue ?who ?round ?hypText }
-  BIND(STRDT(?hypText, xsd:boolean) AS ?hyp)
+      BIND(IF(EXISTS { ?mention sv:inferredIn ?inferred }, ?none, ?mention) AS ?fact)
+    } GROUP BY ?issue ?who ?round }
   """
     + _row(
         AGGREGATE_PREFIX + "issue-reach/row/",
         "STR(?issue)",
         "STR(?who)",
         'COALESCE(STR(?round), "")',
-        "?hypText",
     )
     + "\n}",
     reach={
@@ -324,7 +276,21 @@ ACTOR_DEGREE = Aggregate(
     ),
 )
 
-AGGREGATES: tuple[Aggregate, ...] = (CROSSINGS, PARTNERS, ISSUE_REACH, ACTOR_DEGREE)
+CROSSING_SUMMARY = crossing_summary(CROSSINGS)
+BORDER_COUNTS = border_counts(CROSSING_SUMMARY)
+
+# In dependency order: a derived aggregate after its source (maintenance and rebuild follow this order).
+AGGREGATES: tuple[Aggregate, ...] = (
+    CROSSINGS,
+    CROSSING_SUMMARY,
+    BORDER_COUNTS,
+    PARTNERS,
+    ISSUE_REACH,
+    ISSUE_COUNT,
+    MEMBER_MUNICIPALITIES,
+    MUNICIPALITY_PAIRS,
+    ACTOR_DEGREE,
+)
 
 
 def aggregate_graphs() -> list[str]:
@@ -341,8 +307,13 @@ __all__ = [
     "ACTOR_DEGREE",
     "AGGREGATES",
     "AGGREGATE_PREFIX",
+    "BORDER_COUNTS",
     "CROSSINGS",
+    "CROSSING_SUMMARY",
+    "ISSUE_COUNT",
     "ISSUE_REACH",
+    "MEMBER_MUNICIPALITIES",
+    "MUNICIPALITY_PAIRS",
     "PARTNERS",
     "Aggregate",
     "Trigger",

@@ -7,7 +7,9 @@ The text :func:`maintenance` returns is appended to the write's update (``Store.
 it deletes those keys' rows and inserts them again from the base data, in the same request, so a reader sees
 base data and aggregates in step (one transaction on Oxigraph; on Virtuoso, as atomic as any write there).
 
-The aggregate rows sit in the merged default graph too, as every named graph's statements do.
+The aggregate rows sit in the merged default graph too, as every named graph's statements do. An aggregate
+derived from another (``Aggregate.source``) comes after it in ``AGGREGATES``: its operations run after its
+source's, and its reach reads the source's rows before the write (here) and after it (in the update).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from graph.aggregates.define import AGGREGATES, SV, Aggregate, is_aggregate_graph
+from graph.aggregates.define import AGGREGATES, is_aggregate_graph
+from graph.aggregates.model import SV, Aggregate
 from graph.errors import ForbiddenOperationError
 from graph.namespaces import META_GRAPH
 from graph.store.protocol import Store
@@ -132,8 +135,16 @@ def keys_before(store: Store, aggregate: Aggregate, seeds: dict[str, set[ox.Name
     return keys
 
 
-def keyset(aggregate: Aggregate, before: list[Key], seeds: dict[str, set[ox.NamedNode]]) -> str:
-    """A subquery binding the keys to recompute: those reached before the write, and after it."""
+def keyset(
+    aggregate: Aggregate, before: list[Key], seeds: dict[str, set[ox.NamedNode]], *, apart: bool = False
+) -> list[str]:
+    """Subqueries binding the keys to recompute: those reached before the write, and after it.
+
+    One subquery (a UNION of the two), or with ``apart`` one for each: Virtuoso 7.2.5 joins a UNION operand
+    that is a VALUES block alone with the other operands instead of adding its rows
+    (openlink/virtuoso-opensource#1014), which lost the keys a write moved away from; wrapped in a subquery
+    of its own, the operand made it fail (VECSL internal error). Empty without keys.
+    """
     variables = " ".join("?" + k for k in aggregate.keys)
     parts = []
     if before:
@@ -141,7 +152,8 @@ def keyset(aggregate: Aggregate, before: list[Key], seeds: dict[str, set[ox.Name
         parts.append(f"{{ VALUES ({variables}) {{ {rows} }} }}")
     if reach := reach_query(aggregate, seeds):
         parts.append(reach)
-    return f"{{ SELECT DISTINCT {variables} WHERE {{ {' UNION '.join(parts)} }} }}"
+    groups = [[p] for p in parts] if apart else [parts] if parts else []
+    return [f"{{ SELECT DISTINCT {variables} WHERE {{ {' UNION '.join(g)} }} }}" for g in groups]
 
 
 def _row_pattern(aggregate: Aggregate) -> str:
@@ -149,15 +161,20 @@ def _row_pattern(aggregate: Aggregate) -> str:
     return f"?row {keys} . ?row ?p ?o"
 
 
-def recompute_ops(aggregate: Aggregate, keys: str, merged: str | None) -> list[str]:
-    """Delete the rows of the keys ``keys`` binds and insert them again from the base data."""
+def recompute_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> list[str]:
+    """Delete the rows of the keys each of ``keysets`` binds, then insert them again from the base data."""
     g = aggregate.graph
-    return [
+    deletes = [
         f"DELETE {{ {into_both(g, '?row ?p ?o', merged)} }} WHERE {{ {over_base(keys, merged)}"
-        f" GRAPH <{g}> {{ {_row_pattern(aggregate)} }} }}",
-        f"INSERT {{ {into_both(g, aggregate.template, merged)} }}"
-        f" WHERE {{ {over_base(aggregate.where(keys), merged)} }}",
+        f" GRAPH <{g}> {{ {_row_pattern(aggregate)} }} }}"
+        for keys in keysets
     ]
+    inserts = [
+        f"INSERT {{ {into_both(g, aggregate.template, merged)} }}"
+        f" WHERE {{ {over_base(aggregate.where(keys), merged)} }}"
+        for keys in keysets
+    ]
+    return deletes + inserts
 
 
 def stamp_quads(aggregate: Aggregate, *, at: datetime, activity: str, used: Iterable[str]) -> list[ox.Quad]:
@@ -229,7 +246,7 @@ def maintenance(
     ops: list[str] = []
     for aggregate, seeds in seeded:
         before = keys_before(store, aggregate, seeds)
-        ops += recompute_ops(aggregate, keyset(aggregate, before, seeds), merged)
+        ops += recompute_ops(aggregate, keyset(aggregate, before, seeds, apart=merged is not None), merged)
         ops += stamp_ops(
             aggregate,
             at=at or datetime.now(UTC),
@@ -241,9 +258,13 @@ def maintenance(
 
 
 def has_aggregates(store: Store) -> bool:
-    """Whether the store holds the aggregates (a rebuild stamped them); if not, writes leave them be."""
-    g = AGGREGATES[0].graph
-    return bool(store.query(f"ASK {{ GRAPH <{META}> {{ <{g}> <{PROV}generatedAtTime> ?t }} }}"))
+    """Whether the store holds the aggregates (a rebuild stamped every one); if not, writes leave them be.
+
+    Every one: a store rebuilt before an aggregate was added answers from the base data (and leaves the
+    aggregates it holds be) until ``samverkan aggregates rebuild``.
+    """
+    stamps = " ".join(f"<{a.graph}> <{PROV}generatedAtTime> ?t{i} ." for i, a in enumerate(AGGREGATES))
+    return bool(store.query(f"ASK {{ GRAPH <{META}> {{ {stamps} }} }}"))
 
 
 __all__ = [

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from graph.aggregates.define import AGGREGATES, RDF_TYPE, Aggregate, is_aggregate_graph
+from graph.aggregates.define import AGGREGATES, is_aggregate_graph
 from graph.aggregates.maintain import (
     META,
     PROV,
@@ -21,6 +21,7 @@ from graph.aggregates.maintain import (
     stamp_ops,
     stamp_quads,
 )
+from graph.aggregates.model import RDF_TYPE, Aggregate
 from graph.store.protocol import Row, Store
 
 
@@ -42,8 +43,9 @@ def rebuild_ops(store: Store, *, at: datetime | None = None) -> str:
 def rebuild(store: Store) -> None:
     """Rebuild every aggregate from the base data (other writers held off meanwhile).
 
-    The rows are derived once per aggregate by one query over the base data. On a server, only the
-    difference to what the graphs hold is written, with the new provenance, in one write. On an embedded
+    The rows are derived once per aggregate by one query over the base data (or over its source's rows).
+    On a server, only the difference to what the graphs hold is written, one write per aggregate in order
+    (a derived aggregate reads its source's new rows), the provenance out first and back last. On an embedded
     store the queries run on an in-memory copy of the aggregates' inputs alone (``input_copy``) and the write
     is a swap, NOT one transaction (a failure part-way is repaired by rebuilding again): the provenance
     goes out first and comes back last, so that meanwhile queries read the base data (``has_aggregates``);
@@ -57,9 +59,13 @@ def rebuild(store: Store) -> None:
         stamps = [q for a in AGGREGATES for q in stamp_quads(a, at=at, activity="full rebuild", used=used)]
         held = [q for a in AGGREGATES for q in held_stamp(store, a)]
         engine = input_copy(store)
-        if engine is None:
-            added, removed = _difference(store, None)
-            store.apply_change([*added, *set(stamps) - set(held)], [*removed, *set(held) - set(stamps)])
+        if engine is None:  # an aggregate derived from another reads its source's new rows: one write each
+            store.apply_change((), list(set(held) - set(stamps)))
+            for a in AGGREGATES:
+                added, removed = _difference(store, None, (a,))
+                if added or removed:
+                    store.apply_change(added, removed)
+            store.apply_change(list(set(stamps) - set(held)), ())
         else:
             if not any(store.count(a.graph) for a in AGGREGATES):
                 if held:
@@ -75,13 +81,23 @@ def rebuild(store: Store) -> None:
         store.flush()
 
 
-def _difference(store: Store, engine: ox.Store | None) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """The rows to add to and to remove from the aggregate graphs for them to hold what is derived now."""
+def _difference(
+    store: Store, engine: ox.Store | None, aggregates: tuple[Aggregate, ...] = AGGREGATES
+) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The rows to add to and to remove from the aggregate graphs for them to hold what is derived now.
+
+    ``engine``: derive every aggregate there, in order (``_derived_in``); else through ``store``, where an
+    aggregate derived from another reads the source's rows the store holds.
+    """
     added: list[ox.Quad] = []
     removed: list[ox.Quad] = []
-    for a in AGGREGATES:
+    staged = _derived_in(engine) if engine is not None else None
+    for a in aggregates:
         g = ox.NamedNode(a.graph)
-        new = {ox.Quad(t.subject, t.predicate, t.object, g) for t in derived_rows(store, a, engine=engine)}
+        if staged is not None:
+            new = set(staged.quads_for_pattern(None, None, None, g))
+        else:
+            new = {ox.Quad(t.subject, t.predicate, t.object, g) for t in derived_rows(store, a)}
         old = set(store.quads(a.graph))
         added += new - old
         removed += old - new
@@ -89,7 +105,10 @@ def _difference(store: Store, engine: ox.Store | None) -> tuple[list[ox.Quad], l
 
 
 def _derived_in(engine: ox.Store) -> ox.Store:
-    """The copy of the inputs turned into a staging store of the derived rows, in the aggregates' graphs."""
+    """The copy of the inputs turned into a staging store of the derived rows, in the aggregates' graphs.
+
+    In the order of ``AGGREGATES``: an aggregate derived from another reads the rows just derived here.
+    """
     for a in AGGREGATES:
         engine.update(expand(f"INSERT {{ GRAPH <{a.graph}> {{ {a.template} }} }} WHERE {{ {a.where('')} }}"))
     engine.update("CLEAR DEFAULT")  # the inputs: a staging store's default graph must be empty
@@ -130,7 +149,8 @@ def input_copy(store: Store) -> ox.Store | None:
 def derived_rows(store: Store, aggregate: Aggregate, *, engine: ox.Store | None = None) -> set[ox.Triple]:
     """What a rebuild would put in the aggregate's graph now (its rows, without the provenance).
 
-    ``engine``: evaluate on this store (``input_copy``) rather than through ``store``.
+    ``engine``: evaluate on this store rather than through ``store``. An aggregate derived from another
+    (``source``) reads the source's rows as held (in ``store``, or in ``engine``).
     """
     sparql = f"CONSTRUCT {{ {aggregate.template} }} WHERE {{ {aggregate.where('')} }}"
     result = store.query(sparql) if engine is None else engine.query(expand(sparql))

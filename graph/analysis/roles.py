@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from graph.analysis.context import Context
 from graph.analysis.registry import run_measure
-from graph.project import Filters
+from graph.project import Filters, Snapshot
 from graph.store.protocol import Store
 
 MATCH = 0.6  # Jaccard overlap from which a community is named after a grouping
@@ -51,11 +51,11 @@ class NetworkRoles:
     data_date: str | None
 
 
-def read_network_roles(store: Store, groupings: dict[str, tuple[str, set[str]]]) -> NetworkRoles:
+def read_network_roles(store: Store | Snapshot, groupings: dict[str, tuple[str, set[str]]]) -> NetworkRoles:
     """Rank the municipalities as brokers, name their communities, and list those without a tie.
 
     Args:
-        store: the store.
+        store: the store, or a snapshot already read from it.
         groupings: grouping IRI → (label, municipality IRIs), for naming communities.
     """
     ctx = Context(store, Filters())

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph.errors import ParameterError
 from graph.namespaces import CONCEPT
+from graph.queries.collation import swedish_key
 from graph.queries.labels import compact_iri
 from graph.queries.library import NamedQuery, Parameter, concept_iri, expand_iri
 from graph.queries.resources import Select
@@ -35,53 +36,69 @@ def _scheme_base(scheme: str) -> str:
     return concept_iri(scheme, "x")[:-1]  # the library's own rule (concept:domains under concept:domain/)
 
 
-def _choice_query(param: Parameter, lang: Lang) -> str | None:
+def _members_query(param: Parameter) -> str | None:
+    """The values of ``param`` the store holds, unlabelled and unordered, one more than a form offers.
+
+    Unordered and unlabelled so that the store stops after ``MAX_CHOICES + 1``: with an ORDER BY and the
+    labels, forty thousand collaborations were labelled and sorted (seconds) to learn the list was too long.
+    """
     if param.kind == "concept" and param.scheme:
-        return (
-            f"SELECT DISTINCT ?c ?cLabel WHERE {{ ?c skos:inScheme <{CONCEPT}{param.scheme}> . "
-            f"{label_pattern('?c', lang)} }} ORDER BY ?cLabel ?c LIMIT {MAX_CHOICES + 1}"
-        )
-    if param.kind == "iri" and param.classes:
+        pattern = f"?c skos:inScheme <{CONCEPT}{param.scheme}> ."
+    elif param.kind == "iri" and param.classes:
         classes = " ".join(f"<{expand_iri(c)}>" for c in param.classes)
-        return (
-            f"SELECT DISTINCT ?c ?cLabel ?code WHERE {{ VALUES ?class {{ {classes} }} ?c a ?class . "
-            f"OPTIONAL {{ ?c sv:municipalityCode ?code }} {label_pattern('?c', lang)} }} "
-            f"ORDER BY ?code ?cLabel ?c LIMIT {MAX_CHOICES + 1}"
-        )
-    if param.kind == "year":
-        return (
-            "SELECT DISTINCT ?c WHERE { ?r a sv:DialogueRound ; sv:year ?y "
-            "BIND(SUBSTR(STR(?y), 1, 4) AS ?c) } "
-            f"ORDER BY DESC(?c) LIMIT {MAX_CHOICES + 1}"
-        )
-    return None
+        pattern = f"VALUES ?class {{ {classes} }} ?c a ?class ."
+    elif param.kind == "year":
+        pattern = "?r a sv:DialogueRound ; sv:year ?y BIND(SUBSTR(STR(?y), 1, 4) AS ?c)"
+    else:
+        return None
+    return f"SELECT DISTINCT ?c WHERE {{ {pattern} }} LIMIT {MAX_CHOICES + 1}"
+
+
+def _labels_query(param: Parameter, values: list[ox.NamedNode], lang: Lang) -> str:
+    """The label (and a municipality's code, which orders municipalities) of each of a short list of IRIs."""
+    listed = " ".join(str(v) for v in values)  # IRIs read from the store just now
+    code = "OPTIONAL { ?c sv:municipalityCode ?code }" if param.kind == "iri" else ""
+    return f"SELECT ?c ?cLabel ?code WHERE {{ VALUES ?c {{ {listed} }} {code} {label_pattern('?c', lang)} }}"
 
 
 def read_choices(select: Select, param: Parameter, lang: Lang) -> list[Choice] | None:
     """The values the store knows for ``param``, labelled in ``lang``; None without a list (or a long one).
 
+    Concepts and resources come in Swedish alphabetical order of their labels (municipalities by code),
+    years newest first.
+
     Raises:
         QueryError: the store refused the query (it is ours, so this is a bug).
     """
-    sparql = _choice_query(param, lang)
+    sparql = _members_query(param)
     if sparql is None:
         return None
-    rows = select(sparql, {})
-    if len(rows) > MAX_CHOICES:
+    members = [term for row in select(sparql, {}) if (term := row.get("c")) is not None]
+    if len(members) > MAX_CHOICES:
         return None
-    choices: dict[str, Choice] = {}
+    if param.kind == "year":
+        years = sorted({m.value for m in members}, reverse=True)
+        return [Choice(y, y) for y in years]
+    nodes = [m for m in members if isinstance(m, ox.NamedNode)]
+    rows = select(_labels_query(param, nodes, lang), {}) if nodes else []
+    labelled: dict[str, tuple[str, str]] = {}  # IRI → (label, code)
     for row in rows:
-        term, label = row.get("c"), row.get("cLabel")
+        term, label, code = row.get("c"), row.get("cLabel"), row.get("code")
         if term is None:
             continue
+        known = labelled.get(term.value)
+        name = label.value if label is not None else ""
+        if known is None or (known[0] == "" and name):
+            labelled[term.value] = (name, code.value if code is not None else "")
+    choices: dict[str, Choice] = {}
+    order = sorted(labelled.items(), key=lambda kv: (kv[1][1], swedish_key(kv[1][0]), kv[0]))
+    for iri, (name, _) in order:
         if param.kind == "concept" and param.scheme:
             base = _scheme_base(param.scheme)
-            value = term.value[len(base) :] if term.value.startswith(base) else compact_iri(term.value)
-        elif param.kind == "iri":
-            value = compact_iri(term.value)
+            value = iri[len(base) :] if iri.startswith(base) else compact_iri(iri)
         else:
-            value = term.value
-        choices.setdefault(value, Choice(value, label.value if label is not None else value))
+            value = compact_iri(iri)
+        choices.setdefault(value, Choice(value, name or value))
     return list(choices.values())
 
 

@@ -6,7 +6,8 @@ values are keys such as ``kulturskola`` or ``2020``). ``read_list_page`` wraps t
 ``ORDER BY`` (the item's IRI last, so that pages never overlap) and ``LIMIT``/``OFFSET``, and counts the
 filtered rows with ``COUNT``; nothing reads the whole list into Python, except ``iter_list_rows``, which
 reads it in pages for a download. A sort column or a choice value the list does not know is a
-``ParameterError`` naming the known ones; a text that matches nothing is an empty page.
+``ParameterError`` naming the known ones; a text that matches nothing is an empty page. Names sort in
+Swedish order, Å, Ä, Ö after Z and case ignored, in both page languages (graph.queries.collation).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pyoxigraph as ox
 from graph.errors import ParameterError
 from graph.namespaces import META_GRAPH, SV
 from graph.queries.borders import CROSSING_PATTERN, Crossing
+from graph.queries.collation import sparql_order_key, swedish_key
 from graph.queries.resource_sparql import ACTOR_CLASSES
 from graph.queries.resources import Select
 from graph.queries.workspace import Lang, Record
@@ -69,6 +71,7 @@ class ListSpec:
     text: tuple[str, ...]
     choices: Mapping[str, Choice] = field(default_factory=dict)
     cheap: frozenset[str] | None = None  # None: every column is cheap (no second query)
+    cheap_given: Mapping[str, frozenset[str]] = field(default_factory=dict)  # cheap with that key given
     items: str | None = None  # a pattern binding each ?item once: the unfiltered count reads only that
 
 
@@ -120,6 +123,23 @@ def crossing_counts(crossings: Mapping[str, Crossing]) -> dict[str, str]:
             for m in c.municipalities:
                 counts[m] = counts.get(m, 0) + 1
     return {m: str(n) for m, n in sorted(counts.items())}
+
+
+def read_crossing_counts(select: Select, *, kept: str) -> dict[str, str]:
+    """As ``crossing_counts``, from the crossing rule's kept rows (``kept``: the crossings aggregate's).
+
+    Reads the collaborations that reach two or more municipalities without hypotheses, and counts them per
+    municipality, in the store: no fold of every collaboration's reach in Python.
+    """
+    held = f"{kept} FILTER(!?hypothesis)"
+    rows = select(
+        f"""SELECT ?municipality (COUNT(DISTINCT ?collaboration) AS ?n) WHERE {{
+          {{ SELECT ?collaboration WHERE {{ {held} }} GROUP BY ?collaboration
+             HAVING (COUNT(DISTINCT ?municipality) >= 2) }}
+          {held} }} GROUP BY ?municipality ORDER BY ?municipality""",
+        {},
+    )
+    return {str(_plain(r["municipality"])): str(_plain(r["n"])) for r in rows if r.get("municipality")}
 
 
 def _municipalities(lang: Lang, crossing: Mapping[str, str], head: str, *, full: bool = True) -> str:
@@ -181,25 +201,38 @@ def _known_categories(_: Lang) -> str:
 DOMAIN = "org:purpose|sv:domain"  # sv:domain: data written for ontology 0.1
 
 
-def _reached(head: str) -> str:
-    """Per collaboration (``?item``), how many municipalities it reaches by the one rule, hypotheses apart."""
+KEPT_CROSSINGS = "kept-crossings"  # what the caller gives a list: a pattern of the crossing rule's kept rows
+
+
+def _reached(head: str, kept: str | None = None) -> str:
+    """Per collaboration (``?item``), how many municipalities it reaches by the one rule, hypotheses apart.
+
+    ``kept``: a pattern of the rule's rows as the crossings aggregate keeps them
+    (``graph.aggregates.reading.CROSSINGS_READ``), read in place of the rule (seconds at a million triples).
+    """
     values = head.replace("?item", "?collaboration")
+    if kept is not None:
+        return f"""{{ SELECT (?collaboration AS ?item) (COUNT(DISTINCT ?municipality) AS ?reached) WHERE {{
+          {values} {kept} FILTER(!?hypothesis) }} GROUP BY ?collaboration }}"""
     return f"""{{ SELECT (?collaboration AS ?item) (COUNT(DISTINCT ?municipality) AS ?reached) WHERE {{
           {values}
           ?collaboration a sv:Collaboration . {CROSSING_PATTERN} FILTER(!COALESCE(?hypothesis, false))
         }} GROUP BY ?collaboration }}"""
 
 
-def _collaborations(lang: Lang, _: Mapping[str, str], head: str, *, full: bool = True) -> str:
+def _collaborations(lang: Lang, given: Mapping[str, str], head: str, *, full: bool = True) -> str:
+    # With the crossings aggregate (``given[KEPT_CROSSINGS]``) whether a collaboration crosses a border is
+    # cheap (read from the aggregate), so it is in the cheap part too: a filter on it picks the page there.
+    kept = given.get(KEPT_CROSSINGS)
+    crosses = f"""OPTIONAL {_reached(head, kept)}
+      BIND(IF(COALESCE(?reached, 0) > 1, "yes", "no") AS ?crosses)"""
     members = f"""
       OPTIONAL {{ SELECT ?item (COUNT(DISTINCT ?member) AS ?participantCount)
                  (GROUP_CONCAT(DISTINCT ?memberName; separator="{SEPARATOR}") AS ?participants) WHERE {{
           {head} ?item a sv:Collaboration ; org:hasMember ?member . {_name("?member", lang, "memberName")} }}
-        GROUP BY ?item }}
-      OPTIONAL {_reached(head)}
-      BIND(IF(COALESCE(?reached, 0) > 1, "yes", "no") AS ?crosses)"""
-    return f"""SELECT ?item ?name ?domains ?domainKeys ?start ?end
-                      {"?participantCount ?participants ?crosses" if full else ""} WHERE {{
+        GROUP BY ?item }}"""
+    columns = "?participantCount ?participants ?crosses" if full else ("?crosses" if kept else "")
+    return f"""SELECT ?item ?name ?domains ?domainKeys ?start ?end {columns} WHERE {{
       {{ SELECT ?item (MIN(?n0) AS ?name)
                (GROUP_CONCAT(DISTINCT ?domainName; separator="{SEPARATOR}") AS ?domains)
                (GROUP_CONCAT(DISTINCT ?domainKey; separator="{KEYS}") AS ?domainKeys)
@@ -210,6 +243,7 @@ def _collaborations(lang: Lang, _: Mapping[str, str], head: str, *, full: bool =
           OPTIONAL {{ ?item schema:startDate ?s }} OPTIONAL {{ ?item schema:endDate ?e }}
         }} GROUP BY ?item }}
       {members if full else ""}
+      {crosses if full or kept else ""}
     }}"""
 
 
@@ -299,7 +333,8 @@ def any_municipality_raised(select: Select) -> bool:
 
 
 def _by_name(var: str) -> str:
-    return f"LCASE(COALESCE(STR({var}), ''))"
+    """Sort by a name in Swedish alphabetical order (Å, Ä, Ö after Z; case ignored), in either language."""
+    return sparql_order_key(var)
 
 
 LISTS: dict[str, ListSpec] = {
@@ -344,6 +379,7 @@ LISTS: dict[str, ListSpec] = {
         ("?name", "?domains"),
         {"domain": Choice("?domainKeys", _known_domains), "crosses": Choice("?crosses", fixed=("yes", "no"))},
         cheap=frozenset({"name", "domain", "period"}),
+        cheap_given={KEPT_CROSSINGS: frozenset({"crosses"})},
         items="?item a sv:Collaboration .",
     ),
     "issues": ListSpec(
@@ -429,7 +465,9 @@ def read_choices(select: Select, spec: ListSpec, lang: Lang) -> dict[str, list[t
             continue
         rows = select(choice.known(lang), {})
         found = {_plain(r["key"]): _plain(r.get("label")) for r in rows if r.get("key") is not None}
-        out[name] = sorted(((str(k), str(v or k)) for k, v in found.items()), key=lambda kv: kv[1].lower())
+        out[name] = sorted(
+            ((str(k), str(v or k)) for k, v in found.items()), key=lambda kv: swedish_key(kv[1])
+        )
     return out
 
 
@@ -454,10 +492,13 @@ def check_choices(
     return out
 
 
-def _full(spec: ListSpec, sort: str | None, choices: Mapping[str, str]) -> bool:
+def _full(
+    spec: ListSpec, sort: str | None, choices: Mapping[str, str], given: Mapping[str, str] | None = None
+) -> bool:
     if spec.cheap is None:
         return True
-    return (sort is not None and sort not in spec.cheap) or any(c not in spec.cheap for c in choices)
+    cheap = spec.cheap.union(*(c for k, c in spec.cheap_given.items() if given and k in given))
+    return (sort is not None and sort not in cheap) or any(c not in cheap for c in choices)
 
 
 def _filtered(
@@ -468,7 +509,15 @@ def _filtered(
     choices: Mapping[str, str],
     *,
     full: bool,
+    sort: str | None = None,
 ) -> str:
+    if not full:  # a column made cheap by what the caller gives is read only when sorted or chosen by
+        used = {sort, *choices}
+        labels = {
+            k: v
+            for k, v in labels.items()
+            if k not in spec.cheap_given or not spec.cheap_given[k].isdisjoint(used)
+        }
     filters = []
     if text:
         joined = ', " ", '.join(f"COALESCE(STR({v}), '')" for v in spec.text)
@@ -505,7 +554,8 @@ def count_list(
     if spec.items is not None and not chosen and not text.strip():
         rows = select(f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {spec.items} }}", {})
         return int(_plain(rows[0]["n"])) if rows else 0
-    where = _filtered(spec, lang, labels or {}, text.strip(), chosen, full=_full(spec, None, chosen))
+    full = _full(spec, None, chosen, labels)
+    where = _filtered(spec, lang, labels or {}, text.strip(), chosen, full=full)
     rows = select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}", _bindings(text.strip(), chosen))
     return int(_plain(rows[0]["n"])) if rows else 0
 
@@ -529,8 +579,8 @@ def read_rows(
     columns are read for its items alone, in a second query.
     """
     chosen = dict(choices or {})
-    full = _full(spec, sort, chosen)
-    where = _filtered(spec, lang, labels or {}, text.strip(), chosen, full=full)
+    full = _full(spec, sort, chosen, labels)
+    where = _filtered(spec, lang, labels or {}, text.strip(), chosen, full=full, sort=sort)
     order = f"{direction.upper()}({spec.sorts[sort]})"
     query = f"SELECT * WHERE {{ {where} }} ORDER BY {order} ?item LIMIT {int(limit)} OFFSET {int(offset)}"
     rows = _records(select(query, _bindings(text.strip(), chosen)))
@@ -615,6 +665,7 @@ def iter_list_rows(
 
 __all__ = [
     "CATEGORY_KEYS",
+    "KEPT_CROSSINGS",
     "KEYS",
     "LISTS",
     "SEPARATOR",
@@ -629,6 +680,7 @@ __all__ = [
     "crossing_counts",
     "iter_list_rows",
     "read_choices",
+    "read_crossing_counts",
     "read_list_page",
     "read_rows",
 ]

@@ -116,8 +116,11 @@ _DELETE_WHERE = re.compile(r"(?<![\w?$:])DELETE\s+WHERE\s*\{", re.IGNORECASE)
 def expand_delete_where(sparql: str) -> str:
     """Rewrite each ``DELETE WHERE { P }`` as ``DELETE { P } WHERE { P }``, its definition in SPARQL 1.1.
 
-    Virtuoso 7.2 deletes only part of the matches of the short form when ``P`` has ``GRAPH ?g`` (measured);
-    the long form is right there, and means the same everywhere.
+    Virtuoso 7.2.5 (07.20.3229) compiles the short form with ``GRAPH ?g`` into a triple delete from ONE graph,
+    ``SPARQL_DELETE_DICT_CONTENT(__id2in(G), ...)`` over a ``SELECT TOP 1``: every match is deleted from the
+    graph of one solution ("Delete from <g2>, 3 (or less) triples"), so a statement held by two graphs stays
+    in the other (``sparql_to_sql_text`` in isql; tests/test_remote/test_store.py). The long form compiles to
+    ``SPARQL_DELETE_QUAD_DICT_CONTENT`` with each solution's graph, and means the same everywhere.
 
     Example:
         >>> expand_delete_where("DELETE WHERE { GRAPH ?g { ?s a <http://ex/C> } }")
@@ -138,6 +141,56 @@ def expand_delete_where(sparql: str) -> str:
         out.append(sparql[pos : found.start()] + f"DELETE {group} WHERE {group}")
         pos = end + 1
     return "".join(out) + sparql[pos:]
+
+
+# A group holding a VALUES block alone: ``{ VALUES ?x { ... } }`` (data blocks hold no braces once masked).
+_VALUES_GROUP = re.compile(r"\{\s*VALUES\s*(?:[?$]\w+|\([^()]*\))\s*\{[^{}]*\}\s*\}", re.IGNORECASE)
+_HAS_VALUES = re.compile(r"VALUES", re.IGNORECASE)
+_UNION_BEFORE = re.compile(r"(?<![\w?$:])UNION\s*$", re.IGNORECASE)
+_UNION_AFTER = re.compile(r"^\s*UNION(?![\w:])", re.IGNORECASE)
+
+
+def isolate_union_values(sparql: str) -> str:
+    """Send each UNION operand that is a VALUES block alone as a subquery: ``{ SELECT * WHERE { … } }``.
+
+    Virtuoso 7.2.5 joins such an operand with the other operands instead of adding its rows:
+    ``{ VALUES ?x { 5 6 7 8 9 } } UNION { VALUES ?x { 3 4 5 6 } }`` gives 5 and 6 alone, and
+    ``{ VALUES ?x { 1 } } UNION { ?x ?p ?o }`` nothing when no ?x is 1 (openlink/virtuoso-opensource#1014,
+    measured). As a subquery the operand is evaluated on its own there; the meaning is the same everywhere.
+    Applied to callers' queries and updates, not to our own operations (see ``_run_update``).
+
+    Example:
+        >>> isolate_union_values("SELECT ?x { { VALUES ?x { 1 } } UNION { ?x ?p ?o } }")
+        'SELECT ?x { { SELECT * WHERE { VALUES ?x { 1 } } } UNION { ?x ?p ?o } }'
+    """
+    if not _HAS_VALUES.search(sparql):  # most writes (INSERT DATA chunks): no need to mask megabytes
+        return sparql
+    masked = mask_literals(sparql)
+    out, pos = [], 0
+    for found in _VALUES_GROUP.finditer(masked):
+        start, end = found.span()
+        if not (_UNION_BEFORE.search(masked[:start]) or _UNION_AFTER.match(masked[end:])):
+            continue
+        out.append(sparql[pos:start] + "{ SELECT * WHERE " + sparql[start:end] + " }")
+        pos = end
+    return "".join(out) + sparql[pos:]
+
+
+def split_operations(text: str) -> list[str]:
+    r"""Split our update text at each ``" ;\n"`` outside braces, strings and IRIs (a pattern may end so).
+
+    Example:
+        >>> split_operations('INSERT DATA { <a:s> <a:p> <a:o> ;\n <a:q> "x ;" } ;\nCLEAR GRAPH <a:g>')
+        ['INSERT DATA { <a:s> <a:p> <a:o> ;\n <a:q> "x ;" }', 'CLEAR GRAPH <a:g>']
+    """
+    masked = mask_literals(text)
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(masked):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and masked.startswith(" ;\n", i):
+            parts.append(text[start:i])
+            start = i + 3
+    return [*parts, text[start:]]
 
 
 def _outermost_group_end(masked: str) -> int:
@@ -370,7 +423,7 @@ class RemoteStore:
         check_syntax(sparql)
         bound = {name: encode_term(term) for name, term in (substitutions or {}).items()}
         text = bind_values(sparql, bound)  # type: ignore[arg-type]  # no blank node is left (wire)
-        text = _with_prefixes(text)
+        text = _with_prefixes(isolate_union_values(text))
         form = query_form(text)
         data: dict[str, Any] = {"query": text}
         if not _FROM.search(mask_literals(text)):
@@ -554,6 +607,8 @@ class RemoteStore:
 
         Two requests: the update (``using-graph-uri`` = the merged graph, ``using-named-graph-uri`` = the
         store's graphs), then the re-merge of every graph (idempotent: run :meth:`remerge` to repair).
+        ``DELETE WHERE`` is sent in its long form (:func:`expand_delete_where`), a UNION operand that is a
+        VALUES block alone as a subquery (:func:`isolate_union_values`).
 
         Raises:
             ForbiddenOperationError: the update uses LOAD or SERVICE.
@@ -563,7 +618,7 @@ class RemoteStore:
         check_update(sparql)
         check_syntax(sparql, update=True)
         data = {
-            "update": _with_prefixes(sparql),
+            "update": _with_prefixes(isolate_union_values(expand_delete_where(sparql))),
             "using-graph-uri": [MERGED_GRAPH],
             "using-named-graph-uri": self._owned() or [NO_GRAPH],
         }
@@ -689,7 +744,9 @@ class RemoteStore:
 
     def _run_update(self, text: str) -> None:
         """Send our own operations (joined by a semicolon and a line break), in one request or one each."""
-        operations = [text] if self.one_request else text.split(" ;\n")
+        # As written, never through isolate_union_values: on the aggregates' key sets its subquery made
+        # Virtuoso 7.2.5 fail (VECSL "ssl refd before set"; docs/backends.md).
+        operations = [text] if self.one_request else split_operations(text)
         try:
             for operation in operations:
                 self._post(self._update_url(), {"update": operation})
@@ -807,4 +864,13 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-__all__ = ["MERGED_GRAPH", "RemoteResult", "RemoteStore", "RemoteTriples", "bind_values", "query_form"]
+__all__ = [
+    "MERGED_GRAPH",
+    "RemoteResult",
+    "RemoteStore",
+    "RemoteTriples",
+    "bind_values",
+    "expand_delete_where",
+    "isolate_union_values",
+    "query_form",
+]

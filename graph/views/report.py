@@ -20,7 +20,7 @@ from graph.analysis.context import Context
 from graph.analysis.registry import run_measure
 from graph.analysis.result import Result
 from graph.errors import UnknownResourceError
-from graph.project import Filters
+from graph.project import Filters, Snapshot, read_snapshot
 from graph.queries.workspace import unnamed_label
 from graph.store.protocol import Store
 from graph.views.catalogue import ViewQuery, make_view_from_graph, read_edge_years, read_sources
@@ -161,20 +161,20 @@ def _round(store: Store, round_iri: str, lang: Lang) -> tuple[str, int | None, d
 
 def _participants(store: Store, round_iri: str, lang: Lang) -> Table:
     rows = store.select(
-        f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?type) AS ?t) (SAMPLE(?g) AS ?graph)
+        f"""SELECT ?p ?pLabel (COUNT(DISTINCT ?m) AS ?meetings) (SAMPLE(?g) AS ?graph)
             WHERE {{ VALUES ?r {{ <{round_iri}> }}
               ?m a sv:DialogueMeeting ; sv:inRound ?r . GRAPH ?g {{ ?m sv:participant ?p }}
-              OPTIONAL {{ ?p a ?type FILTER(STRSTARTS(STR(?type), STR(sv:))) }}
               {_label_query("?p", lang)} }} GROUP BY ?p ?pLabel ORDER BY ?pLabel""",
     )
+    kinds = _categories(store, [str(_v(r["p"])) for r in rows if _v(r["p"])], lang)
     table_rows = []
     graphs: set[str] = set()
     for r in rows:
-        kind = _v(r["t"])
+        p = _v(r["p"]) or ""
         table_rows.append(
             [
-                _v(r["pLabel"]) or short_iri(_v(r["p"]) or ""),
-                category_label(kind.rsplit("#", 1)[-1] if kind else None, lang),
+                _v(r["pLabel"]) or short_iri(p),
+                kinds.get(p) or category_label(None, lang),
                 _v(r["meetings"]) or "0",
             ]
         )
@@ -195,6 +195,37 @@ def _participants(store: Store, round_iri: str, lang: Lang) -> Table:
         ],
         numeric=frozenset({2}),
     )
+
+
+def _categories(store: Store, actors: list[str], lang: Lang) -> dict[str, str]:
+    """Each actor's category in ``lang``: its org:classification, a concept of concept:actor-categories.
+
+    Without one, the concept that replaces its 0.1 class (dcterms:isReplacedBy), else its own class under
+    sv: (a municipality has no classification: ``Kommun``). Never sv:Actor where a category is known.
+    """
+    if not actors:
+        return {}
+    values = " ".join(f"<{a}>" for a in sorted(set(actors)))  # IRIs read from the store
+    rows = store.select(
+        f"""SELECT ?p ?how ?c ?cLabel ?code WHERE {{ VALUES ?p {{ {values} }}
+              {{ ?p org:classification ?c BIND(0 AS ?how) }}
+              UNION {{ ?p a ?old . ?old dcterms:isReplacedBy ?c .
+                       ?c skos:inScheme concept:actor-categories BIND(1 AS ?how) }}
+              UNION {{ ?p a ?c FILTER(STRSTARTS(STR(?c), STR(sv:)) && ?c != sv:Actor) BIND(2 AS ?how) }}
+              UNION {{ ?p a sv:Actor BIND(sv:Actor AS ?c) BIND(3 AS ?how) }}
+              OPTIONAL {{ ?c skos:notation ?code }}
+              {_label_query("?c", lang)} }} ORDER BY ?p ?how ?c""",
+    )
+    out: dict[str, str] = {}
+    for r in rows:
+        p, c = str(_v(r["p"])), str(_v(r["c"]))
+        if p in out:
+            continue
+        if _v(r["how"]) in ("0", "1") and _v(r["cLabel"]):
+            out[p] = str(_v(r["cLabel"]))
+        else:  # a class: its name for people (the ontology labels classes in English only)
+            out[p] = category_label(str(_v(r["code"]) or c.rsplit("#", 1)[-1]), lang)
+    return out
 
 
 def _meetings(store: Store, round_iri: str, lang: Lang) -> Table:
@@ -316,7 +347,14 @@ def _issues(store: Store, round_iri: str, lang: Lang) -> tuple[Table, Table, int
     return by_issue, quoted, len({x for x, _ in seen})
 
 
-def _figure(store: Store, ctx: Context, name: str, query: ViewQuery, options: ViewOptions) -> Figure:
+def _figure(
+    store: Store,
+    ctx: Context,
+    name: str,
+    query: ViewQuery,
+    options: ViewOptions,
+    collab_labels: dict[str, str],
+) -> Figure:
     if name in ("actor-issues", "issue-comentions"):
         G = ctx.actor_issues() if name == "actor-issues" else ctx.comentions()
         snap = ctx.snapshot(mentions=True)
@@ -330,7 +368,7 @@ def _figure(store: Store, ctx: Context, name: str, query: ViewQuery, options: Vi
         options=options,
         edge_years=read_edge_years(snap),
         sources=read_sources(store, [str(g) for g in G.graph.get("graphs", [])]),
-        collab_labels=read_labels(store, "Collaboration"),  # names county-wide collaborations in the legend
+        collab_labels=collab_labels,  # names county-wide collaborations in the legend
     )
     png = base64.b64encode(render_picture(view, "png", dpi=110)).decode("ascii")
     return Figure(key=name, view=view, data_json=view_json(view), picture="data:image/png;base64," + png)
@@ -355,13 +393,17 @@ def _issues_sentence(n_issues: int, n_mentions: int, lang: Lang) -> str:
     return said + (more if n_mentions > n_issues else "") + "."
 
 
-def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportData:
+def make_report(
+    store: Store, round_text: str, *, lang: Lang = "sv", snapshot: Snapshot | None = None
+) -> ReportData:
     """Gather the report of one dialogue round from the store (SPARQL, projections and measures).
 
     Args:
         store: the store.
         round_text: ``2020``, ``round/2020`` or the round's IRI.
         lang: the report's language.
+        snapshot: the store already read with its mentions (``read_snapshot(store, mentions=True)``), to
+            share between reports and pages; read here if not given (or read without mentions).
 
     Raises:
         UnknownResourceError: the store holds no such round.
@@ -371,16 +413,21 @@ def make_report(store: Store, round_text: str, *, lang: Lang = "sv") -> ReportDa
     round_iri = expand_iri(round_text, "round")
     label, year, info = _round(store, round_iri, lang)
     filters = Filters(round=round_iri)
-    ctx = Context(store, filters)
+    # One reading of the store for every figure and measure (a million triples: 20 s each reading).
+    snap = snapshot
+    if snap is None or snap.mentions is None:
+        snap = read_snapshot(store, mentions=True)
+    ctx = Context(snap, filters)
+    collab_labels = read_labels(store, "Collaboration")
     query = ViewQuery(round=round_iri)
     options = ViewOptions(lang=lang)
     participants = _participants(store, round_iri, lang)
     meetings = _meetings(store, round_iri, lang)
     issues, quotes, n_mentions = _issues(store, round_iri, lang)
-    collaboration = _figure(store, ctx, "collaboration", query, options)
-    municipalities = _figure(store, ctx, "municipalities", query, options)
-    actor_issues = _figure(store, ctx, "actor-issues", query, options)
-    trend_result = run_measure("border_share", store)
+    collaboration = _figure(store, ctx, "collaboration", query, options, collab_labels)
+    municipalities = _figure(store, ctx, "municipalities", query, options, collab_labels)
+    actor_issues = _figure(store, ctx, "actor-issues", query, options, collab_labels)
+    trend_result = run_measure("border_share", snap)
     trend = _table_from_result(
         store,
         Result(

@@ -249,6 +249,9 @@ def test_bulk_import_sees_the_store_for_classes(tmp_path, built_store, shapes):
             f"<{ID}actor/sist> <{RDF.type}> <{SV}Association> <{GENERATED}> .", ValidationError, id="shapes"
         ),
         pytest.param(f'<{ID}actor/sist> <{LABEL}> "utan slut <{GENERATED}> .', IngestError, id="syntax"),
+        pytest.param(  # the write parses leniently; the checking process refuses it
+            f'<sist> <{LABEL}> "Sist"@sv <{GENERATED}> .', IngestError, id="relative-iri"
+        ),
     ],
 )
 def test_a_bad_last_row_is_rejected_after_the_parallel_write(

@@ -87,7 +87,10 @@ def test_resource_rdf_by_accept_still_works(web) -> None:
 def test_report_on_the_web_and_as_file(web) -> None:
     page = web.get("/rapporter/2020")
     assert page.status_code == 200
-    assert "Rapport 2019" in page.text or "Rapport 2021" in page.text
+    assert 'aria-label="Rapporter för andra rundor"' in page.text
+    assert 'href="/rapporter/2019"' in page.text
+    assert 'href="/rapporter/2021"' in page.text
+    assert 'href="/rapporter/2020"' not in page.text  # not a link to itself
     assert "sv:participant" not in page.text
     file = web.get("/rapporter/2020.html")
     assert file.headers["content-disposition"].startswith("attachment")
@@ -125,6 +128,23 @@ def test_translator_writes_counts_with_digit_groups() -> None:
     assert Translator("en")("n_mentions", n=12345) == "12,345 mentions"
     assert Translator("sv")("n_mentions", n=1) == "1 omnämnande"
     assert Translator("sv")("report_of", year="2020") == "Rapport 2020"  # a year is text: never "2 020"
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "text"),
+    [
+        (0, "sv", "Inga omnämnanden i dialogerna."),  # a zero form where the catalogue has one
+        (1, "sv", "1 omnämnande i dialogerna."),
+        (2, "sv", "2 omnämnanden i dialogerna."),
+        (0, "en", "No mentions in the dialogues."),
+        (0, "sv", "0 omnämnanden"),  # no zero form in n_mentions: the plural form
+    ],
+)
+def test_translator_plural_forms(n, lang, text) -> None:
+    from api.i18n import Translator
+
+    key = "n_mentions" if text == "0 omnämnanden" else "mentions_sentence"
+    assert Translator(lang)(key, n=n) == text
 
 
 def test_municipality_list_numbers_by_language_csv_plain(web) -> None:
@@ -192,3 +212,33 @@ def test_query_page_named_query_forms(web) -> None:
     assert "en sv:Municipality" in form  # the hint in the page's language
     year = text.split('id="p-dialogue-partners-in-year-year"')[1].split("</select>")[0]
     assert ">2020</option>" in year
+
+
+def test_analysis_names_the_least_connected_municipalities(web, curated_path) -> None:
+    import pyoxigraph as ox
+
+    from graph.analysis.roles import read_network_roles
+    from graph.store.embedded import GraphStore
+
+    store = GraphStore.open(None)
+    store.add(ox.parse(path=str(curated_path), format=ox.RdfFormat.N_QUADS))
+    roles = read_network_roles(store, {})
+    connected = sorted(
+        (r for r in roles.roles.values() if r.partners), key=lambda r: (len(r.partners), r.label)
+    )
+    html = web.get("/analys", params={"lang": "sv"}).text  # the client keeps the language of earlier tests
+    section = html.split("Svagast sammanlänkade", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr><td><a href="[^"]+">([^<]+)</a></td><td class="num">(\d+)</td>', section)
+    assert rows == [(r.label, str(len(r.partners))) for r in connected[:5]]
+    if not roles.left_out:  # every municipality crosses a border: said in words, not "0 of 26:"
+        assert f"Alla {roles.municipalities} kommuner har minst ett samarbete" in html
+    english = web.get("/analys", params={"lang": "en"}).text
+    assert "Least connected" in english
+    assert "Svagast" not in english
+
+
+def test_analysis_actors_left_out_are_actors_not_unnamed_subsets(web) -> None:
+    html = web.get("/analys", params={"lang": "sv"}).text
+    left_out = html.split("Aktörer utan samarbete", 1)[1].split("</section>", 1)[0]
+    assert "Ej namngivet urval" not in left_out
+    assert "Centrumbildning" in left_out  # the list itself is there

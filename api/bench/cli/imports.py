@@ -197,6 +197,14 @@ def _phase_table(target: int, *, root: Path, seed: int, ontology_dir: Path, para
             label, round(seconds, 2), cpu_cell, f"{seconds / total:.0%}", _rate(report.triples, seconds)
         )
     table.add_row("whole import (wall clock)", round(total, 2), None, "100%", _rate(report.triples, total))
+    if "cpu" in steps:  # in parallel, an idle machine needs about the longer of the two processes' CPU
+        own, checks = steps["cpu"]
+        table.notes.append(
+            f"CPU of the whole import: {own:.2f} s in the importing process, {checks:.2f} s in the checking"
+            f" process (sum {own + checks:.2f} s)."
+            if parallel
+            else f"CPU of the whole import: {own:.2f} s (one process)."
+        )
     load = os.getloadavg()
     table.notes += [
         f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} after the run; "

@@ -152,7 +152,8 @@ def tables(results: list[dict[str, Any]]) -> list[BenchTable]:
             f"slowest under {MIX_SLOWEST_TARGET * 1000:.0f} ms; parameters: plain defaults kept, others "
             "picked from the data by name (municipality, host, round, issue, group, year), the rest as "
             "the route takes them (default or unbound); the questions' named queries count with the "
-            "times and values of the question table"
+            "times and values of the question table (every row), the others ask for the route's first "
+            "page (its default of 100 rows, as a page or a paging client does): rows below are that page's"
         ],
     )
     per_query = BenchTable("The mix, query by query (ms, rows)", ["triples", "query", "ms", "rows", "values"])

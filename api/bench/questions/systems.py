@@ -81,14 +81,17 @@ def select_one(base: str, sparql: str) -> str | None:
     return str(rows[0]["v"]["value"]) if rows and "v" in rows[0] else None
 
 
-def time_named_queries_http(base: str, calls: Calls, *, runs: int, cap: float, progress: Progress) -> PeerRun:
-    """Time each named query through ``/api/queries/NAME`` (every row, one page)."""
+def time_named_queries_http(
+    base: str, calls: Calls, *, runs: int, cap: float, progress: Progress, page: int | None = None
+) -> PeerRun:
+    """Time each named query through ``/api/queries/NAME``: every row in one page, or the first ``page``."""
     out = PeerRun()
+    limit = str(page or 10_000_000)
     with httpx.Client(timeout=cap + 60) as http:
         for name, values in calls.items():
 
             def run(name: str = name, values: dict[str, str] = values) -> int:
-                response = http.get(f"{base}/api/queries/{name}", params={**values, "limit": "10000000"})
+                response = http.get(f"{base}/api/queries/{name}", params={**values, "limit": limit})
                 if response.status_code == 503:
                     raise LimitExceededError(response.text[:300])
                 if response.status_code >= 400:  # the body says why (a refused value, a failed query)
