@@ -28,7 +28,15 @@ from graph.namespaces import GRAPH, META_GRAPH
 from graph.queries.borders import Crossing, fold_crossings
 from graph.queries.collation import sparql_order_key, swedish_key
 from graph.queries.resources import Select
-from graph.queries.workspace import INFERRED_PREFIX, Lang, Record, label_pattern, unnamed_label
+from graph.queries.workspace import (
+    INFERRED_PREFIX,
+    MENTION_COLUMNS,
+    Lang,
+    Record,
+    label_pattern,
+    mention_pattern,
+    unnamed_label,
+)
 
 # Graphs of derived results (the aggregates kept in step, stored measures): their rows point to the
 # resources they sum up (``sv:aggregateOf``), a hundred to a collaboration, and are no statements of a source.
@@ -262,7 +270,9 @@ def read_mention_page(
     """
     tie = MENTION_OF[var].format(node=_node(iri))
     # By the issue's name too, unless the issue is the resource (then a constant, and costly to compute).
-    order = "DESC(?y) ?x" if var == "i" else f"DESC(?y) {sparql_order_key('?il')} ?x"
+    # The key is computed inside the aggregate: Virtuoso refuses an expression over an aggregate's alias in
+    # ORDER BY ("used in the result set outside aggregate").
+    order = "DESC(?y) ?x" if var == "i" else "DESC(?y) ?ilKey ?x"
     name = (
         ""
         if var == "i"
@@ -278,7 +288,7 @@ def read_mention_page(
     # Picked on its own: with the count as a subquery beside it, Oxigraph took seconds over the labels.
     picked = _records(
         select,
-        f"""SELECT ?x (MAX(?y0) AS ?y) (MIN(?il0) AS ?il) WHERE {{
+        f"""SELECT ?x (MAX(?y0) AS ?y) (MIN({sparql_order_key("?il0")}) AS ?ilKey) WHERE {{
               {tie} {IS_MENTION}
               OPTIONAL {{ ?x sv:inRound|sv:atMeeting/sv:inRound ?yr . ?yr sv:year ?y0 }}
               {name}
@@ -292,17 +302,7 @@ def read_mention_page(
     values = " ".join(_node(x) for x in chosen)
     rows = _records(
         select,
-        f"""SELECT ?x ?i ?iLabel ?who ?whoLabel ?whoSubsetOf ?stance ?stanceLabel ?quote ?mt ?mtLabel ?r
-                   ?rLabel ?year ?g WHERE {{ VALUES ?x {{ {values} }}
-          GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i . {label_pattern("?i", lang)}
-          OPTIONAL {{ ?x sv:raisedBy ?who . {label_pattern("?who", lang)}
-                     OPTIONAL {{ ?who sv:subsetOf ?whoSubsetOf }} }}
-          OPTIONAL {{ ?x sv:stance ?stance . {label_pattern("?stance", lang)} }}
-          OPTIONAL {{ ?x sv:quote ?quote }}
-          OPTIONAL {{ ?x sv:atMeeting ?mt . {label_pattern("?mt", lang)} }}
-          OPTIONAL {{ ?x sv:inRound|sv:atMeeting/sv:inRound ?r . {label_pattern("?r", lang)}
-                     OPTIONAL {{ ?r sv:year ?year }} }}
-        }}""",
+        f"""SELECT {MENTION_COLUMNS} WHERE {{ VALUES ?x {{ {values} }} {mention_pattern(lang)} }}""",
     )
     kept: dict[str, Record] = {}
     for r in rows:

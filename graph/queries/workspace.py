@@ -268,6 +268,23 @@ def unnamed_label(label: str, lang: Lang) -> str:
     return f"{label[:-1]}; {word})" if label.endswith(")") else f"{label} ({word})"
 
 
+MENTION_COLUMNS = (
+    "?x ?i ?iLabel ?who ?whoLabel ?whoSubsetOf ?stance ?stanceLabel ?quote ?mt ?mtLabel ?r ?rLabel ?year ?g"
+)
+
+
+def mention_pattern(lang: Lang) -> str:
+    """What a mention ``?x`` shows (``MENTION_COLUMNS``): issue, speaker, stance, quote, meeting and round."""
+    return f"""GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i . {label_pattern("?i", lang)}
+          OPTIONAL {{ ?x sv:raisedBy ?who . {label_pattern("?who", lang)}
+                     OPTIONAL {{ ?who sv:subsetOf ?whoSubsetOf }} }}
+          OPTIONAL {{ ?x sv:stance ?stance . {label_pattern("?stance", lang)} }}
+          OPTIONAL {{ ?x sv:quote ?quote }}
+          OPTIONAL {{ ?x sv:atMeeting ?mt . {label_pattern("?mt", lang)} }}
+          OPTIONAL {{ ?x sv:inRound|sv:atMeeting/sv:inRound ?r . {label_pattern("?r", lang)}
+                     OPTIONAL {{ ?r sv:year ?year }} }}"""
+
+
 def read_mentions(select: Select, lang: Lang, *, var: str, iri: str) -> list[Record]:
     """Issue mentions bound by one variable: ``who`` (raised by), ``i`` (issue), ``r`` (round) or ``mt``.
 
@@ -275,16 +292,7 @@ def read_mentions(select: Select, lang: Lang, *, var: str, iri: str) -> list[Rec
     """
     rows = _records(
         select,
-        f"""SELECT ?x ?i ?iLabel ?who ?whoLabel ?whoSubsetOf ?stance ?stanceLabel ?quote ?mt ?mtLabel ?r
-                   ?rLabel ?year ?g WHERE {{
-          {MENTION_BY[var]} GRAPH ?g {{ ?x a sv:IssueMention }} ?x sv:issue ?i . {label_pattern("?i", lang)}
-          OPTIONAL {{ ?x sv:raisedBy ?who . {label_pattern("?who", lang)}
-                     OPTIONAL {{ ?who sv:subsetOf ?whoSubsetOf }} }}
-          OPTIONAL {{ ?x sv:stance ?stance . {label_pattern("?stance", lang)} }}
-          OPTIONAL {{ ?x sv:quote ?quote }}
-          OPTIONAL {{ ?x sv:atMeeting ?mt . {label_pattern("?mt", lang)} }}
-          OPTIONAL {{ ?x sv:inRound|sv:atMeeting/sv:inRound ?r . {label_pattern("?r", lang)}
-                     OPTIONAL {{ ?r sv:year ?year }} }}
+        f"""SELECT {MENTION_COLUMNS} WHERE {{ {MENTION_BY[var]} {mention_pattern(lang)}
         }} ORDER BY DESC(?year) ?iLabel""",
         {var: _iri(iri)},
     )
@@ -503,34 +511,6 @@ def read_types(select: Select, iri: str) -> list[str]:
     return [r["t"] for r in _records(select, "SELECT DISTINCT ?t WHERE { ?s a ?t }", {"s": _iri(iri)})]
 
 
-__all__ = [
-    "INFERRED_PREFIX",
-    "Lang",
-    "Record",
-    "group_collaborations",
-    "label_pattern",
-    "read_all_collaborations",
-    "read_category",
-    "read_collaboration",
-    "read_collaborations_of",
-    "read_counts",
-    "read_facts",
-    "read_graph_sources",
-    "read_groupings",
-    "read_incoming",
-    "read_issue_rows",
-    "read_labels_in",
-    "read_mentions",
-    "read_municipality",
-    "read_municipality_rows",
-    "read_round_rows",
-    "read_source_rows",
-    "read_statement_graphs",
-    "read_types",
-    "unnamed_label",
-]
-
-
 def read_round_rows(select: Select, lang: Lang, *, only: str | None = None) -> list[Record]:
     """Every dialogue round (or ``only`` that one), newest first: year, label, organiser, meetings."""
     one = f"VALUES ?r {{ {ox.NamedNode(only)} }}" if only else ""  # a profile: not every round's mentions
@@ -568,3 +548,33 @@ def read_groupings(select: Select, lang: Lang) -> dict[str, tuple[str, set[str]]
     for r in rows:
         out.setdefault(r["g"], (r["gLabel"] or r["g"], set()))[1].add(r["m"])
     return out
+
+
+__all__ = [
+    "INFERRED_PREFIX",
+    "MENTION_COLUMNS",
+    "Lang",
+    "Record",
+    "group_collaborations",
+    "label_pattern",
+    "mention_pattern",
+    "read_all_collaborations",
+    "read_category",
+    "read_collaboration",
+    "read_collaborations_of",
+    "read_counts",
+    "read_facts",
+    "read_graph_sources",
+    "read_groupings",
+    "read_incoming",
+    "read_issue_rows",
+    "read_labels_in",
+    "read_mentions",
+    "read_municipality",
+    "read_municipality_rows",
+    "read_round_rows",
+    "read_source_rows",
+    "read_statement_graphs",
+    "read_types",
+    "unnamed_label",
+]

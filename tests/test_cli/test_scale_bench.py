@@ -69,11 +69,21 @@ def test_every_named_query_answers_rows_on_every_backend(
     # rdflib cannot run one query (GROUP_CONCAT over an unbound value): that is stated as an error
     failed = {(q, b) for q, by in result["errors"].items() for b in by}
     assert all(b == "rdflib" for _, b in failed), failed
+    # rdflib answers one query wrongly: no rows for issues-raised-by-k-municipalities (its OPTIONAL
+    # subqueries under the outer FILTER; the engines and Virtuoso agree). The report must say so, as a
+    # zero-row query and a row mismatch, never silently; every other query agrees everywhere.
+    rdflib_wrong = {"issues-raised-by-k-municipalities"} if "rdflib" in peers else set()
     for name, by_backend in result["rows"].items():
         expected = {"memory", "disk", "mirror", *peers} - {b for q, b in failed if q == name}
         assert set(by_backend) == expected, name
-        assert all(rows > 0 for rows in by_backend.values()), (name, by_backend)
-    assert result["checks"] == {"zero_rows": [], "row_mismatches": {}}
+        engines = {b: n for b, n in by_backend.items() if b != "rdflib" or name not in rdflib_wrong}
+        assert all(rows > 0 for rows in engines.values()), (name, by_backend)
+        assert len(set(engines.values())) == 1, (name, by_backend)
+    wrong = {name for name in rdflib_wrong if result["rows"][name].get("rdflib") == 0}
+    assert result["checks"] == {
+        "zero_rows": sorted(wrong),
+        "row_mismatches": {name: result["rows"][name] for name in wrong},
+    }
 
 
 def test_analysis_times_every_measure_and_says_how_betweenness_ran(report: dict[str, Any]) -> None:

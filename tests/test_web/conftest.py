@@ -49,13 +49,28 @@ def curated_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def web(curated_path: Path) -> Iterator[TestClient]:
+WRITE_TOKEN = "web-write-token"  # the token of ``writable``
+
+
+def curated_client(curated_path: Path, token: str | None) -> Iterator[TestClient]:
+    """A client of the curated data in a fresh in-memory store (writes allowed with ``token``)."""
     store = GraphStore.open(None)
     store.add(ox.parse(path=str(curated_path), format=ox.RdfFormat.N_QUADS))
-    settings = Settings(store=None, token=None, query_workers=0)  # type: ignore[call-arg]
+    settings = Settings(store=None, token=token, query_workers=0)  # type: ignore[call-arg]
     with TestClient(create_app(settings, store=store)) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def web(curated_path: Path) -> Iterator[TestClient]:
+    """Read-only, shared by a module's tests."""
+    yield from curated_client(curated_path, None)
+
+
+@pytest.fixture
+def writable(curated_path: Path) -> Iterator[TestClient]:
+    """Writable with ``WRITE_TOKEN``, fresh for each test."""
+    yield from curated_client(curated_path, WRITE_TOKEN)
 
 
 @pytest.fixture(scope="module")

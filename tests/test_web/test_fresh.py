@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from pathlib import Path
+from tests.test_web.conftest import WRITE_TOKEN
 
-import pyoxigraph as ox
-import pytest
-from starlette.exceptions import StarletteDeprecationWarning
-
-from api.main import create_app
-from api.settings import Settings
-from graph.store.embedded import GraphStore
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
-
-TOKEN = "fresh-test-token"
 NAME = "Testkulturskolan i Nacka"
 WRITE = (
     "INSERT DATA { GRAPH <https://w3id.org/samverkan/graph/source/test-fresh> {"
@@ -33,15 +18,6 @@ BAD_CODE = (
 )
 
 
-@pytest.fixture
-def writable(curated_path: Path) -> Iterator[TestClient]:
-    store = GraphStore.open(None)
-    store.add(ox.parse(path=str(curated_path), format=ox.RdfFormat.N_QUADS))
-    settings = Settings(store=None, token=TOKEN, query_workers=0)  # type: ignore[call-arg]
-    with TestClient(create_app(settings, store=store)) as c:
-        yield c
-
-
 def test_list_and_measure_show_a_write_at_once(writable) -> None:
     before = writable.get("/listor/aktorer", params={"q": "testkultur"})
     assert "Inga rader passar filtret." in before.text
@@ -49,7 +25,8 @@ def test_list_and_measure_show_a_write_at_once(writable) -> None:
     assert NAME not in writable.get("/analys").text
     assert writable.get("/listor/aktorer").text == whole  # kept: the same page again
 
-    written = writable.post("/update", data={"update": WRITE}, headers={"Authorization": f"Bearer {TOKEN}"})
+    auth = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    written = writable.post("/update", data={"update": WRITE}, headers=auth)
     assert written.status_code == 200, written.text
 
     after = writable.get("/listor/aktorer", params={"q": "testkultur"})
@@ -64,7 +41,7 @@ def test_rejected_write_keeps_what_was_kept(writable) -> None:
     bad = writable.post(
         "/update",
         data={"update": BAD_CODE},
-        headers={"Authorization": f"Bearer {TOKEN}"},
+        headers={"Authorization": f"Bearer {WRITE_TOKEN}"},
     )
     assert bad.status_code == 422, bad.text
     assert writable.get("/listor/kommuner").text == first

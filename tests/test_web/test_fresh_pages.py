@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Iterator
-from pathlib import Path
 
-import pyoxigraph as ox
-import pytest
-from starlette.exceptions import StarletteDeprecationWarning
+from fastapi.testclient import TestClient
 
-from api.main import create_app
-from api.settings import Settings
-from graph.store.embedded import GraphStore
+from tests.test_web.conftest import WRITE_TOKEN
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
-
-TOKEN = "fresh-pages-token"
 NAME = "Testkulturskolan i Nacka"
 # A culture school (its 0.1 class, replaced by the concept Kulturskola) that took part in the Nacka meeting.
 WRITE = (
@@ -29,15 +17,6 @@ WRITE = (
     " <https://w3id.org/samverkan/id/meeting/2020-nacka> sv:participant"
     " <https://w3id.org/samverkan/id/actor/testkulturskolan> } }"
 )
-
-
-@pytest.fixture
-def writable(curated_path: Path) -> Iterator[TestClient]:
-    store = GraphStore.open(None)
-    store.add(ox.parse(path=str(curated_path), format=ox.RdfFormat.N_QUADS))
-    settings = Settings(store=None, token=TOKEN, query_workers=0)  # type: ignore[call-arg]
-    with TestClient(create_app(settings, store=store)) as c:
-        yield c
 
 
 def _actors(page: str) -> int:
@@ -52,7 +31,8 @@ def test_overview_and_report_show_a_write_at_once(writable: TestClient) -> None:
     assert NAME not in report
     assert writable.get("/").text == overview  # kept: the same page again
 
-    written = writable.post("/update", data={"update": WRITE}, headers={"Authorization": f"Bearer {TOKEN}"})
+    auth = {"Authorization": f"Bearer {WRITE_TOKEN}"}
+    written = writable.post("/update", data={"update": WRITE}, headers=auth)
     assert written.status_code == 200, written.text
 
     assert _actors(writable.get("/").text) == _actors(overview) + 1
