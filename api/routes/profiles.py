@@ -26,7 +26,7 @@ from api.routes.web import Links, cached, render, selector
 from graph.aggregates.maintain import has_aggregates
 from graph.aggregates.reading import CROSSINGS_READ
 from graph.errors import UnknownResourceError
-from graph.namespaces import BASE, CONCEPT, ID, PREFIXES
+from graph.namespaces import BASE, CONCEPT, ID, PREFIXES, VOCABULARY_GRAPH
 from graph.queries import profile as pq
 from graph.queries import workspace as ws
 from graph.queries.borders import Crossing, read_crossings
@@ -269,7 +269,9 @@ def _issue(p: Profile) -> tuple[str, list[str]]:
         msg = f"no issue <{p.iri}>"
         raise UnknownResourceError(msg)
     t = p.t
-    facts = [t("issue_sentence", n=i["mentions"], rounds=", ".join(i["years"]) or "–")]
+    # Two counts, two plural forms: "Lyft 3 gånger, i rundan 2020" / "Lyft 1 gång, i rundorna 2020, 2021".
+    rounds = t("issue_rounds", n=len(i["years"]), rounds=", ".join(i["years"])) if i["years"] else ""
+    facts = [t("issue_sentence", n=i["mentions"], rounds=rounds)]
     if i["areas"]:
         facts.append(t("strategy_area_sentence", areas=", ".join(i["areas"])))
     p.mentions("i")
@@ -366,6 +368,9 @@ def render_profile(request: Request, iri: str) -> HTMLResponse:
     store = request.app.state.store
     index = cached(store, ("graph-sources",), lambda: pq.read_source_index(select))
     sources = pq.graph_sources(index, p.graphs)
+    vocabulary = sources.get(str(VOCABULARY_GRAPH))
+    if vocabulary is not None and not vocabulary.get("title"):  # our ontology: named, not a bare graph IRI
+        sources[str(VOCABULARY_GRAPH)] = {**vocabulary, "title": t("source_vocabulary")}
     data = [
         {
             "p": _cell(f["pLabel"] or compact(f["p"]), p.link.iri(f["p"])),

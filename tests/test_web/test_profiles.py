@@ -168,3 +168,13 @@ def test_read_statements_leaves_out_aggregate_rows_pointing_in(curated_path: Pat
     assert any("/analysis/aggregate/" in r["s"] for r in pointing)  # the rebuild made rows pointing in
     assert after.incoming == before.incoming
     assert after.facts == before.facts
+
+
+def test_issue_profile_counts_rounds_and_names_the_vocabulary(web) -> None:
+    page = "/concept/issue/arms-length"
+    html = web.get(page, params={"lang": "sv"}, headers={"Accept": "text/html"}).text
+    assert "Lyft 1 gång, i rundan 2020." in html  # one round: singular, whatever the mentions
+    assert "samverkans vokabulär (ontologin)" in html
+    assert ">https://w3id.org/samverkan/graph/vocabulary<" not in html
+    english = web.get(page, params={"lang": "en"}, headers={"Accept": "text/html"}).text
+    assert "Raised 1 time, in the round 2020." in english
