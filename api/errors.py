@@ -22,6 +22,7 @@ from graph.errors import (
     LimitExceededError,
     ParameterError,
     QueryError,
+    RowLimitError,
     StoreError,
     UnknownResourceError,
     ValidationError,
@@ -166,7 +167,10 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(LimitExceededError)
     async def _limit(_: Request, exc: LimitExceededError) -> JSONResponse:
-        # As Fuseki does: a query stopped by the time limit is 503 Service Unavailable.
+        # As Fuseki does: a query stopped by the time limit is 503 Service Unavailable. A reading past the
+        # row cap is refused too (not answered from part of the rows), but asking again won't help.
+        if isinstance(exc, RowLimitError):
+            return _json(503, "row-limit", str(exc))
         return _json(503, "time-limit", str(exc), {"Retry-After": "1"})
 
     @app.exception_handler(StoreError)

@@ -115,6 +115,10 @@ class LimitExceededError(SamverkanError):
     """A stated time or size limit stopped the work."""
 
 
+class RowLimitError(LimitExceededError):
+    """A reading needed more rows than the stated cap; no partial answer is given in its place."""
+
+
 __all__ = [
     "DefaultGraphWriteError",
     "ForbiddenOperationError",
@@ -124,6 +128,7 @@ __all__ = [
     "Location",
     "ParameterError",
     "QueryError",
+    "RowLimitError",
     "SamverkanError",
     "StoreError",
     "UnknownResourceError",

@@ -310,8 +310,12 @@ def serving(
 
 
 @contextmanager
-def serve_read_only(store: Path, *, query_timeout: float, max_results: int, wait: float) -> Iterator[str]:
+def serve_read_only(
+    store: Path, *, query_timeout: float, max_results: int, wait: float, warm_pages: bool = True
+) -> Iterator[str]:
     """Serve ``store`` with our app, read-only, on a free loopback port; yield its base URL, stop it after.
+
+    ``warm_pages=False`` keeps the pages' background snapshot read from running beside what is timed.
 
     Raises:
         RuntimeError: the server exits or does not answer within ``wait`` seconds (with its log's tail).
@@ -322,6 +326,7 @@ def serve_read_only(store: Path, *, query_timeout: float, max_results: int, wait
         "SAMVERKAN_STORE": str(store),
         "SAMVERKAN_QUERY_TIMEOUT": f"{query_timeout:g}",
         "SAMVERKAN_MAX_RESULTS": str(max_results),
+        "SAMVERKAN_WARM_PAGES": "true" if warm_pages else "false",
     }
     env.pop("SAMVERKAN_TOKEN", None)  # read-only: a benchmark never writes
     base = f"http://127.0.0.1:{port}"

@@ -17,6 +17,7 @@ from api.deps import RunnerDep, SettingsDep
 from api.engine import QueryRunner
 from api.engine import Request as QueryRequest
 from api.settings import Settings
+from graph.errors import RowLimitError
 from graph.namespaces import BASE
 from graph.queries import resources as read
 from graph.queries.resources import Select, Term
@@ -159,7 +160,10 @@ def local_url(request: Request, iri: str) -> str:
 
 
 def _selector(runner: QueryRunner, settings: Settings) -> Select:
-    """Run the readers' queries in the app's workers, under its time limit and row cap."""
+    """Run the readers' queries in the app's workers, under its time limit and row cap.
+
+    A reader's answer past the cap raises ``RowLimitError``: its counts and lists would be wrong, unsaid.
+    """
 
     def select(sparql: str, substitutions: Mapping[str, Term]) -> list[Row]:
         answer = runner.run(
@@ -170,6 +174,13 @@ def _selector(runner: QueryRunner, settings: Settings) -> Select:
                 substitutions=substitutions or None,
             )
         )
+        if answer.more:
+            msg = (
+                f"this page reads more than {settings.max_results:,} rows (the server's row cap,"
+                " SAMVERKAN_MAX_RESULTS); it is not shown from part of them. Build the aggregates"
+                " (`samverkan aggregates rebuild`) or raise the cap"
+            )
+            raise RowLimitError(msg)
         return [{v: row[v] for v in answer.variables} for row in answer.rows]
 
     return select

@@ -17,7 +17,12 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   memory zygote applies the same update, then the pool starts a new generation; idle workers of older
   generations are ended, so the next query of the client that wrote already sees its write.
 - A query still running after ``demote_after`` seconds gets the idle CPU class (SCHED_IDLE), so abandoned
-  heavy queries cannot starve cheap ones; a demoted worker is retired after its query.
+  heavy queries cannot starve cheap ones; a demoted worker is retired after its query. That costs the next
+  query a fresh worker, and a fresh worker is slow on the memory copy: Oxigraph's memory store writes to the
+  pages a read touches, so a worker's first query copies them (measured at 670 k triples: 33 k page faults,
+  127 MB made private, 4.5x the time of the same query run again). Keeping demoted workers (the normal class
+  given back) made the 10 M label search 4x faster but let workers grow private copies of a 13 GB store
+  until one was killed, so they are still retired (docs/benchmarks/questions.md, 10 M).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class PoolStats:
     crashed: int = 0
     forked: int = 0
     generations: int = 0
+    demoted: int = 0
 
 
 class WorkerPool:
@@ -93,6 +99,7 @@ class WorkerPool:
         self._hello: dict[str, Any] | None = None  # what the last worker said of its confinement
         self.disk = Zygote(self, mode="disk", path=path, memory_allowance=memory_allowance)
         self.memory: Zygote | None = None
+        self.memory_failure: str | None = None  # why the memory copy was given up, for /health
         self.source = self.disk
         # Set once the source of workers is settled: the memory copy promoted, given up, or not wanted.
         # Until then a promotion may replace every idle worker, so the pool is not yet ready (``/health``).
@@ -199,6 +206,7 @@ class WorkerPool:
             return
         log.error("query workers: %s", zygote.failure)
         if zygote is self.memory:
+            self.memory_failure = zygote.failure
             self._drop_memory(zygote)
         elif zygote is self.disk:
             threading.Thread(target=self._restart_disk, name="restart-disk", daemon=True).start()
@@ -345,6 +353,7 @@ class WorkerPool:
 
     def _demote(self, worker: Worker) -> None:
         worker.demoted = True
+        self.stats.demoted += 1
         try:
             os.sched_setscheduler(worker.pid, os.SCHED_IDLE, os.sched_param(0))
         except OSError:
@@ -485,6 +494,7 @@ class WorkerPool:
                 if memory
                 else "none"
             ),
+            "memory_copy_failure": self.memory_failure,
             "quads": memory.quads if memory is not None and engine == "memory" else None,
             "isolation": {k: hello[k] for k in ("network_namespace", "seccomp", "memory_limit")}
             if hello

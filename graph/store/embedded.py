@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -608,14 +608,26 @@ def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
     raise AssertionError  # unreachable: the loop returns or raises
 
 
-def load_mirror(disk: ox.Store) -> ox.Store:
+def load_mirror(
+    disk: ox.Store, *, spool: Path | None = None, before_load: Callable[[int], None] | None = None
+) -> ox.Store:
     """Copy a whole on-disk store into a new in-memory store.
 
     Dumping to N-Quads and bulk-loading that is about a third faster than copying quad by quad
-    (measured at 1 million triples on 2 cores), at the cost of holding the dump in memory meanwhile.
+    (measured at 1 million triples on 2 cores). The dump goes through a file in ``spool`` (a temporary
+    directory by default), not memory: held as bytes beside the copy being made, it took 21 GB at
+    10 M triples (41 M quads with the merge and the aggregates) and would have ended in the OOM killer.
+
+    ``before_load`` is called with the dump's size in bytes before anything is loaded; it may raise to
+    give up (the server does when the copy would not fit in the memory available).
     """
-    memory = ox.Store()
-    memory.bulk_load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    with tempfile.TemporaryDirectory(prefix="samverkan-mirror-", dir=spool) as work:
+        dump = Path(work) / "store.nq"
+        disk.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+        if before_load is not None:
+            before_load(dump.stat().st_size)
+        memory = ox.Store()
+        memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     return memory
 
 

@@ -33,59 +33,21 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from graph.errors import SamverkanError, Violation
-from graph.namespaces import OWL, RDF, RDFS, SH, SKOS
-from graph.validate.shacl import compact, to_rdflib_term
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+from graph.errors import SamverkanError
+from graph.namespaces import OWL, RDF, RDFS, SH
+from graph.validate.check_model import VALUES_FAILED, Check, Finding, select_union
+from graph.validate.check_run import finding_order, run_check, run_checks, to_violations
+from graph.validate.shacl import compact
 
 
 class UnsupportedShapeError(SamverkanError, ValueError):
     """A shape uses a SHACL feature this checker does not implement; use pySHACL (``.shacl``) instead."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One validation result: which node broke which constraint of which shape."""
-
-    focus: Term
-    component: str  # the constraint component's local name, as in SHACL: "MinCountConstraintComponent"
-    path: str | None
-    value: Term | None
-    shape: str
-    severity: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Check:
-    """One compiled query: its rows are violations of the listed components (``?c0``, ``?c1``... false)."""
-
-    sparql: str
-    shape: str
-    path: str | None
-    components: tuple[str, ...]
-    severity: str
-    message: str
-    has_value: bool
-    flagged: bool = True  # False: every row violates the only component (the query has no ?c0)
-    values: Check | None = None  # asks the focus nodes whose values failed (``{focus}``) which ones did
-    # A cheap first pass for a counting check: ``screen`` selects the focus nodes that may fail (a lookup
-    # each, no grouping), then ``per_focus`` (``sparql`` with ``{focus}`` for its targets) counts only them.
-    screen: str | None = None
-    per_focus: str | None = None
-    # A value check over real targets, kept in parts so that checks sharing ``targets`` run as one query
-    # (``run_checks``): the pattern binding ``?v`` and the tests (flag ``i`` true when ``tests[i]`` holds).
-    targets: str | None = None
-    pattern: str = ""
-    tests: tuple[str, ...] = ()
 
 
 # Predicates of a shape that state or describe, never constrain.
@@ -166,7 +128,7 @@ class ShapeChecker:
         membership and property values, as pySHACL's ``focus`` does in :mod:`graph.validate.shacl`.
         """
         findings = set(run_checks(store, self.compile(store, focus_graphs=focus_graphs)))
-        return sorted(findings, key=_order)
+        return sorted(findings, key=finding_order)
 
     def compile(self, store: ox.Store, *, focus_graphs: Sequence[str] | None = None) -> list[Check]:
         """The queries that check ``store`` (its class hierarchy and context-only nodes are read here)."""
@@ -292,7 +254,7 @@ class ShapeChecker:
             ok = " && ".join(f"COALESCE({expr}, false)" for _, expr in self._value_tests(prop, "?v", classes))
             binds.append(f"BIND(IF({ok}, ?_none, ?v) AS ?_bad)")
             counted.append("(COUNT(DISTINCT ?_bad) AS ?nbad)")
-            tests.append((_VALUES_FAILED, "?nbad = 0"))
+            tests.append((VALUES_FAILED, "?nbad = 0"))
         if unique_lang:  # as many languages as tagged values, or two values share a language
             binds.append('BIND(IF(LANG(?v) != "", ?v, ?_none) AS ?_tagged)')
             binds.append('BIND(IF(LANG(?v) != "", LCASE(LANG(?v)), ?_none) AS ?_lang)')
@@ -569,7 +531,7 @@ class _Focus:
             f"FILTER NOT EXISTS {{ VALUES ?_fg {{ {' '.join(focus)} }} GRAPH ?_fg {{ ?s ?_p ?_o }} }} }} "
             f"LIMIT {limit + 1}"
         )
-        nodes = [row["s"] for row in _select(store, query)]
+        nodes = [row["s"] for row in select_union(store, query)]
         if len(nodes) > limit:
             return cls(tuple(graphs), None, outside_blank=True)
         iris = tuple(n for n in nodes if isinstance(n, ox.NamedNode))
@@ -599,7 +561,7 @@ class _ClassIndex:
     def read(cls, store: ox.Store) -> _ClassIndex:
         below: dict[str, set[str]] = {}
         query = f"SELECT DISTINCT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}>+ ?sup }}"
-        for row in _select(store, query):
+        for row in select_union(store, query):
             sub, sup = row["sub"], row["sup"]
             if isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
                 below.setdefault(sup.value, set()).add(sub.value)
@@ -610,103 +572,6 @@ class _ClassIndex:
         for c in classes:
             result |= {c} | self.below.get(c, set())
         return result
-
-
-def run_check(store: ox.Store, check: Check, *, batch: int = 2000) -> Iterator[Finding]:
-    """Run one compiled check and yield its findings (asking for the failing values where it must)."""
-    if check.screen is not None and check.per_focus is not None:
-        suspects = [row["f"] for row in _select(store, check.screen)]
-        if any(isinstance(f, ox.BlankNode) for f in suspects):  # a VALUES block cannot name one
-            yield from run_check(store, replace(check, screen=None))
-            return
-        for start in range(0, len(suspects), batch):
-            focus = " ".join(str(f) for f in suspects[start : start + batch])
-            sparql = check.per_focus.replace("{focus}", f"VALUES ?f {{ {focus} }}", 1)
-            yield from run_check(store, replace(check, sparql=sparql, screen=None, per_focus=None))
-        return
-    values_failed: list[Term] = []
-    yield from _row_findings(check, _select(store, check.sparql), values_failed)
-    if check.values is None:
-        return
-    for start in range(0, len(values_failed), batch):
-        focus = " ".join(str(f) for f in values_failed[start : start + batch])
-        sparql = check.values.sparql.replace("{focus}", f"VALUES ?f {{ {focus} }}", 1)
-        yield from run_check(store, replace(check.values, sparql=sparql))
-
-
-def run_checks(store: ox.Store, checks: Sequence[Check]) -> Iterator[Finding]:
-    """Run compiled checks; value checks over the same targets as one query, so the targets bind once.
-
-    Measured at a million triples: the seven value checks on the actors took 0.98 CPU s one by one and
-    0.53 as one query (a ``UNION`` of their patterns, each branch numbered in ``?_k``).
-    """
-    shared: dict[str, list[Check]] = {}
-    for check in checks:
-        if check.targets is not None:
-            shared.setdefault(check.targets, []).append(check)
-        else:
-            yield from run_check(store, check)
-    for targets, group in shared.items():
-        if len(group) == 1:
-            yield from run_check(store, group[0])
-            continue
-        branches = []
-        for k, check in enumerate(group):
-            binds = " ".join(f"BIND(COALESCE({t}, false) AS ?_k{k}c{i})" for i, t in enumerate(check.tests))
-            failed = " || ".join(f"!?_k{k}c{i}" for i in range(len(check.tests)))
-            branches.append(f"{{ {check.pattern} {binds} FILTER({failed}) BIND({k} AS ?_k) }}")
-        sparql = f"SELECT DISTINCT * WHERE {{ {targets} {' UNION '.join(branches)} }}"
-        by_check: list[list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]] = [[] for _ in group]
-        for row in _select(store, sparql):
-            k = int(_bound(row["_k"]).value)
-            flags = {f"c{i}": row[f"_k{k}c{i}"] for i in range(len(group[k].tests))}
-            by_check[k].append({"f": row["f"], "v": row["v"], **flags})
-        for check, rows in zip(group, by_check, strict=True):
-            yield from _row_findings(check, rows, [])
-
-
-def _bound(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> ox.Literal:
-    assert isinstance(term, ox.Literal)
-    return term
-
-
-def _row_findings(check: Check, rows: Iterable[Any], values_failed: list[Term]) -> Iterator[Finding]:
-    """The findings of a check's result rows (``f``, ``v``, flags ``c0``...); failed values are noted."""
-    for row in rows:
-        focus = row["f"]
-        assert isinstance(focus, ox.NamedNode | ox.BlankNode | ox.Literal)
-        value = row["v"] if check.has_value else None
-        for i, component in enumerate(check.components):
-            passed = row[f"c{i}"] if check.flagged else None
-            if passed is not None and passed.value == "true":
-                continue
-            if component == _VALUES_FAILED:
-                values_failed.append(focus)
-                continue
-            yield Finding(
-                focus=focus,
-                component=component,
-                path=check.path,
-                value=value if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal) else None,
-                shape=check.shape,
-                severity=check.severity,
-                message=check.message,
-            )
-
-
-# The flag of an aggregate check that says some values failed; which ones is asked afterwards.
-_VALUES_FAILED = "values"
-
-
-def _select(store: ox.Store, sparql: str) -> ox.QuerySolutions:
-    """Run a SELECT on the union of the store's graphs (the staging store keeps its default graph empty)."""
-    result = store.query(sparql, use_default_graph_as_union=True)
-    assert isinstance(result, ox.QuerySolutions)
-    return result
-
-
-def _order(f: Finding) -> tuple[bool, str, str, str, str]:
-    return (f.severity != "Violation", str(f.focus), f.path or "", f.component, str(f.value or ""))
 
 
 def _datatype_test(datatype: str, v: str) -> str:
@@ -759,43 +624,6 @@ def _int(node: Node | None) -> int | None:
 
 def _true(node: Node | None) -> bool:
     return isinstance(node, Literal) and node.toPython() is True
-
-
-def to_violations(store: ox.Store, findings: Sequence[Finding]) -> list[Violation]:
-    """Turn findings into the violations :mod:`.shacl` reports, each focus named with its label."""
-    labels = _labels(store, {f.focus for f in findings if isinstance(f.focus, ox.NamedNode)})
-    violations = []
-    for f in findings:
-        focus = compact(to_rdflib_term(f.focus))
-        label = labels.get(f.focus.value) if isinstance(f.focus, ox.NamedNode) else None
-        violations.append(
-            Violation(
-                focus=f"{focus} ({label})" if label else focus,
-                message=f.message,
-                path=compact(URIRef(f.path)) if f.path else None,
-                value=compact(to_rdflib_term(f.value)) if f.value is not None else None,
-                severity=f.severity,
-                shape=f.shape,
-            )
-        )
-    return sorted(violations, key=lambda v: (v.severity != "Violation", v.focus, v.path or ""))
-
-
-def _labels(store: ox.Store, iris: set[ox.NamedNode], *, batch: int = 2000) -> dict[str, str]:
-    """The Swedish preferred label of each IRI (else English, else any), as the validation report shows."""
-    rank = {"sv": 0, "en": 1}
-    best: dict[str, tuple[int, str]] = {}
-    ordered = sorted(iris, key=lambda n: n.value)
-    for start in range(0, len(ordered), batch):
-        values = " ".join(str(n) for n in ordered[start : start + batch])
-        query = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{SKOS.prefLabel}> ?l }}"
-        for row in _select(store, query):
-            s, label = row["s"], row["l"]
-            if isinstance(s, ox.NamedNode) and isinstance(label, ox.Literal):
-                key = (rank.get(label.language or "", 2), label.value)
-                if s.value not in best or key < best[s.value]:
-                    best[s.value] = key
-    return {iri: label for iri, (_, label) in best.items()}
 
 
 __all__ = [

@@ -368,3 +368,18 @@ def test_unexpected_error_is_500_without_internals(store, monkeypatch):
     assert r.status_code == 500
     assert "secret" not in r.text
     assert json.loads(r.text)["error"] == "internal"
+
+
+def test_a_reading_past_the_row_cap_is_refused_not_cut(store):
+    """A page's own query past the cap: 503 that says so, never counts from part of the rows."""
+    from api.main import create_app
+    from tests.test_api.conftest import TestClient, make_settings
+
+    with TestClient(create_app(make_settings(max_results=3), store=store)) as client:
+        r = client.get("/api/municipalities")
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "row-limit"
+        assert "SAMVERKAN_MAX_RESULTS" in r.json()["message"]
+        assert "Retry-After" not in r.headers
+    with TestClient(create_app(make_settings(), store=store)) as client:
+        assert client.get("/api/municipalities").status_code == 200

@@ -303,3 +303,42 @@ def test_ready_without_a_memory_copy_once_a_worker_is_forked(pool: WorkerPool) -
     health = _wait_health_ready(pool)
     assert health["engine"] == "disk"
     assert health["workers"]["idle"] >= 1  # type: ignore[index]
+
+
+def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: Path) -> None:
+    # The reserve kept for the workers is one worker's allowance: larger than any machine's memory here,
+    # so the copy cannot fit; the pool says why and answers from the disk store.
+    p = WorkerPool(store_dir, spare=1, memory_allowance=1 << 50, memory_copy=True)
+    try:
+        p.start()
+        deadline = time.monotonic() + 60
+        while p.health()["memory_copy_failure"] is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        health = _wait_health_ready(p)
+        assert health["engine"] == "disk"
+        assert health["memory_copy"] == "none"
+        assert "GiB are available" in health["memory_copy_failure"]
+        assert "queries stay on the disk store" in health["memory_copy_failure"]
+        header, _ = p.run(ask(CHEAP), timeout=5)
+        assert header["ok"]
+    finally:
+        p.close()
+
+
+def test_a_demoted_worker_is_retired_after_its_query(store_dir: Path) -> None:
+    # Kept, a worker grows a private copy of every page its queries touch (see api/workers/pool.py).
+    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, demote_after=0.05)
+    try:
+        p.start()
+        _wait_health_ready(p)
+        worker = p.pids()[1:]  # the disk zygote first, then the idle worker
+        assert len(worker) == 1
+        numbers = " ".join(str(i) for i in range(1500))
+        medium = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
+        header, body = p.run(ask(medium), timeout=60)
+        assert header["ok"], header
+        assert b"2250000" in body
+        assert p.stats.demoted == 1  # it ran past demote_after
+        assert worker[0] not in p.pids()
+    finally:
+        p.close()

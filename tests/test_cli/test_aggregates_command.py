@@ -43,3 +43,24 @@ def test_named_query_from_the_aggregates_gives_the_partners(store_dir: Path) -> 
     assert result.exit_code == 0, result.output
     assert "partner" in result.output.splitlines()[0]
     assert len(result.output.splitlines()) > 2
+
+
+def test_bench_write_on_an_existing_store_leaves_it_as_it_was(store_dir: Path) -> None:
+    from graph.store.embedded import GraphStore
+
+    meta = "https://w3id.org/samverkan/graph/meta"  # the aggregates' last activity is stamped there
+
+    def held() -> set[str]:
+        store = GraphStore.open(store_dir)
+        try:
+            rows = store.select(f"SELECT ?g ?s ?p ?o {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{meta}>) }}")
+            return {" ".join(str(r[k]) for k in ("g", "s", "p", "o")) for r in rows}
+        finally:
+            store.close()
+
+    before = held()
+    result = runner.invoke(app, ["bench", "aggregates", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "held" in result.output  # the store holds every aggregate: not rebuilt
+    assert held() == before
+    assert not any("bench-aggregates" in quad for quad in before)

@@ -98,6 +98,17 @@ def test_questions_bench_tiny_run_compares_rows_and_states_skips(tmp_path: Path)
     assert questions.rows[-1][0] == "geometric mean, ratio to samverkan"
     assert len(r["mix"]["seconds"]) + len(r["mix"]["errors"]) == len(LIBRARY)
 
+    again = Options(runs=1, cap=60.0, peers=frozenset(), mix=False, years=range(2020, 2022), reuse_store=True)
+    (reused,) = run_questions_bench(
+        [5_000], queries_dir=QUERIES, work=tmp_path, options=again, progress=print
+    )
+    assert "--reuse-store" in reused["not_run"]["samverkan import --bulk"]  # said, not hidden
+    assert reused["triples"] == r["triples"] + r["ontology_quads"]  # the lines of the file with the ontology
+    assert {q.query: reused["rows"][q.query]["samverkan"] for q in QUESTIONS} == {
+        q.query: rows["samverkan"] for q in QUESTIONS if (rows := r["rows"][q.query])
+    }
+    assert "aggregates_seconds" not in reused  # not rebuilt
+
 
 def test_border_question_embeds_the_crossing_rule_verbatim() -> None:
     # So that it follows the rule when it changes, and reads the crossings aggregate where the store holds it.

@@ -60,6 +60,13 @@ def bench_questions(
     markdown: Annotated[
         Path | None, typer.Option(help="Also write the tables as Markdown here (for docs/benchmarks/).")
     ] = None,
+    reuse_store: Annotated[
+        bool,
+        typer.Option(
+            "--reuse-store/--fresh-store",
+            help="Serve the work dir's store of an earlier run as it is (no import, no rebuild; stated).",
+        ),
+    ] = False,
 ) -> None:
     """The eight strategist questions of issue 18 on samverkan (named queries over HTTP) and three peers."""
     from api.bench.questions import Options, run_questions_bench, tables
@@ -81,7 +88,13 @@ def bench_questions(
         queries_dir=get_settings().queries_dir,
         work=workdir,
         options=Options(
-            runs=runs, seed=seed, cap=cap, peers=frozenset(chosen), rdflib_max=largest_rdflib, mix=mix
+            runs=runs,
+            seed=seed,
+            cap=cap,
+            peers=frozenset(chosen),
+            rdflib_max=largest_rdflib,
+            mix=mix,
+            reuse_store=reuse_store,
         ),
         progress=console.print,
     )
