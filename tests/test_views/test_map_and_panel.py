@@ -121,8 +121,13 @@ def test_search_enter_opens_the_panel(browser: Any, server: str) -> None:
 
 def test_filter_reaches_the_address_and_reload_restores_it(browser: Any, server: str) -> None:
     page = open_page(browser, server + "/viz/collaboration")
+    before = page.locator(".sv-count").text_content()
     page.select_option("select[data-filter='domain']", "kulturskola")
     assert "domain=kulturskola" in page.url
+    # The count follows the filter once the view has redrawn; read it then (CI read the old one once).
+    page.wait_for_function(
+        "before => document.querySelector('.sv-count').textContent !== before", arg=before, timeout=30_000
+    )
     shown = page.locator(".sv-count").text_content()
     assert " av " in shown
     snippet = page.locator(".sv-embed textarea").input_value()
