@@ -2,6 +2,7 @@
 
 Only our own errors (graph.errors, ApiError) become 4xx, here and nowhere else: a plain ValueError, or any
 other exception from a library (networkx, pyoxigraph), is a fault of ours, answered 500 without its text.
+A browser asking for a page gets the same status as a page instead (``add_error_handlers(page=...)``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -133,25 +134,39 @@ _ANSWERED_WITH_THEIR_TEXT: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-def _with_text(status: int, code: str) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
-    async def handler(_: Request, exc: Exception) -> JSONResponse:
-        return _json(status, code, str(exc))
-
-    return handler
+# An error as a page (status, code, message, headers), or None where the request wants JSON.
+PageRenderer = Callable[[Request, int, str, str, dict[str, str]], Response | None]
 
 
-def add_error_handlers(app: FastAPI) -> None:
-    """Install the mapping from our errors to statuses on ``app``."""
+def add_error_handlers(app: FastAPI, *, page: PageRenderer | None = None) -> None:
+    """Install the mapping from our errors to statuses on ``app``; ``page`` renders them for browsers."""
+
+    def answer(
+        request: Request,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        **extra: object,
+    ) -> Response:
+        shown = page(request, status, code, message, headers or {}) if page is not None else None
+        return shown if shown is not None else _json(status, code, message, headers, **extra)
+
+    def with_text(status: int, code: str) -> Callable[[Request, Exception], Awaitable[Response]]:
+        async def handler(request: Request, exc: Exception) -> Response:
+            return answer(request, status, code, str(exc))
+
+        return handler
 
     @app.exception_handler(ApiError)
-    async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return _json(exc.status, exc.code, exc.message, exc.headers)
+    async def _api(request: Request, exc: ApiError) -> Response:
+        return answer(request, exc.status, exc.code, exc.message, exc.headers)
 
     for error, (status, code) in _ANSWERED_WITH_THEIR_TEXT.items():
-        app.add_exception_handler(error, _with_text(status, code))
+        app.add_exception_handler(error, with_text(status, code))
 
     @app.exception_handler(ValidationError)
-    async def _validation(_: Request, exc: ValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: ValidationError) -> Response:
         violations = [
             {
                 "focus": v.focus,
@@ -163,42 +178,44 @@ def add_error_handlers(app: FastAPI) -> None:
             for v in exc.violations
         ]
         message = f"the change breaks {len(violations)} shape(s); nothing was written"
-        return _json(422, "validation", message, violations=violations)
+        return answer(request, 422, "validation", message, violations=violations)
 
     @app.exception_handler(LimitExceededError)
-    async def _limit(_: Request, exc: LimitExceededError) -> JSONResponse:
+    async def _limit(request: Request, exc: LimitExceededError) -> Response:
         # As Fuseki does: a query stopped by the time limit is 503 Service Unavailable. A reading past the
         # row cap is refused too (not answered from part of the rows), but asking again won't help.
         if isinstance(exc, RowLimitError):
-            return _json(503, "row-limit", str(exc))
-        return _json(503, "time-limit", str(exc), {"Retry-After": "1"})
+            return answer(request, 503, "row-limit", str(exc))
+        return answer(request, 503, "time-limit", str(exc), {"Retry-After": "1"})
 
     @app.exception_handler(StoreError)
-    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+    async def _store(request: Request, exc: StoreError) -> Response:
         log.error("store error: %s", exc)
-        return _json(503, "store-unavailable", "the store cannot be read or written now; try again later")
+        message = "the store cannot be read or written now; try again later"
+        return answer(request, 503, "store-unavailable", message)
 
     @app.exception_handler(RequestValidationError)
-    async def _params(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _params(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             {"parameter": ".".join(str(p) for p in e.get("loc", ())[1:]), "message": e.get("msg", "")}
             for e in exc.errors()
         ]
         text = "; ".join(f"{p['parameter']}: {p['message']}" for p in problems)
-        return _json(400, "bad-parameter", text or "a parameter is malformed", problems=problems)
+        return answer(request, 400, "bad-parameter", text or "a parameter is malformed", problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {404: "not-found", 405: "method-not-allowed"}
         message = str(exc.detail) if exc.detail else "error"
         if exc.status_code == 405:
             message = "method not allowed here; see the Allow header and /docs"
-        return _json(exc.status_code, codes.get(exc.status_code, "error"), message, dict(exc.headers or {}))
+        code = codes.get(exc.status_code, "error")
+        return answer(request, exc.status_code, code, message, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _json(500, "internal", "an unexpected error occurred; it was logged")
+        return answer(request, 500, "internal", "an unexpected error occurred; it was logged")
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from api.routes import (
     update,
     upload,
 )
+from api.routes.error_page import error_page
 from api.routes.kept import SnapshotWarmer
 from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
@@ -124,7 +125,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.library = {}
-    add_error_handlers(app)
+    add_error_handlers(app, page=error_page)
     origins = list(settings.cors_origins)
     app.add_middleware(
         CORSMiddleware,

@@ -142,6 +142,9 @@ class SV(DefinedNamespace):
     factMunicipalityCount: URIRef
     factMentionCount: URIRef
     groupRaiser: URIRef
+    raiserCount: URIRef
+    factRaiserCount: URIRef
+    raiserKind: URIRef
     factGroupRaiser: URIRef
     aggregateDomain: URIRef
     startYear: URIRef

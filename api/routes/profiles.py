@@ -31,7 +31,7 @@ from graph.queries import profile as pq
 from graph.queries import workspace as ws
 from graph.queries.borders import Crossing, read_crossings
 from graph.queries.collation import swedish_key
-from graph.queries.resources import Select
+from graph.queries.resources import Select, resource_node
 
 if TYPE_CHECKING:
     from graph.analysis.roles import NetworkRoles
@@ -343,6 +343,7 @@ def render_profile(request: Request, iri: str) -> HTMLResponse:
     Raises:
         UnknownResourceError: the store says nothing about the IRI.
     """
+    resource_node(iri)  # an address that is no IRI is a missing page, not a fault
     select = selector(request)
     t = translator(request)
     lang: ws.Lang = "en" if t.data_lang == "en" else "sv"

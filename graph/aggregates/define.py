@@ -12,7 +12,8 @@ in a named graph of its own under ``graph:analysis/aggregate/``, one resource pe
   and an actor) is the number of collaborations among its records, per domain and year through the
   collaboration's own ``sv:domain`` and dates.
 - ``issue-reach`` (key: issue and raiser): one ``sv:IssueReachRecord`` per (issue, who raised it, round),
-  with the number of mentions and of those that are facts (no ``sv:inferredIn``). The raiser is kept as the
+  with the number of mentions and of those that are facts (no ``sv:inferredIn``), and the raiser's kind
+  where it is a municipality, a group or an unnamed part of one. The raiser is kept as the
   source names it: a mention by an unnamed subset of a group stays with that subset and is never credited to
   the group's named members.
 - ``actor-degree`` (key: the actor): one ``sv:ActorDegreeRecord`` per actor in a collaboration, with its
@@ -27,11 +28,11 @@ a rebuild give the same triples.
 from __future__ import annotations
 
 from graph.aggregates.counted import (
-    ISSUE_COUNT,
     MEMBER_MUNICIPALITIES,
     MUNICIPALITY_PAIRS,
     border_counts,
     crossing_summary,
+    issue_count,
 )
 from graph.aggregates.model import (
     AGGREGATE_PREFIX,
@@ -206,7 +207,7 @@ ISSUE_REACH = Aggregate(
     title="Who raised which issue in which round (unnamed subsets kept as such): mentions, and facts",
     template=(
         "?row a sv:IssueReachRecord ; sv:aggregateOf ?issue ; sv:raiser ?who ; sv:aggregateRound ?round ;"
-        " sv:mentionCount ?mentions ; sv:factMentionCount ?factMentions ."
+        " sv:mentionCount ?mentions ; sv:factMentionCount ?factMentions ; sv:raiserKind ?kind ."
     ),
     body="""{
   { SELECT ?issue ?who ?round (COUNT(DISTINCT ?mention) AS ?mentions)
@@ -216,6 +217,7 @@ ISSUE_REACH = Aggregate(
       OPTIONAL { ?mention sv:inRound ?round }
       BIND(IF(EXISTS { ?mention sv:inferredIn ?inferred }, ?none, ?mention) AS ?fact)
     } GROUP BY ?issue ?who ?round }
+  OPTIONAL { ?who a ?kind FILTER(?kind IN (sv:Municipality, sv:Grouping, sv:UnnamedSubset)) }
   """
     + _row(
         AGGREGATE_PREFIX + "issue-reach/row/",
@@ -226,6 +228,8 @@ ISSUE_REACH = Aggregate(
     + "\n}",
     reach={
         "mention": "?seed sv:issue ?issue ; sv:raisedBy ?who",
+        # The raiser's kind is in its rows (for issue-count, kept by difference from them).
+        "raiser": "?mention sv:raisedBy ?seed ; sv:issue ?issue . BIND(?seed AS ?who)",
     },
     triggers=(
         _t(SV + "issue", "s", "mention"),
@@ -233,8 +237,13 @@ ISSUE_REACH = Aggregate(
         _t(SV + "inRound", "s", "mention"),
         _t(SV + "inferredIn", "s", "mention"),
         _t(RDF_TYPE, "s", "mention", SV + "IssueMention"),
+        _t(RDF_TYPE, "s", "raiser", _MUNICIPALITY),
+        _t(RDF_TYPE, "s", "raiser", SV + "Grouping"),
+        _t(RDF_TYPE, "s", "raiser", SV + "UnnamedSubset"),
     ),
 )
+
+ISSUE_COUNT = issue_count(ISSUE_REACH)
 
 ACTOR_DEGREE = Aggregate(
     name="actor-degree",

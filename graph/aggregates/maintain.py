@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from graph.aggregates.define import AGGREGATES, is_aggregate_graph
-from graph.aggregates.model import SV, Aggregate
+from graph.aggregates.difference import settle_ops, weigh_ops
+from graph.aggregates.model import SV, Aggregate, into_both, over_base
 from graph.errors import ForbiddenOperationError
 from graph.namespaces import META_GRAPH
 from graph.store.protocol import Store
@@ -98,16 +99,6 @@ def seeds_of(aggregate: Aggregate, quads: Iterable[ox.Quad]) -> dict[str, set[ox
 
 def _values(var: str, nodes: Iterable[ox.NamedNode]) -> str:
     return f"VALUES ?{var} {{ {' '.join(str(n) for n in sorted(nodes, key=lambda n: n.value))} }}"
-
-
-def over_base(pattern: str, merged: str | None) -> str:
-    """A pattern over the base data: the default graph here, the merged graph on a server."""
-    return f"GRAPH <{merged}> {{ {pattern} }}" if merged else pattern
-
-
-def into_both(graph: str, triples: str, merged: str | None) -> str:
-    """A template writing ``triples`` to an aggregate graph and to the merge."""
-    return f"GRAPH <{graph}> {{ {triples} }} " + (f"GRAPH <{merged}> {{ {triples} }}" if merged else triples)
 
 
 def reach_query(aggregate: Aggregate, seeds: dict[str, set[ox.NamedNode]]) -> str:
@@ -244,9 +235,26 @@ def maintenance(
     merged = store.merged_graph
     used = sorted({q.graph_name.value for q in changed if isinstance(q.graph_name, ox.NamedNode)})
     ops: list[str] = []
+    keysets: dict[str, list[str]] = {}  # per aggregate recomputed: its keys
+    starts: dict[str, int] = {}  # and where its operations start
     for aggregate, seeds in seeded:
-        before = keys_before(store, aggregate, seeds)
-        ops += recompute_ops(aggregate, keyset(aggregate, before, seeds, apart=merged is not None), merged)
+        if aggregate.by_difference is not None:
+            # Weighed before its source's operations (the rows as they were) and after them (as they are).
+            source = aggregate.source or ""
+            if source not in keysets:
+                continue  # its source did not change
+            before_source = weigh_ops(aggregate, keysets[source], merged, sign=-1)
+            ops[starts[source] : starts[source]] = before_source
+            for name, start in starts.items():
+                if start > starts[source]:
+                    starts[name] = start + len(before_source)
+            ops += weigh_ops(aggregate, keysets[source], merged, sign=+1)
+            ops += settle_ops(aggregate, keysets[source], merged)
+        else:
+            before = keys_before(store, aggregate, seeds)
+            keysets[aggregate.name] = keyset(aggregate, before, seeds, apart=merged is not None)
+            starts[aggregate.name] = len(ops)
+            ops += recompute_ops(aggregate, keysets[aggregate.name], merged)
         ops += stamp_ops(
             aggregate,
             at=at or datetime.now(UTC),
@@ -272,12 +280,10 @@ __all__ = [
     "expand",
     "has_aggregates",
     "held_stamp",
-    "into_both",
     "join_ops",
     "keys_before",
     "keyset",
     "maintenance",
-    "over_base",
     "reach_query",
     "recompute_ops",
     "refuse_aggregate_graph",

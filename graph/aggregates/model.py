@@ -33,6 +33,47 @@ class Trigger:
 
 
 @dataclass(frozen=True)
+class Count:
+    """One count kept by difference: per key, the distinct values of ``counted`` that ``contribution`` gives.
+
+    ``contribution`` reads the source's graph and binds the aggregate's keys and ``counted`` from the source's
+    key variables; ``property`` is the count's predicate in the aggregate's rows.
+    """
+
+    property: str
+    contribution: str
+    counted: str
+
+
+@dataclass(frozen=True)
+class Member:
+    """A set kept from the source: the source key variable ``member`` as a value of ``property``.
+
+    It is one while ``contribution`` (reading the source's graph, binding the aggregate's keys) gives a
+    solution for it.
+    """
+
+    property: str
+    member: str
+    contribution: str
+
+
+@dataclass(frozen=True)
+class KeptByDifference:
+    """How an aggregate derived from its source is kept by difference (``graph.aggregates.difference``).
+
+    A write that changes the source's rows of some keys moves each count by the values those rows give
+    after the write less those they gave before; a row goes when its first count reaches zero. ``row``
+    binds ``?row`` from the keys, as the body does. ``members`` are set-valued properties, recomputed for
+    the source keys the write touched.
+    """
+
+    counts: tuple[Count, ...]
+    row: str
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True)
 class Aggregate:
     """One aggregate: its graph, its key variables, the rows it derives and how a change reaches its keys.
 
@@ -51,6 +92,9 @@ class Aggregate:
     record_class: str
     title: str
     source: str | None = None  # the aggregate whose graph the body reads, if any
+    # Kept by difference from the source's changed rows (a rebuild still runs ``body``), not recomputed per
+    # key: for counts whose keys gather too many source rows to recount on every write.
+    by_difference: KeptByDifference | None = None
 
     @property
     def graph(self) -> str:
@@ -89,6 +133,16 @@ def derived_reach(source: Aggregate, pattern: str) -> dict[str, str]:
     return {group: f"{reach} {pattern}" for group, reach in source.reach.items()}
 
 
+def over_base(pattern: str, merged: str | None) -> str:
+    """A pattern over the base data: the default graph here, the merged graph on a server."""
+    return f"GRAPH <{merged}> {{ {pattern} }}" if merged else pattern
+
+
+def into_both(graph: str, triples: str, merged: str | None) -> str:
+    """A template writing ``triples`` to an aggregate graph and to the merge."""
+    return f"GRAPH <{graph}> {{ {triples} }} " + (f"GRAPH <{merged}> {{ {triples} }}" if merged else triples)
+
+
 __all__ = [
     "AGGREGATE_PREFIX",
     "DCTERMS",
@@ -97,8 +151,13 @@ __all__ = [
     "SCHEMA",
     "SV",
     "Aggregate",
+    "Count",
+    "KeptByDifference",
+    "Member",
     "Trigger",
     "derived_reach",
+    "into_both",
+    "over_base",
     "row_iri",
     "trigger",
 ]

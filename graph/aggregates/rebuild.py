@@ -14,14 +14,12 @@ from graph.aggregates.maintain import (
     expand,
     has_aggregates,
     held_stamp,
-    into_both,
     join_ops,
     maintenance,
-    over_base,
     stamp_ops,
     stamp_quads,
 )
-from graph.aggregates.model import RDF_TYPE, Aggregate
+from graph.aggregates.model import RDF_TYPE, Aggregate, into_both, over_base
 from graph.store.protocol import Row, Store
 
 

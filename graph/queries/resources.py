@@ -429,17 +429,27 @@ class Description:
     incoming: list[ox.Triple]
 
 
+def resource_node(iri: str) -> ox.NamedNode:
+    """The IRI as a node.
+
+    Raises:
+        UnknownResourceError: ``iri`` is not a valid IRI (spaces, ``<``, control characters): no resource
+            can have it.
+    """
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        msg = f"nothing is known about {iri!r}: it is not a valid IRI"
+        raise UnknownResourceError(msg) from None
+
+
 def describe_resource(store: Store, iri: str) -> Description:
     """Return what the store says about ``iri`` and what points to it.
 
     Raises:
         UnknownResourceError: ``iri`` is not a valid IRI, or the store says nothing about it.
     """
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:  # spaces or control characters: no resource can have this IRI
-        msg = f"nothing is known about {iri!r}: it is not a valid IRI"
-        raise UnknownResourceError(msg) from None
+    node = resource_node(iri)
     triples = sorted(set(store.triples(node)), key=str)
     incoming = sorted(set(store.triples(object=node)), key=str)
     if not triples and not incoming:
@@ -505,5 +515,6 @@ __all__ = [
     "read_municipalities",
     "resolve_category",
     "resolve_municipality",
+    "resource_node",
     "store_select",
 ]

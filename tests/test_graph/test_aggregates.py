@@ -16,7 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.aggregates.counted import MUNICIPALITY_PAIRS
 from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH, CROSSINGS
+from graph.aggregates.difference import scratch_graph
 from graph.aggregates.maintain import expand, has_aggregates
 from graph.aggregates.reading import aggregate_text, reading_text
 from graph.aggregates.rebuild import derived_rows, held_rows, input_predicates, rebuild, status
@@ -98,6 +100,7 @@ class RandomWrites:
         "scope",
         "replace_graph",
         "retag_collaboration",
+        "retype_raiser",
     )
 
     def plan(self, n: int) -> list[str]:
@@ -191,6 +194,12 @@ class RandomWrites:
             new = self.rng.choice([d.object for d in held if d.predicate == q.predicate])  # type: ignore[assignment]
         self.writer.apply([ox.Quad(q.subject, q.predicate, new, q.graph_name)], [q])
 
+    def retype_raiser(self) -> None:  # a raiser becomes a group, or a group stops being one: the counts move
+        who = self.rng.choice(self.raisers + self.municipalities)
+        grouping = ox.Quad(who, N(RDF_TYPE), N(SV + "Grouping"), N(TEST_GRAPH))
+        held = [q for q in self.store.quads() if q.subject == who and q.object == N(SV + "Grouping")]
+        self.writer.apply((), held) if held else self.writer.apply([grouping], ())
+
     def replace_graph(self) -> None:  # the Graph Store Protocol's PUT: a source graph without one statement
         graphs = sorted(
             {q.graph_name.value for q in self.store.quads() if q.predicate.value == ORG + "hasMember"}
@@ -218,12 +227,50 @@ def test_incremental_aggregates_equal_a_rebuild_after_random_writes(curated_nqua
                 refused[kind] += 1
             if wrong := mismatches(store):
                 found.append((seed, i, kind, wrong))
+        assert scratch_graph(MUNICIPALITY_PAIRS) not in store.graph_names()  # dropped by each write
     total = sum(tried.values())
     print(f"\n{total} random writes ({dict(tried)}), refused {dict(refused)}, mismatches {len(found)}")
     assert total == len(SEEDS) * per_seed
     assert min(tried[k] for k in set(RandomWrites.KINDS)) >= 2  # every kind of write, at least twice
     assert sum(refused.values()) < total / 2  # most writes must really change the store
     assert found == []
+
+
+def pair_counts(store: GraphStore) -> dict[tuple[str, str], int]:
+    rows = held_rows(store, MUNICIPALITY_PAIRS)
+    keys: dict[ox.NamedNode | ox.BlankNode, dict[str, str]] = {}
+    for t in rows:
+        keys.setdefault(t.subject, {})[t.predicate.value] = getattr(t.object, "value", "")
+    return {
+        (k[SV + "fromMunicipality"], k[SV + "partnerMunicipality"]): int(k[SV + "collaborationCount"])
+        for k in keys.values()
+    }
+
+
+def test_a_pair_count_moves_by_the_collaborations_a_write_touches(curated_nquads: bytes) -> None:
+    """A new shared collaboration adds one to a held pair and makes an absent one; its removal undoes both."""
+    store = open_curated(curated_nquads)
+    held = pair_counts(store)
+    (a, b), shared = next(iter(sorted(held.items())))
+    municipalities = sorted(m.value for m in iris(store, "SELECT ?x WHERE { ?x a sv:Municipality }"))
+    c = next(m for m in municipalities if m != a and (a, m) not in held)
+    new = N(ID + "collaboration/test-pairs")  # a held collaboration's statements, its members changed
+    like = iris(store, "SELECT ?x WHERE { ?x a sv:Collaboration } ORDER BY ?x LIMIT 1")[0]
+    added = [
+        ox.Quad(new, q.predicate, q.object, N(TEST_GRAPH))
+        for q in store.quads()
+        if q.subject == like and q.predicate.value != ORG + "hasMember" and q.graph_name != ox.DefaultGraph()
+    ]
+    added += [ox.Quad(new, N(ORG + "hasMember"), N(m), N(TEST_GRAPH)) for m in (a, b, c)]
+    writer = Writer(store)
+    writer.apply(added, ())
+    after = pair_counts(store)
+    assert after[(a, b)] == after[(b, a)] == shared + 1
+    assert after[(a, c)] == after[(c, a)] == 1  # a pair that shared nothing
+    assert after[(b, c)] == held.get((b, c), 0) + 1
+    writer.apply((), added)
+    assert pair_counts(store) == held  # the new pair's row is gone again, the held one is back to its count
+    assert mismatches(store) == []
 
 
 def test_a_rebuild_holds_what_the_whole_store_derives(curated_nquads: bytes) -> None:

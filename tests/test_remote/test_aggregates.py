@@ -58,11 +58,18 @@ def test_writes_keep_the_aggregates_in_step_on_virtuoso(both: tuple[GraphStore, 
     ]
     municipalities = [r["m"] for r in embedded.select("SELECT ?m WHERE { ?m a sv:Municipality } ORDER BY ?m")]
     member = embedded.select("SELECT ?c ?m WHERE { ?c org:hasMember ?m } ORDER BY ?c ?m LIMIT 1")[0]
+    mentions = [r["x"] for r in embedded.select("SELECT ?x WHERE { ?x a sv:IssueMention } ORDER BY ?x")]
     g = f"GRAPH <{TEST_GRAPH}>"
     updates = [
         f"INSERT DATA {{ {g} {{ {collaborations[0]} org:hasMember {municipalities[-1]} }} }}",
         f"INSERT DATA {{ {g} {{ {collaborations[-1]} dcterms:spatial {municipalities[0]} }} }}",
         f"DELETE WHERE {{ GRAPH ?g {{ {member['c']} org:hasMember {member['m']} }} }}",
+        # the issue counts, kept by difference: another raiser, a hypothesis, a raiser that is a group
+        f"DELETE {{ GRAPH ?g {{ {mentions[0]} sv:raisedBy ?who }} }}"
+        f" INSERT {{ GRAPH ?g {{ {mentions[0]} sv:raisedBy {municipalities[0]} }} }}"
+        f" WHERE {{ GRAPH ?g {{ {mentions[0]} sv:raisedBy ?who }} }}",
+        f"INSERT DATA {{ {g} {{ {mentions[-1]} sv:inferredIn <{TEST_GRAPH}> }} }}",
+        f"INSERT DATA {{ {g} {{ {municipalities[1]} a sv:Grouping }} }}",
     ]
     for update in updates:
         for store in both:

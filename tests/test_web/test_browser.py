@@ -27,6 +27,7 @@ PAGE_TYPES = {
     "avancerat": "/avancerat",
     "rapport": "/rapporter/2020",
     "karta": "/viz/municipalities",
+    "fel": "/id/actor/finns-inte",  # an error, as a page
 }
 
 
