@@ -21,7 +21,7 @@ full rebuild still counts with ``Aggregate.body``; the random-write test holds t
 
 from __future__ import annotations
 
-from graph.aggregates.model import Aggregate, KeptByDifference, into_both, over_base
+from graph.aggregates.model import Aggregate, KeptByDifference, Member, into_both, over_base
 
 
 def scratch_graph(aggregate: Aggregate) -> str:
@@ -36,9 +36,17 @@ def _kept(aggregate: Aggregate) -> KeptByDifference:
     return aggregate.by_difference
 
 
+def _keys(aggregate: Aggregate) -> str:
+    """The key properties and variables, as a predicate-object list."""
+    return " ; ".join(f"<{p}> ?{k}" for p, k in zip(aggregate.key_properties, aggregate.keys, strict=True))
+
+
 def _key_triples(aggregate: Aggregate, subject: str) -> str:
-    keys = " ; ".join(f"<{p}> ?{k}" for p, k in zip(aggregate.key_properties, aggregate.keys, strict=True))
-    return f"{subject} {keys}"
+    return f"{subject} {_keys(aggregate)}"
+
+
+def _first_key(aggregate: Aggregate) -> str:
+    return f"<{aggregate.key_properties[0]}> ?{aggregate.keys[0]}"
 
 
 def _hash_iri(prefix: str, variable: str, *parts: str) -> str:
@@ -75,7 +83,7 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
     """
     kept, scratch, g = _kept(aggregate), scratch_graph(aggregate), aggregate.graph
     keys = " ".join("?" + k for k in aggregate.keys)
-    first_key = f"<{aggregate.key_properties[0]}> ?{aggregate.keys[0]}"
+    first_key = _first_key(aggregate)
     cell = _hash_iri(scratch + "/cell/", "cell", "STR(?row)", '"{p}"')
     # IF(BOUND()) rather than COALESCE: Virtuoso 7.2's compiler fails on some COALESCE forms. Only counts
     # that change get a cell.
@@ -95,7 +103,7 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
         f"GRAPH <{scratch}> {{ {_key_triples(aggregate, '?row')} . ?alive sv:row ?row ;"
         f" sv:weighs <{exists.property}> ; sv:newCount ?rows FILTER(?rows > 0) }}"
     )
-    row_triples = f"?row a <{aggregate.record_class}> ; " + _key_triples(aggregate, "").lstrip()
+    row_triples = f"?row a <{aggregate.record_class}> ; {_keys(aggregate)}"
     zeros = [
         op
         for c in kept.counts[1:]
@@ -122,11 +130,7 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
         f"DELETE {{ {into_both(g, '?row ?p ?o', merged)} }} WHERE {{ GRAPH <{scratch}> {{ ?cell sv:row ?row ;"
         f" sv:weighs <{exists.property}> ; sv:newCount ?none FILTER(?none <= 0) }}"
         f" GRAPH <{g}> {{ ?row {first_key} ; ?p ?o }} }}",
-        *(
-            op
-            for m in kept.members
-            for op in _member_ops(aggregate, m.property, m.member, m.contribution, keysets, merged)
-        ),
+        *(op for member in kept.members for op in _member_ops(aggregate, member, keysets, merged)),
         f"DROP SILENT GRAPH <{scratch}>",
     ]
 
@@ -142,21 +146,18 @@ def _insert(graph: str, triples: str, where: str, merged: str | None) -> list[st
     return [f"INSERT {{ GRAPH <{g}> {{ {triples} }} }} WHERE {{ {where} }}" for g in (graph, merged)]
 
 
-def _member_ops(
-    aggregate: Aggregate, prop: str, member: str, contribution: str, keysets: list[str], merged: str | None
-) -> list[str]:
+def _member_ops(aggregate: Aggregate, member: Member, keysets: list[str], merged: str | None) -> list[str]:
     """A set-valued property recomputed for the touched source keys: out, then in where the source says so."""
-    g, kept = aggregate.graph, _kept(aggregate)
-    first_key = f"<{aggregate.key_properties[0]}> ?{aggregate.keys[0]}"
-    triple = f"?row <{prop}> ?{member}"
+    g, row = aggregate.graph, _kept(aggregate).row
+    triple = f"?row <{member.property}> ?{member.member}"
     out = [
-        f"DELETE {{ {into_both(g, triple, merged)} }} WHERE {{ {over_base(keys, merged)} {kept.row}"
+        f"DELETE {{ {into_both(g, triple, merged)} }} WHERE {{ {over_base(keys, merged)} {row}"
         f" GRAPH <{g}> {{ {triple} }} }}"
         for keys in keysets
     ]
     back = [
-        f"INSERT {{ {into_both(g, triple, merged)} }} WHERE {{ {over_base(keys, merged)} {contribution}"
-        f" {kept.row} GRAPH <{g}> {{ ?row {first_key} }} }}"
+        f"INSERT {{ {into_both(g, triple, merged)} }} WHERE {{ {over_base(keys, merged)}"
+        f" {member.contribution} {row} GRAPH <{g}> {{ ?row {_first_key(aggregate)} }} }}"
         for keys in keysets
     ]
     return out + back

@@ -234,35 +234,30 @@ def maintenance(
         return ""
     merged = store.merged_graph
     used = sorted({q.graph_name.value for q in changed if isinstance(q.graph_name, ox.NamedNode)})
-    ops: list[str] = []
     keysets: dict[str, list[str]] = {}  # per aggregate recomputed: its keys
-    starts: dict[str, int] = {}  # and where its operations start
+    segments: dict[str, list[str]] = {}  # per aggregate, its operations, in the order of AGGREGATES
     for aggregate, seeds in seeded:
         if aggregate.by_difference is not None:
-            # Weighed before its source's operations (the rows as they were) and after them (as they are).
             source = aggregate.source or ""
             if source not in keysets:
                 continue  # its source did not change
-            before_source = weigh_ops(aggregate, keysets[source], merged, sign=-1)
-            ops[starts[source] : starts[source]] = before_source
-            for name, start in starts.items():
-                if start > starts[source]:
-                    starts[name] = start + len(before_source)
-            ops += weigh_ops(aggregate, keysets[source], merged, sign=+1)
-            ops += settle_ops(aggregate, keysets[source], merged)
+            # Weighed before its source's operations (the rows as they were) and after them (as they are).
+            segments[source][:0] = weigh_ops(aggregate, keysets[source], merged, sign=-1)
+            segment = weigh_ops(aggregate, keysets[source], merged, sign=+1)
+            segment += settle_ops(aggregate, keysets[source], merged)
         else:
             before = keys_before(store, aggregate, seeds)
             keysets[aggregate.name] = keyset(aggregate, before, seeds, apart=merged is not None)
-            starts[aggregate.name] = len(ops)
-            ops += recompute_ops(aggregate, keysets[aggregate.name], merged)
-        ops += stamp_ops(
+            segment = recompute_ops(aggregate, keysets[aggregate.name], merged)
+        segment += stamp_ops(
             aggregate,
             at=at or datetime.now(UTC),
             activity="incremental update after a write",
             used=used,
             merged=merged,
         )
-    return join_ops(ops)
+        segments[aggregate.name] = segment
+    return join_ops(op for segment in segments.values() for op in segment)
 
 
 def has_aggregates(store: Store) -> bool:
