@@ -78,6 +78,7 @@ def start_pool(settings: Settings, store: Store) -> WorkerPool | None:
         max_busy=settings.max_busy_workers,
         memory_allowance=settings.worker_memory_mb << 20,
         memory_copy=settings.memory_copy,
+        keep_private=(settings.worker_keep_mb << 20) or None,
     )
     if not store.add_replica(pool):
         return None

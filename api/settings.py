@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(
         default=2048, gt=0, description="Memory a query may use beyond the shared copy of the store (MiB)."
     )
+    worker_keep_mb: int = Field(
+        default=2048,
+        ge=0,
+        description="Memory a worker may have made its own (pages of the shared copy it read, MiB) and still"
+        " take the next query; past it, a fresh worker is forked. 0: a fresh worker for every query.",
+    )
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."
     )

@@ -17,12 +17,15 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   memory zygote applies the same update, then the pool starts a new generation; idle workers of older
   generations are ended, so the next query of the client that wrote already sees its write.
 - A query still running after ``demote_after`` seconds gets the idle CPU class (SCHED_IDLE), so abandoned
-  heavy queries cannot starve cheap ones; a demoted worker is retired after its query. That costs the next
-  query a fresh worker, and a fresh worker is slow on the memory copy: Oxigraph's memory store writes to the
-  pages a read touches, so a worker's first query copies them (measured at 670 k triples: 33 k page faults,
-  127 MB made private, 4.5x the time of the same query run again). Keeping demoted workers (the normal class
-  given back) made the 10 M label search 4x faster but let workers grow private copies of a 13 GB store
-  until one was killed, so they are still retired (docs/benchmarks/questions.md, 10 M).
+  heavy queries cannot starve cheap ones; it gets the normal class back when it ends.
+- A worker is kept for the next query until it has made ``keep_private`` bytes of memory its own. Oxigraph's
+  memory store writes to the pages a read touches, so a worker forked over the copy copies each page it reads
+  the first time (measured at 670 k triples: 33 k page faults, 127 MB made private, 4.5x the time of the same
+  query run again), and a worker kept for ever would end up with a private copy of the whole store (at 10 M,
+  13 GB each: session 6 kept demoted workers without a bound and one was killed). The worker's minor page
+  faults (``/proc/PID/stat``, microseconds to read) bound what it has made its own from above; only when
+  that bound passes the budget is it weighed exactly (``smaps_rollup``, which walks every page of the copy:
+  0.1 s at 10 M triples), in a thread of its own after its answer has gone, and kept if it is within it.
 """
 
 from __future__ import annotations
@@ -59,13 +62,15 @@ class PoolStats:
     forked: int = 0
     generations: int = 0
     demoted: int = 0
+    replaced_for_memory: int = 0
 
 
 class WorkerPool:
     """Evaluate queries in worker processes forked from a zygote; see the module docstring.
 
     ``spare`` workers are kept forked and idle; at most ``max_busy`` run at once (others wait for one, up to
-    their deadline). ``memory_allowance`` bounds what a worker may allocate beyond the copy it shares.
+    their deadline). ``memory_allowance`` bounds what a worker may allocate beyond the copy it shares;
+    ``keep_private`` what it may have made its own before it is replaced (None: replaced after every query).
     """
 
     def __init__(
@@ -77,6 +82,7 @@ class WorkerPool:
         memory_allowance: int | None = 2 << 30,
         memory_copy: bool = True,
         demote_after: float = 2.0,  # 0.2 s starved 0.1-0.5 s queries on a loaded machine: 3-12x slower
+        keep_private: int | None = 2 << 30,
     ) -> None:
         self.path = path
         self.spare = spare
@@ -84,6 +90,7 @@ class WorkerPool:
         self.memory_allowance = memory_allowance
         self.memory_copy = memory_copy
         self.demote_after = demote_after
+        self.keep_private = keep_private
         self.stats = PoolStats()
         self._cond = threading.Condition()
         self._idle: list[Worker] = []
@@ -123,7 +130,13 @@ class WorkerPool:
             self._settled.set()
 
     def _start_memory(self) -> None:
-        zygote = Zygote(self, mode="memory", path=self.path, memory_allowance=self.memory_allowance)
+        zygote = Zygote(
+            self,
+            mode="memory",
+            path=self.path,
+            memory_allowance=self.memory_allowance,
+            memory_reserve=self.memory_reserve(),
+        )
         zygote.started.wait(START_TIMEOUT)  # its imports, outside the write lock
         with self._write_lock if self._write_lock is not None else contextlib.nullcontext():
             with self._apply_lock:
@@ -138,6 +151,14 @@ class WorkerPool:
                 self.memory = zygote
         if zygote.ready.is_set():  # it was ready before it was ours (a small store): promote it now
             self.source_ready(zygote)
+
+    def memory_reserve(self) -> int:
+        """Memory the workers may take beside the memory copy; the copy is not loaded without it.
+
+        The spare workers kept with what they made their own, one busy with its allowance, a GiB for the rest.
+        """
+        kept = self.spare * (self.keep_private or 0)
+        return (1 << 30) + (self.memory_allowance or 0) + kept
 
     def close(self) -> None:
         """End every worker and both zygotes."""
@@ -405,14 +426,55 @@ class WorkerPool:
         return w
 
     def _checkin(self, worker: Worker) -> None:
+        keep = self._may_keep(worker)
+        if keep is None:  # weighed apart from this request: a worker meanwhile neither idle nor busy
+            with self._cond:
+                self._busy.discard(worker)
+                self._cond.notify_all()
+            threading.Thread(target=self._weigh, args=(worker,), name="weigh-worker", daemon=True).start()
+            return
+        self._take_back(worker, keep=keep)
+
+    def _take_back(self, worker: Worker, *, keep: bool) -> None:
         with self._cond:
             self._busy.discard(worker)
             current = worker.source is self.source and worker.generation == self._generation
-            if current and not worker.demoted and not self._closed:
+            if current and keep and not self._closed:
                 self._idle.append(worker)
                 self._cond.notify_all()
                 return
         self._kill(worker)
+
+    def _may_keep(self, worker: Worker) -> bool | None:
+        """Whether a worker that answered may take another query; None: only an exact weighing can say.
+
+        It gets the normal CPU class back first. Its page faults bound what it has made its own from above
+        (from its last exact weighing on); within the budget, it is kept at once.
+        """
+        if self.keep_private is None:
+            return False
+        if worker.demoted:
+            try:
+                os.sched_setscheduler(worker.pid, os.SCHED_OTHER, os.sched_param(0))
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
+            except OSError:  # not allowed to raise it again (RLIMIT_NICE): a fresh worker instead
+                return False
+            worker.demoted = False
+        faults = fault_bytes(worker.pid)
+        if faults is None:
+            return False
+        exact, faults_then = worker.weighed or (0, 0)
+        return True if exact + faults - faults_then <= self.keep_private else None
+
+    def _weigh(self, worker: Worker) -> None:
+        """Weigh a worker's private memory exactly (smaps: 0.1 s at 10 M triples); keep it or end it."""
+        faults, private = fault_bytes(worker.pid), private_bytes(worker.pid)
+        keep = faults is not None and private is not None and private <= (self.keep_private or 0)
+        if keep:
+            worker.weighed = (private or 0, faults or 0)
+        else:
+            self.stats.replaced_for_memory += 1
+        self._take_back(worker, keep=keep)
 
     def _kill(self, worker: Worker) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -500,6 +562,7 @@ class WorkerPool:
             if hello
             else None,
             "killed_at_limit": self.stats.killed_at_limit,
+            "replaced_for_memory": self.stats.replaced_for_memory,
             "crashed": self.stats.crashed,
         }
 
@@ -510,10 +573,40 @@ class WorkerPool:
         return [z.proc.pid for z in (self.disk, self.memory) if z is not None] + workers
 
 
+def fault_bytes(pid: int) -> int | None:
+    """Bytes a forked process has made its own at most: its minor page faults times the page size.
+
+    An upper bound: heap it allocated and gave back still counts. None if the process is gone.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()  # the command name, in parentheses, may hold spaces
+    return int(fields[7]) * PAGE_SIZE  # minflt: field 10 of proc(5), the 8th after the name
+
+
+def private_bytes(pid: int) -> int | None:
+    """The memory a process holds that no other process shares (its smaps); None if it cannot be read."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    try:
+        kib = sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty"))
+    except (KeyError, ValueError, IndexError):
+        return None
+    return kib * 1024
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
 def _time_limit(timeout: float) -> str:
     from api.engine import time_limit_message
 
     return time_limit_message(timeout)
 
 
-__all__ = ["PoolStats", "WorkerPool"]
+__all__ = ["PoolStats", "WorkerPool", "fault_bytes", "private_bytes"]

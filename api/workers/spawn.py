@@ -43,6 +43,8 @@ class Worker:
     source: Zygote
     hello: dict[str, Any] | None = None
     demoted: bool = False
+    # Its private memory when last weighed exactly, and its page faults then (bytes each): see the pool
+    weighed: tuple[int, int] | None = None
 
 
 @dataclass
@@ -57,7 +59,15 @@ class ExitReport:
 class Zygote:
     """A zygote process and the thread that reads its messages."""
 
-    def __init__(self, pool: Listener, *, mode: str, path: Path, memory_allowance: int | None) -> None:
+    def __init__(
+        self,
+        pool: Listener,
+        *,
+        mode: str,
+        path: Path,
+        memory_allowance: int | None,
+        memory_reserve: int | None = None,
+    ) -> None:
         self.pool = pool
         self.mode = mode
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -66,6 +76,7 @@ class Zygote:
             "mode": mode,
             "path": str(path),
             "memory_allowance": memory_allowance,
+            "memory_reserve": memory_reserve,
         }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "api.workers.zygote", json.dumps(config)],

@@ -50,12 +50,21 @@ class Zygote:
     """The zygote's state: its mode, its copy of the store (memory mode), its living workers."""
 
     def __init__(
-        self, control: socket.socket, *, mode: str, path: Path, memory_allowance: int | None
+        self,
+        control: socket.socket,
+        *,
+        mode: str,
+        path: Path,
+        memory_allowance: int | None,
+        memory_reserve: int | None = None,
     ) -> None:
         self.control = control
         self.mode = mode
         self.path = path
         self.memory_allowance = memory_allowance
+        # What the workers may take beside the copy: the pool says; else one busy worker's allowance, and some
+        default_reserve = (1 << 30) + (memory_allowance or 0)
+        self.memory_reserve = memory_reserve if memory_reserve is not None else default_reserve
         self.memory: ox.Store | None = None
         self.stderr: dict[int, tuple[int, bytearray]] = {}  # pid -> (read end of its stderr, its tail)
         self.selector = selectors.DefaultSelector()
@@ -86,7 +95,7 @@ class Zygote:
             RuntimeError: saying what it would take and what there is; the server stays on the disk store.
         """
         needed = int(dump_bytes * MIRROR_BYTES_PER_DUMP_BYTE)
-        reserve = (1 << 30) + (self.memory_allowance or 0)  # what one busy worker may take, and some
+        reserve = self.memory_reserve
         available = available_memory()
         if available is not None and needed > available - reserve:
             gib = 1 << 30
@@ -330,6 +339,7 @@ def main() -> None:
         mode=config["mode"],
         path=Path(config["path"]),
         memory_allowance=config.get("memory_allowance"),
+        memory_reserve=config.get("memory_reserve"),
     )
     try:
         zygote.start()

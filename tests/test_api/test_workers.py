@@ -25,7 +25,7 @@ import pytest
 from api.bench.measure import free_port, serving, uvicorn_command
 from api.errors import EngineCrashedError, MemoryLimitError
 from api.settings import PROJECT_ROOT
-from api.workers.pool import WorkerPool
+from api.workers.pool import WorkerPool, fault_bytes, private_bytes
 from graph.errors import LimitExceededError, QueryError
 from graph.store.embedded import GraphStore
 
@@ -325,20 +325,97 @@ def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: 
         p.close()
 
 
-def test_a_demoted_worker_is_retired_after_its_query(store_dir: Path) -> None:
-    # Kept, a worker grows a private copy of every page its queries touch (see api/workers/pool.py).
-    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, demote_after=0.05)
+MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {0} }} VALUES ?b {{ {0} }} }}".format(
+    " ".join(str(i) for i in range(1500))
+)  # 2.25 M joined rows: about a second, past a demote_after of 0.05 s
+
+
+def _one_worker_pool(store_dir: Path, *, keep_private: int | None) -> tuple[WorkerPool, int]:
+    p = WorkerPool(
+        store_dir,
+        spare=1,
+        memory_allowance=256 << 20,
+        memory_copy=False,
+        demote_after=0.05,
+        keep_private=keep_private,
+    )
+    p.start()
+    _wait_health_ready(p)
+    workers = p.pids()[1:]  # the disk zygote first, then the idle worker
+    assert len(workers) == 1
+    return p, workers[0]
+
+
+def test_a_demoted_worker_gets_the_normal_class_back_and_takes_the_next_query(store_dir: Path) -> None:
+    # A fresh worker over the memory copy copies every page it reads (api/workers/pool.py): kept, it does not.
+    p, worker = _one_worker_pool(store_dir, keep_private=1 << 30)
     try:
-        p.start()
-        _wait_health_ready(p)
-        worker = p.pids()[1:]  # the disk zygote first, then the idle worker
-        assert len(worker) == 1
-        numbers = " ".join(str(i) for i in range(1500))
-        medium = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
-        header, body = p.run(ask(medium), timeout=60)
+        header, body = p.run(ask(MEDIUM), timeout=60)
         assert header["ok"], header
         assert b"2250000" in body
-        assert p.stats.demoted == 1  # it ran past demote_after
-        assert worker[0] not in p.pids()
+        assert p.stats.demoted == 1  # it ran past demote_after, in the idle class meanwhile
+        assert worker in p.pids()
+        assert os.sched_getscheduler(worker) == os.SCHED_OTHER
+        assert os.getpriority(os.PRIO_PROCESS, worker) == 0
+        header, _ = p.run(ask(CHEAP), timeout=5)
+        assert header["ok"]
+        assert worker in p.pids()
+        assert p.stats.replaced_for_memory == 0
     finally:
         p.close()
+
+
+def test_a_worker_past_what_it_may_make_its_own_is_replaced(store_dir: Path) -> None:
+    p, worker = _one_worker_pool(store_dir, keep_private=1)  # any page it has made its own is too many
+    try:
+        header, _ = p.run(ask(CHEAP), timeout=5)
+        assert header["ok"]
+        deadline = time.monotonic() + 10
+        while p.stats.replaced_for_memory == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)  # weighed exactly in a thread of its own, after the answer
+        assert p.stats.replaced_for_memory == 1
+        assert worker not in p.pids()
+        assert p.health()["replaced_for_memory"] == 1
+    finally:
+        p.close()
+
+
+def test_a_worker_whose_faults_pass_the_budget_but_not_its_memory_is_kept(store_dir: Path) -> None:
+    # Page faults only bound what a worker made its own; the exact weighing decides, and is remembered.
+    p, worker = _one_worker_pool(store_dir, keep_private=1 << 30)
+    try:
+        (idle,) = p._idle
+        idle.weighed = (1 << 30, 0)  # as if weighed at the whole budget before any fault: any fault passes it
+        header, _ = p.run(ask(CHEAP), timeout=5)
+        assert header["ok"]
+        deadline = time.monotonic() + 10
+        while idle not in p._idle and time.monotonic() < deadline:
+            time.sleep(0.02)  # weighed exactly in a thread of its own, after the answer
+        assert idle in p._idle
+        assert idle.weighed is not None
+        private, faults = idle.weighed
+        assert 0 < private < 256 << 20  # a worker over the small test store holds a few MiB of its own
+        assert faults == fault_bytes(worker)
+        assert p.stats.replaced_for_memory == 0
+    finally:
+        p.close()
+
+
+def test_the_bound_on_what_a_process_made_its_own_counts_the_pages_it_touched() -> None:
+    before, exact_before = fault_bytes(os.getpid()), private_bytes(os.getpid())
+    assert before is not None
+    assert exact_before is not None
+    block = bytearray(64 << 20)  # zeroed pages, each faulted in when written
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    after, exact_after = fault_bytes(os.getpid()), private_bytes(os.getpid())
+    assert after is not None
+    assert exact_after is not None
+    assert after - before >= 60 << 20
+    assert exact_after - exact_before >= 60 << 20
+    assert exact_after <= after + exact_before  # the faults bound it from above
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    assert fault_bytes(int(gone.stdout)) is None
+    assert private_bytes(int(gone.stdout)) is None

@@ -3,8 +3,9 @@
 samverkan answers each question through its named-query route (``/api/queries/NAME``), so whatever the
 named query reads (the base data today, materialised aggregates later) is what is timed. The peers hold only
 the base data, so they get a frozen base-data text of the same question (``sparql/NAME.rq`` beside this
-module, a copy of the named query as first written); the report says, question by question, whether the two
-texts are still the same. Parameter values are chosen from the loaded data by small "pick" queries
+module, a copy of the named query as first written, or as rewritten for every system when the rewrite is a
+plain reordering any engine may use); the report says, question by question, whether the two texts are still
+the same. Parameter values are chosen from the loaded data by small "pick" queries
 (:data:`PICKS`), the same values for every system.
 """
 
