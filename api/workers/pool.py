@@ -26,6 +26,9 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   faults (``/proc/PID/stat``, microseconds to read) bound what it has made its own from above; only when
   that bound passes the budget is it weighed exactly (``smaps_rollup``, which walks every page of the copy:
   0.1 s at 10 M triples), in a thread of its own after its answer has gone, and kept if it is within it.
+  At 10 M the heavy questions make 2-9.6 GB their own a query (the chains Oxigraph walks, and writes to, pass
+  through every aggregate row naming a municipality), so they still meet a fresh worker; queries of a few
+  hundred milliseconds stay warm (docs/benchmarks/questions.md, session 8).
 """
 
 from __future__ import annotations
