@@ -305,6 +305,25 @@ def test_ready_without_a_memory_copy_once_a_worker_is_forked(pool: WorkerPool) -
     assert health["workers"]["idle"] >= 1  # type: ignore[index]
 
 
+@pytest.mark.parametrize("spare", [1, 2])
+def test_the_memory_copy_leaves_room_for_what_kept_workers_may_hold(store_dir: Path, spare: int) -> None:
+    # A small allowance, but each spare worker may keep a budget beyond the machine: no room for the copy.
+    budget = 1 << 50
+    p = WorkerPool(store_dir, spare=spare, memory_allowance=256 << 20, memory_copy=True, keep_private=budget)
+    assert p.memory_reserve() == (1 << 30) + (256 << 20) + spare * budget
+    try:
+        p.start()
+        deadline = time.monotonic() + 60
+        while p.health()["memory_copy_failure"] is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        health = _wait_health_ready(p)
+        assert health["engine"] == "disk"
+        reserve_gib = f"{p.memory_reserve() / (1 << 30):.1f} GiB are kept for the query workers"
+        assert reserve_gib in health["memory_copy_failure"]
+    finally:
+        p.close()
+
+
 def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: Path) -> None:
     # The reserve kept for the workers is one worker's allowance: larger than any machine's memory here,
     # so the copy cannot fit; the pool says why and answers from the disk store.
