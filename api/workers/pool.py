@@ -473,8 +473,8 @@ class WorkerPool:
         """Weigh a worker's private memory exactly (smaps: 0.1 s at 10 M triples); keep it or end it."""
         faults, private = fault_bytes(worker.pid), private_bytes(worker.pid)
         keep = faults is not None and private is not None and private <= (self.keep_private or 0)
-        if keep:
-            worker.weighed = (private or 0, faults or 0)
+        if faults is not None and private is not None and keep:
+            worker.weighed = (private, faults)
         else:
             self.stats.replaced_for_memory += 1
         self._take_back(worker, keep=keep)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -283,6 +283,21 @@ def _wait_health_ready(pool: WorkerPool, seconds: float = 60.0) -> dict[str, obj
     pytest.fail(f"the pool was not ready within {seconds:.0f} s: {pool.health()}")
 
 
+def _wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _started_without_memory_copy(pool: WorkerPool) -> dict[str, object]:
+    """Start the pool, wait until it has given up its memory copy and is ready; its health then."""
+    pool.start()
+    _wait_until(lambda: pool.health()["memory_copy_failure"] is not None, 60)
+    health = _wait_health_ready(pool)
+    assert health["engine"] == "disk"
+    return health
+
+
 def test_ready_once_the_memory_copy_has_taken_over(store_dir: Path) -> None:
     # The memory copy's promotion replaces every idle worker; "ready" waits for it, so a client that
     # starts a server and queries at once is not left waiting for a fork inside its time limit.
@@ -312,12 +327,7 @@ def test_the_memory_copy_leaves_room_for_what_kept_workers_may_hold(store_dir: P
     p = WorkerPool(store_dir, spare=spare, memory_allowance=256 << 20, memory_copy=True, keep_private=budget)
     assert p.memory_reserve() == (1 << 30) + (256 << 20) + spare * budget
     try:
-        p.start()
-        deadline = time.monotonic() + 60
-        while p.health()["memory_copy_failure"] is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        health = _wait_health_ready(p)
-        assert health["engine"] == "disk"
+        health = _started_without_memory_copy(p)
         reserve_gib = f"{p.memory_reserve() / (1 << 30):.1f} GiB are kept for the query workers"
         assert reserve_gib in health["memory_copy_failure"]
     finally:
@@ -329,12 +339,7 @@ def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: 
     # so the copy cannot fit; the pool says why and answers from the disk store.
     p = WorkerPool(store_dir, spare=1, memory_allowance=1 << 50, memory_copy=True)
     try:
-        p.start()
-        deadline = time.monotonic() + 60
-        while p.health()["memory_copy_failure"] is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        health = _wait_health_ready(p)
-        assert health["engine"] == "disk"
+        health = _started_without_memory_copy(p)
         assert health["memory_copy"] == "none"
         assert "GiB are available" in health["memory_copy_failure"]
         assert "queries stay on the disk store" in health["memory_copy_failure"]
@@ -389,9 +394,7 @@ def test_a_worker_past_what_it_may_make_its_own_is_replaced(store_dir: Path) -> 
     try:
         header, _ = p.run(ask(CHEAP), timeout=5)
         assert header["ok"]
-        deadline = time.monotonic() + 10
-        while p.stats.replaced_for_memory == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)  # weighed exactly in a thread of its own, after the answer
+        _wait_until(lambda: p.stats.replaced_for_memory > 0, 10)  # weighed in a thread, after the answer
         assert p.stats.replaced_for_memory == 1
         assert worker not in p.pids()
         assert p.health()["replaced_for_memory"] == 1
@@ -407,9 +410,7 @@ def test_a_worker_whose_faults_pass_the_budget_but_not_its_memory_is_kept(store_
         idle.weighed = (1 << 30, 0)  # as if weighed at the whole budget before any fault: any fault passes it
         header, _ = p.run(ask(CHEAP), timeout=5)
         assert header["ok"]
-        deadline = time.monotonic() + 10
-        while idle not in p._idle and time.monotonic() < deadline:
-            time.sleep(0.02)  # weighed exactly in a thread of its own, after the answer
+        _wait_until(lambda: idle in p._idle, 10)  # weighed exactly in a thread of its own, after the answer
         assert idle in p._idle
         assert idle.weighed is not None
         private, faults = idle.weighed
