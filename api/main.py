@@ -78,12 +78,19 @@ def start_pool(settings: Settings, store: Store) -> WorkerPool | None:
         max_busy=settings.max_busy_workers,
         memory_allowance=settings.worker_memory_mb << 20,
         memory_copy=settings.memory_copy,
-        keep_private=(settings.worker_keep_mb << 20) or None,
+        keep_private=_keep_budget(settings.worker_keep_mb),
     )
     if not store.add_replica(pool):
         return None
     pool.start(store.write_lock)
     return pool
+
+
+def _keep_budget(keep_mb: int | str) -> int | str | None:
+    """The pool's ``keep_private`` from SAMVERKAN_WORKER_KEEP_MB: bytes, None for 0, or "auto"."""
+    if isinstance(keep_mb, str):
+        return keep_mb
+    return (keep_mb << 20) or None
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

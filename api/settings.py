@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,11 +52,12 @@ class Settings(BaseSettings):
     worker_memory_mb: int = Field(
         default=2048, gt=0, description="Memory a query may use beyond the shared copy of the store (MiB)."
     )
-    worker_keep_mb: int = Field(
-        default=2048,
-        ge=0,
+    worker_keep_mb: Annotated[int, Field(ge=0)] | Literal["auto"] = Field(
+        default="auto",
         description="Memory a worker may have made its own (pages of the shared copy it read, MiB) and still"
-        " take the next query; past it, a fresh worker is forked. 0: a fresh worker for every query.",
+        " take the next query; past it, a fresh worker is forked. 0: a fresh worker for every query; auto:"
+        " the memory available once the copy has loaded, less one query's allowance and a GiB, shared by"
+        " the idle workers (at least 512 MiB each).",
     )
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."

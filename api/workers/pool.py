@@ -29,6 +29,11 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   At 10 M the heavy questions make 2-9.6 GB their own a query (the chains Oxigraph walks, and writes to, pass
   through every aggregate row naming a municipality), so they still meet a fresh worker; queries of a few
   hundred milliseconds stay warm (docs/benchmarks/questions.md, session 8).
+- The budget is by default derived from the machine (``KEEP_AUTO``): the memory available once the source
+  of workers is settled (the copy loaded), less one busy worker's allowance and a GiB, shared by the spare
+  workers, and never below ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a
+  copy that fitted with the workers' fixed 2 GiB budgets of session 8 fits again; on a larger machine the
+  workers keep more of the copy warm.
 """
 
 from __future__ import annotations
@@ -54,6 +59,9 @@ from graph.errors import LimitExceededError, QueryError, StoreError
 
 log = logging.getLogger("samverkan.workers")
 START_TIMEOUT = 60.0
+KEEP_AUTO = "auto"  # keep_private: derive the budget from the memory available (module docstring)
+KEEP_FLOOR = 512 << 20  # the least an automatic budget gives a spare worker
+_GIB = 1 << 30
 
 
 @dataclass
@@ -73,7 +81,8 @@ class WorkerPool:
 
     ``spare`` workers are kept forked and idle; at most ``max_busy`` run at once (others wait for one, up to
     their deadline). ``memory_allowance`` bounds what a worker may allocate beyond the copy it shares;
-    ``keep_private`` what it may have made its own before it is replaced (None: replaced after every query).
+    ``keep_private`` what it may have made its own before it is replaced (None: replaced after every query;
+    ``KEEP_AUTO``: derived from the memory available, see the module docstring).
     """
 
     def __init__(
@@ -85,7 +94,7 @@ class WorkerPool:
         memory_allowance: int | None = 2 << 30,
         memory_copy: bool = True,
         demote_after: float = 2.0,  # 0.2 s starved 0.1-0.5 s queries on a loaded machine: 3-12x slower
-        keep_private: int | None = 2 << 30,
+        keep_private: int | str | None = KEEP_AUTO,
     ) -> None:
         self.path = path
         self.spare = spare
@@ -93,7 +102,12 @@ class WorkerPool:
         self.memory_allowance = memory_allowance
         self.memory_copy = memory_copy
         self.demote_after = demote_after
-        self.keep_private = keep_private
+        if isinstance(keep_private, str) and keep_private != KEEP_AUTO:
+            msg = f"keep_private: bytes, None or {KEEP_AUTO!r}, got {keep_private!r}"
+            raise ValueError(msg)
+        self.keep_auto = keep_private == KEEP_AUTO
+        # The budget in force; an automatic one is set again whenever the source of workers settles.
+        self.keep_private: int | None = KEEP_FLOOR if self.keep_auto else keep_private  # type: ignore[assignment]
         self.stats = PoolStats()
         self._cond = threading.Condition()
         self._idle: list[Worker] = []
@@ -130,7 +144,7 @@ class WorkerPool:
         if self.memory_copy:  # in the background: the server answers from disk workers meanwhile
             threading.Thread(target=self._start_memory, name="start-memory", daemon=True).start()
         else:
-            self._settled.set()
+            self._settle()
 
     def _start_memory(self) -> None:
         zygote = Zygote(
@@ -147,7 +161,7 @@ class WorkerPool:
             try:
                 zygote.send({"op": "open"})
             except OSError:  # it ended meanwhile: source_gone has said why
-                self._settled.set()
+                self._settle()
                 return
             zygote.opened.wait(START_TIMEOUT)  # a read-only open: tens of milliseconds
             with self._cond:
@@ -158,10 +172,31 @@ class WorkerPool:
     def memory_reserve(self) -> int:
         """Memory the workers may take beside the memory copy; the copy is not loaded without it.
 
-        The spare workers kept with what they made their own, one busy with its allowance, a GiB for the rest.
+        The spare workers kept with what they made their own (an automatic budget: its floor), one busy
+        with its allowance, a GiB for the rest.
         """
-        kept = self.spare * (self.keep_private or 0)
-        return (1 << 30) + (self.memory_allowance or 0) + kept
+        kept = self.spare * (KEEP_FLOOR if self.keep_auto else (self.keep_private or 0))
+        return _GIB + (self.memory_allowance or 0) + kept
+
+    def auto_keep(self, available: int | None) -> int:
+        """The automatic budget of a spare worker, given the memory ``available`` (None: unknown: the floor).
+
+        What is available beside the settled copy, less one busy worker's allowance and a GiB, shared by
+        the spare workers.
+        """
+        if available is None:
+            return KEEP_FLOOR
+        spare_room = available - (self.memory_allowance or 0) - _GIB
+        return max(KEEP_FLOOR, spare_room // max(1, self.spare))
+
+    def _settle(self) -> None:
+        """The source of workers is settled: set an automatic budget from what is available now."""
+        if self.keep_auto:
+            from api.workers.zygote import available_memory
+
+            self.keep_private = self.auto_keep(available_memory())
+            log.info("query workers keep up to %.1f GiB each of what they read", self.keep_private / _GIB)
+        self._settled.set()
 
     def close(self) -> None:
         """End every worker and both zygotes."""
@@ -217,7 +252,7 @@ class WorkerPool:
                     return
                 self.source = zygote
                 self._new_generation()
-            self._settled.set()
+            self._settle()
         log.info(
             "queries now run on the memory copy (%s quads, loaded in %.1f s)",
             zygote.quads,
@@ -253,7 +288,7 @@ class WorkerPool:
             if self.source is zygote:
                 self.source = self.disk
                 self._new_generation()
-        self._settled.set()
+        self._settle()
         threading.Thread(target=zygote.close, daemon=True).start()
 
     # Writes: the store calls these after the disk has committed, holding its write lock.
@@ -566,6 +601,8 @@ class WorkerPool:
             else None,
             "killed_at_limit": self.stats.killed_at_limit,
             "replaced_for_memory": self.stats.replaced_for_memory,
+            "keep_mb": None if self.keep_private is None else self.keep_private >> 20,
+            "keep": KEEP_AUTO if self.keep_auto else "fixed",
             "crashed": self.stats.crashed,
         }
 

@@ -25,7 +25,7 @@ import pytest
 from api.bench.measure import free_port, serving, uvicorn_command
 from api.errors import EngineCrashedError, MemoryLimitError
 from api.settings import PROJECT_ROOT
-from api.workers.pool import WorkerPool, fault_bytes, private_bytes
+from api.workers.pool import KEEP_AUTO, KEEP_FLOOR, WorkerPool, fault_bytes, private_bytes
 from graph.errors import LimitExceededError, QueryError
 from graph.store.embedded import GraphStore
 
@@ -332,6 +332,60 @@ def test_the_memory_copy_leaves_room_for_what_kept_workers_may_hold(store_dir: P
         assert reserve_gib in health["memory_copy_failure"]
     finally:
         p.close()
+
+
+@pytest.mark.parametrize(
+    ("available_gib", "spare", "expected"),
+    [
+        (None, 2, KEEP_FLOOR),  # unknown: the floor
+        (2, 2, KEEP_FLOOR),  # nothing beside one busy worker's allowance and a GiB: the floor
+        (9, 2, 3 << 30),  # 10 M triples on this machine: 9 GiB beside the copy, 2 GiB allowance, 1 GiB
+        (9, 1, 6 << 30),
+        (64, 2, (64 - 3) << 29),
+    ],
+)
+def test_an_automatic_keep_budget_shares_what_is_available(
+    store_dir: Path, available_gib: int | None, spare: int, expected: int
+) -> None:
+    p = WorkerPool(store_dir, spare=spare, memory_allowance=2 << 30, memory_copy=True)  # auto by default
+    assert p.keep_auto
+    available = None if available_gib is None else available_gib << 30
+    assert p.auto_keep(available) == expected
+    # Before the copy has loaded, only the floor is reserved for each spare worker.
+    assert p.memory_reserve() == (1 << 30) + (2 << 30) + spare * KEEP_FLOOR
+
+
+def test_an_automatic_keep_budget_is_set_once_the_memory_copy_has_taken_over(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the server reads once the copy is in (the zygote's own check before loading reads the machine).
+    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 9 << 30)
+    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=True, keep_private=KEEP_AUTO)
+    try:
+        assert p.health()["keep_mb"] == KEEP_FLOOR >> 20  # before: the floor
+        p.start()
+        health = _wait_health_ready(p)
+        assert health["engine"] == "memory"
+        assert health["keep"] == "auto"
+        assert p.keep_private == (9 << 30) - (256 << 20) - (1 << 30)  # one spare worker: all of the rest
+        assert health["keep_mb"] == p.keep_private >> 20
+    finally:
+        p.close()
+
+
+def test_a_fixed_keep_budget_stays(store_dir: Path) -> None:
+    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, keep_private=64 << 20)
+    try:
+        p.start()
+        health = _wait_health_ready(p)
+        assert (health["keep"], health["keep_mb"]) == ("fixed", 64)
+    finally:
+        p.close()
+
+
+def test_a_keep_budget_that_is_no_size_is_refused(store_dir: Path) -> None:
+    with pytest.raises(ValueError, match="keep_private"):
+        WorkerPool(store_dir, keep_private="lots")
 
 
 def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: Path) -> None:

@@ -69,6 +69,8 @@ def bench_import(
             "store on disk (MB)",
         ],
     )
+    if workdir is not None:  # a work dir named on the command line may not exist yet
+        workdir.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
     phase_tables: list[BenchTable] = []
     try:
@@ -251,6 +253,8 @@ def bench_bulk_import(
             "pySHACL import/s",
         ],
     )
+    if workdir is not None:  # a work dir named on the command line may not exist yet
+        workdir.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
     try:
         for target in targets:
