@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         description="Memory a worker may have made its own (pages of the shared copy it read, MiB) and still"
         " take the next query; past it, a fresh worker is forked. 0: a fresh worker for every query; auto:"
         " the memory available once the copy has loaded, less one query's allowance and a GiB, shared by"
-        " the idle workers (at least 512 MiB each).",
+        " the idle workers and one busy one (at least 512 MiB each).",
     )
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."

@@ -31,7 +31,8 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   hundred milliseconds stay warm (docs/benchmarks/questions.md, session 8).
 - The budget is by default derived from the machine (``KEEP_AUTO``): the memory available once the source
   of workers is settled (the copy loaded), less one busy worker's allowance and a GiB, shared by the spare
-  workers, and never below ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a
+  workers and one busy worker (which copies pages as it reads too, beyond its allowance), and never below
+  ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a
   copy that fitted with the workers' fixed 2 GiB budgets of session 8 fits again; on a larger machine the
   workers keep more of the copy warm.
 """
@@ -182,12 +183,13 @@ class WorkerPool:
         """The automatic budget of a spare worker, given the memory ``available`` (None: unknown: the floor).
 
         What is available beside the settled copy, less one busy worker's allowance and a GiB, shared by
-        the spare workers.
+        the spare workers and a busy one: a query copies the pages it reads whatever its allowance (at 10 M
+        triples the two-hop question made 9.6 GB its own), so it gets a share too.
         """
         if available is None:
             return KEEP_FLOOR
-        spare_room = available - (self.memory_allowance or 0) - _GIB
-        return max(KEEP_FLOOR, spare_room // max(1, self.spare))
+        room = available - (self.memory_allowance or 0) - _GIB
+        return max(KEEP_FLOOR, room // (self.spare + 1))
 
     def _settle(self) -> None:
         """The source of workers is settled: set an automatic budget from what is available now."""

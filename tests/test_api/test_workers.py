@@ -339,9 +339,9 @@ def test_the_memory_copy_leaves_room_for_what_kept_workers_may_hold(store_dir: P
     [
         (None, 2, KEEP_FLOOR),  # unknown: the floor
         (2, 2, KEEP_FLOOR),  # nothing beside one busy worker's allowance and a GiB: the floor
-        (9, 2, 3 << 30),  # 10 M triples on this machine: 9 GiB beside the copy, 2 GiB allowance, 1 GiB
-        (9, 1, 6 << 30),
-        (64, 2, (64 - 3) << 29),
+        (9, 2, 2 << 30),  # 10 M triples on this machine: 9 GiB beside the copy, less 3, in three shares
+        (9, 1, 3 << 30),  # one spare worker and the busy one
+        (64, 2, (61 << 30) // 3),
     ],
 )
 def test_an_automatic_keep_budget_shares_what_is_available(
@@ -367,7 +367,7 @@ def test_an_automatic_keep_budget_is_set_once_the_memory_copy_has_taken_over(
         health = _wait_health_ready(p)
         assert health["engine"] == "memory"
         assert health["keep"] == "auto"
-        assert p.keep_private == (9 << 30) - (256 << 20) - (1 << 30)  # one spare worker: all of the rest
+        assert p.keep_private == ((9 << 30) - (256 << 20) - (1 << 30)) // 2  # the spare worker, a busy one
         assert health["keep_mb"] == p.keep_private >> 20
     finally:
         p.close()
