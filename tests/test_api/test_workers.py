@@ -348,11 +348,14 @@ def test_an_automatic_keep_budget_shares_what_is_available(
     store_dir: Path, available_gib: int | None, spare: int, expected: int
 ) -> None:
     p = WorkerPool(store_dir, spare=spare, memory_allowance=2 << 30, memory_copy=True)  # auto by default
-    assert p.keep_auto
-    available = None if available_gib is None else available_gib << 30
-    assert p.auto_keep(available) == expected
-    # Before the copy has loaded, only the floor is reserved for each spare worker.
-    assert p.memory_reserve() == (1 << 30) + (2 << 30) + spare * KEEP_FLOOR
+    try:
+        assert p.keep_auto
+        available = None if available_gib is None else available_gib << 30
+        assert p.auto_keep(available) == expected
+        # Before the copy has loaded, only the floor is reserved for each spare worker.
+        assert p.memory_reserve() == (1 << 30) + (2 << 30) + spare * KEEP_FLOOR
+    finally:
+        p.close()  # its disk zygote started with it
 
 
 def test_an_automatic_keep_budget_is_set_once_the_memory_copy_has_taken_over(
