@@ -32,9 +32,8 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
 - The budget is by default derived from the machine (``KEEP_AUTO``): the memory available once the source
   of workers is settled (the copy loaded), less one busy worker's allowance and a GiB, shared by the spare
   workers and one busy worker (which copies pages as it reads too, beyond its allowance), and never below
-  ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a
-  copy that fitted with the workers' fixed 2 GiB budgets of session 8 fits again; on a larger machine the
-  workers keep more of the copy warm.
+  ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a copy that fitted before
+  session 8's fixed 2 GiB budgets fits again; on a larger machine the workers keep more of the copy warm.
 """
 
 from __future__ import annotations
@@ -103,12 +102,16 @@ class WorkerPool:
         self.memory_allowance = memory_allowance
         self.memory_copy = memory_copy
         self.demote_after = demote_after
-        if isinstance(keep_private, str) and keep_private != KEEP_AUTO:
-            msg = f"keep_private: bytes, None or {KEEP_AUTO!r}, got {keep_private!r}"
-            raise ValueError(msg)
         self.keep_auto = keep_private == KEEP_AUTO
         # The budget in force; an automatic one is set again whenever the source of workers settles.
-        self.keep_private: int | None = KEEP_FLOOR if self.keep_auto else keep_private  # type: ignore[assignment]
+        self.keep_private: int | None
+        if isinstance(keep_private, str):
+            if not self.keep_auto:
+                msg = f"keep_private: bytes, None or {KEEP_AUTO!r}, got {keep_private!r}"
+                raise ValueError(msg)
+            self.keep_private = KEEP_FLOOR
+        else:
+            self.keep_private = keep_private
         self.stats = PoolStats()
         self._cond = threading.Condition()
         self._idle: list[Worker] = []

@@ -39,4 +39,11 @@ def curated_store(store: Path | None) -> Iterator[tuple[Path, bool]]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-__all__ = ["CLI", "console", "curated_store"]
+def run_dir(workdir: Path | None) -> Path:
+    """A new directory for one bench run, in ``workdir`` (made if it does not exist yet) or the temp dir."""
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
+
+
+__all__ = ["CLI", "console", "curated_store", "run_dir"]

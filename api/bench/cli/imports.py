@@ -6,13 +6,13 @@ import json
 import os
 import platform
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from api.bench.cli.common import run_dir
 from api.bench.imports import (
     bulk_load_file,
     validate_and_load_file,
@@ -69,9 +69,7 @@ def bench_import(
             "store on disk (MB)",
         ],
     )
-    if workdir is not None:  # a work dir named on the command line may not exist yet
-        workdir.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
+    root = run_dir(workdir)
     phase_tables: list[BenchTable] = []
     try:
         previous_rate: float | None = None
@@ -253,9 +251,7 @@ def bench_bulk_import(
             "pySHACL import/s",
         ],
     )
-    if workdir is not None:  # a work dir named on the command line may not exist yet
-        workdir.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="samverkan-bench-", dir=workdir))
+    root = run_dir(workdir)
     try:
         for target in targets:
             path = root / f"generated-{target}.nq"
