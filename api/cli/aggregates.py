@@ -36,20 +36,30 @@ def rebuild(store: StoreOption = None) -> None:
 @aggregates.command("status")
 def show_status(store: StoreOption = None) -> None:
     """Rows, statements and the last update of every aggregate."""
+    from graph.aggregates.model import AGGREGATE_PREFIX
     from graph.aggregates.rebuild import status
 
     def action() -> None:
         with open_store(store, read_only=True) as gs:
             found = status(gs)
-        table = Table("aggregate", "graph", "rows", "statements", "last update", "by")
+        # The graphs share one prefix, printed once: a column of full IRIs made the table wrap at 80 columns.
+        table = Table("aggregate", "rows", "statements", "last update", "by", "definition")
+        table.columns[0].no_wrap = True
         for s in found:
+            definition = "" if s.updated is None else "current" if s.current else "outdated"
             table.add_row(
-                s.name, s.graph, f"{s.rows:,}", f"{s.triples:,}", s.updated or "never", s.activity or ""
+                s.name, f"{s.rows:,}", f"{s.triples:,}", s.updated or "never", s.activity or "", definition
             )
         out.print(table)
+        out.print(f"Each aggregate is the named graph {AGGREGATE_PREFIX}NAME.", highlight=False)
         if any(s.updated is None for s in found):
             console.print(
                 "Never built here: run `samverkan aggregates rebuild` (writes keep them in step after)."
+            )
+        elif not all(s.current for s in found):
+            console.print(
+                "Built by another version of samverkan: named queries read the base data (slower) until"
+                " `samverkan aggregates rebuild`."
             )
 
     run(action)

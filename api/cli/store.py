@@ -106,6 +106,7 @@ def build(
     ] = False,
 ) -> None:
     """Build the store from ontology/ and data/, validated (all or nothing)."""
+    from graph.aggregates.rebuild import outdated, rebuild
     from graph.ingest.build import build_store, is_stale
 
     settings = get_settings()
@@ -117,6 +118,10 @@ def build(
     def _build(gs: Store) -> None:
         if if_stale and not is_stale(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir):
             console.print(f"Store {gs.location} is up to date with data/ and ontology/.")
+            if names := outdated(gs):  # built by an earlier samverkan: its aggregates, as defined now
+                with step("Rebuilding the aggregates"):
+                    rebuild(gs)
+                console.print(f"Rebuilt the aggregates another version built: {', '.join(names)}.")
             return
         with step("Reading, validating and writing data/ and ontology/"):
             report = build_store(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir)
@@ -443,7 +448,7 @@ def query(
     ] = None,
 ) -> None:
     """Run a SPARQL query, a .rq file or a named query of the library against the store."""
-    from graph.aggregates.reading import reading_text
+    from graph.aggregates.reading import reading
     from graph.queries.library import bind_parameters, parse_named_query, read_named_queries
     from graph.store.guard import check_query
 
@@ -463,7 +468,10 @@ def query(
         check_query(named.sparql)
         gs = open_store(store, read_only=True)
         started = time.perf_counter()
-        text = reading_text(named, gs) if sparql in library else named.sparql  # aggregates if held
+        if sparql in library:  # from the aggregates where the store holds them
+            text, bindings = reading(named, gs, bindings)
+        else:
+            text = named.sparql
         result = gs.query(text, substitutions=bindings or None)
         print_result(result, format)
         console.print(f"({time.perf_counter() - started:.3f} s)", style="dim")

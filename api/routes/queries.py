@@ -21,7 +21,7 @@ from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
 from api.routes.resources import _selector
 from api.settings import Settings
-from graph.aggregates.reading import reading_text
+from graph.aggregates.reading import reading
 from graph.errors import UnknownResourceError
 from graph.queries.choices import check_values
 from graph.queries.library import NamedQuery, Parameter, bind_parameters, read_named_queries
@@ -178,13 +178,14 @@ def make_endpoint(query: NamedQuery) -> Any:
         }
         substitutions = bind_parameters(current, values)
         check_values(_selector(runner, settings), current, substitutions)  # an unknown value is a 400
+        text, bindings = reading(current, runner.store, substitutions)  # the aggregates, where held
         answer = runner.run(
             QueryRequest(
-                reading_text(current, runner.store),  # from the aggregates where the store holds them
+                text,
                 timeout=timeout,
                 limit=min(limit, settings.max_results),
                 offset=offset,
-                substitutions=substitutions,
+                substitutions=bindings,
             )
         )
         return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)

@@ -29,6 +29,7 @@ from graph.aggregates.model import (
     Aggregate,
     Count,
     KeptByDifference,
+    Lookup,
     Member,
     derived_reach,
     row_iri,
@@ -188,6 +189,8 @@ MUNICIPALITY_PAIRS = Aggregate(
         row=_PAIR_ROW,
     ),
     triggers=MEMBER_MUNICIPALITIES.triggers,
+    # Two hops: the municipality's rows by its lookup node, then each partner's by the node its row names.
+    lookups=(Lookup(SV + "lookup", "municipality"), Lookup(SV + "partnerLookup", "partner")),
 )
 
 

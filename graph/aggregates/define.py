@@ -42,6 +42,7 @@ from graph.aggregates.model import (
     SCHEMA,
     SV,
     Aggregate,
+    Lookup,
     Trigger,
 )
 from graph.aggregates.model import row_iri as _row
@@ -197,6 +198,8 @@ PARTNERS = Aggregate(
         _t(RDF_TYPE, "s", "self", SV + "Collaboration"),
         _t(RDF_TYPE, "s", "member", _MUNICIPALITY),
     ),
+    # partners-of-municipality and municipality-partners-ranked read one municipality's rows
+    lookups=(Lookup(SV + "lookup", "municipality"),),
 )
 
 ISSUE_REACH = Aggregate(

@@ -103,7 +103,8 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
         f"GRAPH <{scratch}> {{ {_key_triples(aggregate, '?row')} . ?alive sv:row ?row ;"
         f" sv:weighs <{exists.property}> ; sv:newCount ?rows FILTER(?rows > 0) }}"
     )
-    row_triples = f"?row a <{aggregate.record_class}> ; {_keys(aggregate)}"
+    # A new row: its class, keys and lookup nodes (the lookups look up key variables, bound by ``living``).
+    row_triples = f"?row a <{aggregate.record_class}> ; {_keys(aggregate)} . {aggregate.lookup_triples()}"
     zeros = [
         op
         for c in kept.counts[1:]
@@ -125,7 +126,7 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
             f"GRAPH <{scratch}> {{ ?cell sv:row ?row ; sv:weighs ?p ; sv:newCount ?new }}",
             merged,
         ),
-        *_insert(g, row_triples, living, merged),
+        *_insert(g, row_triples, f"{living} {aggregate.lookup_binds()}", merged),
         *zeros,
         f"DELETE {{ {into_both(g, '?row ?p ?o', merged)} }} WHERE {{ GRAPH <{scratch}> {{ ?cell sv:row ?row ;"
         f" sv:weighs <{exists.property}> ; sv:newCount ?none FILTER(?none <= 0) }}"

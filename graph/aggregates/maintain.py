@@ -161,7 +161,7 @@ def recompute_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) 
         for keys in keysets
     ]
     inserts = [
-        f"INSERT {{ {into_both(g, aggregate.template, merged)} }}"
+        f"INSERT {{ {into_both(g, aggregate.rows, merged)} }}"
         f" WHERE {{ {over_base(aggregate.where(keys), merged)} }}"
         for keys in keysets
     ]
@@ -187,6 +187,7 @@ def stamp_quads(aggregate: Aggregate, *, at: datetime, activity: str, used: Iter
         (g, n(RDF_TYPE), n(PROV + "Entity")),
         (g, n(RDFS_LABEL), ox.Literal(aggregate.title, language="en")),
         (g, n(SV + "measure"), ox.Literal("aggregate/" + aggregate.name)),
+        (g, n(SV + "aggregateDefinition"), ox.Literal(aggregate.definition)),
         (g, n(PROV + "generatedAtTime"), when),
         (g, n(PROV + "wasGeneratedBy"), act),
         (act, n(RDF_TYPE), n(PROV + "Activity")),
@@ -263,10 +264,14 @@ def maintenance(
 def has_aggregates(store: Store) -> bool:
     """Whether the store holds the aggregates (a rebuild stamped every one); if not, writes leave them be.
 
-    Every one: a store rebuilt before an aggregate was added answers from the base data (and leaves the
-    aggregates it holds be) until ``samverkan aggregates rebuild``.
+    Every one, as defined now: a store rebuilt before an aggregate was added, or before one's rows changed
+    shape (its ``definition`` digest), answers from the base data (and leaves the aggregates it holds be)
+    until ``samverkan aggregates rebuild``.
     """
-    stamps = " ".join(f"<{a.graph}> <{PROV}generatedAtTime> ?t{i} ." for i, a in enumerate(AGGREGATES))
+    stamps = " ".join(
+        f'<{a.graph}> <{PROV}generatedAtTime> ?t{i} ; <{SV}aggregateDefinition> "{a.definition}" .'
+        for i, a in enumerate(AGGREGATES)
+    )
     return bool(store.query(f"ASK {{ GRAPH <{META}> {{ {stamps} }} }}"))
 
 

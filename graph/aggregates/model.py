@@ -7,6 +7,7 @@ rows as they were before the write and as they are after it (``derived_reach``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from graph.namespaces import BASE, GRAPH
@@ -74,6 +75,25 @@ class KeptByDifference:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A lookup node written with each row: ``predicate`` names the node of the row's ``variable``.
+
+    Oxigraph's memory store finds ``?row sv:fromMunicipality <m>`` by walking every statement naming <m>:
+    139 thousand at 10 M triples, most of them other aggregates' rows. The lookup node of <m> in an
+    aggregate is named by that aggregate's rows of <m> alone, so a reader given it (bound by the route, see
+    graph/aggregates/reading.py, or read from another row) walks those rows only.
+    """
+
+    predicate: str
+    variable: str
+
+    @property
+    def node(self) -> str:
+        """The variable bound to the node in the aggregate's body and template."""
+        return f"{self.variable}_lookup"
+
+
+@dataclass(frozen=True)
 class Aggregate:
     """One aggregate: its graph, its key variables, the rows it derives and how a change reaches its keys.
 
@@ -92,6 +112,8 @@ class Aggregate:
     record_class: str
     title: str
     source: str | None = None  # the aggregate whose graph the body reads, if any
+    # Lookup nodes written with each row (``Lookup``), for readers starting from a value of a row.
+    lookups: tuple[Lookup, ...] = ()
     # Kept by difference from the source's changed rows (a rebuild still runs ``body``), not recomputed per
     # key: for counts whose keys gather too many source rows to recount on every write.
     by_difference: KeptByDifference | None = None
@@ -106,15 +128,46 @@ class Aggregate:
         """Where the IRIs of its rows start."""
         return self.graph + "/row/"
 
+    @property
+    def rows(self) -> str:
+        """The triples written per row: the template, and the row's lookup nodes."""
+        return f"{self.template} {self.lookup_triples()}".rstrip()
+
+    def lookup_triples(self) -> str:
+        """The triples naming the row's lookup nodes (bound by ``lookup_binds``)."""
+        return " ".join(f"?row <{x.predicate}> ?{x.node} ." for x in self.lookups)
+
+    def lookup_binds(self) -> str:
+        """The BINDs of the row's lookup nodes, from the variables they look up."""
+        return " ".join(lookup_node(self, f"?{x.variable}", x.node) for x in self.lookups)
+
     def where(self, keys: str = "") -> str:
-        """The body with a key restriction (a SPARQL group binding the key variables), or none."""
-        return self.body.replace("{keys}", keys)
+        """The body with a key restriction (a SPARQL group binding the key variables), or none.
+
+        Followed by the BINDs of the row's lookup nodes, where the aggregate writes any.
+        """
+        return f"{self.body.replace('{keys}', keys)} {self.lookup_binds()}".rstrip()
+
+    @property
+    def definition(self) -> str:
+        """A digest of everything that shapes the rows: a store's rows are this aggregate's if it matches."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
 
 def row_iri(prefix: str, *parts: str) -> str:
     """BIND a row IRI from the hash of the parts (each a SPARQL expression giving a string)."""
     joined = ', " ", '.join(parts)
     return f'BIND(IRI(CONCAT("{prefix}", MD5(CONCAT({joined})))) AS ?row)'
+
+
+def lookup_node(aggregate: Aggregate, value: str, variable: str) -> str:
+    """BIND ``?variable`` to the lookup node of ``value`` (a SPARQL expression) in ``aggregate``'s rows."""
+    return f'BIND(IRI(CONCAT("{lookup_prefix(aggregate)}", MD5(STR({value})))) AS ?{variable})'
+
+
+def lookup_prefix(aggregate: Aggregate) -> str:
+    """Where the IRIs of the aggregate's lookup nodes start; the MD5 of the value's IRI follows."""
+    return aggregate.graph + "/lookup/"
 
 
 def trigger(predicate: str, position: str, group: str, type_object: str | None = None) -> Trigger:
@@ -153,10 +206,13 @@ __all__ = [
     "Aggregate",
     "Count",
     "KeptByDifference",
+    "Lookup",
     "Member",
     "Trigger",
     "derived_reach",
     "into_both",
+    "lookup_node",
+    "lookup_prefix",
     "over_base",
     "row_iri",
     "trigger",

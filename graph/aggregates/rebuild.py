@@ -19,7 +19,7 @@ from graph.aggregates.maintain import (
     stamp_ops,
     stamp_quads,
 )
-from graph.aggregates.model import RDF_TYPE, Aggregate, into_both, over_base
+from graph.aggregates.model import RDF_TYPE, SV, Aggregate, into_both, over_base
 from graph.store.protocol import Row, Store
 
 
@@ -32,7 +32,7 @@ def rebuild_ops(store: Store, *, at: datetime | None = None) -> str:
         g = a.graph
         ops += [
             f"DELETE {{ {into_both(g, '?s ?p ?o', merged)} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}",
-            f"INSERT {{ {into_both(g, a.template, merged)} }} WHERE {{ {over_base(a.where(''), merged)} }}",
+            f"INSERT {{ {into_both(g, a.rows, merged)} }} WHERE {{ {over_base(a.where(''), merged)} }}",
             *stamp_ops(a, at=at or datetime.now(UTC), activity="full rebuild", used=used, merged=merged),
         ]
     return join_ops(ops)
@@ -108,7 +108,7 @@ def _derived_in(engine: ox.Store) -> ox.Store:
     In the order of ``AGGREGATES``: an aggregate derived from another reads the rows just derived here.
     """
     for a in AGGREGATES:
-        engine.update(expand(f"INSERT {{ GRAPH <{a.graph}> {{ {a.template} }} }} WHERE {{ {a.where('')} }}"))
+        engine.update(expand(f"INSERT {{ GRAPH <{a.graph}> {{ {a.rows} }} }} WHERE {{ {a.where('')} }}"))
     engine.update("CLEAR DEFAULT")  # the inputs: a staging store's default graph must be empty
     return engine
 
@@ -150,7 +150,7 @@ def derived_rows(store: Store, aggregate: Aggregate, *, engine: ox.Store | None 
     ``engine``: evaluate on this store rather than through ``store``. An aggregate derived from another
     (``source``) reads the source's rows as held (in ``store``, or in ``engine``).
     """
-    sparql = f"CONSTRUCT {{ {aggregate.template} }} WHERE {{ {aggregate.where('')} }}"
+    sparql = f"CONSTRUCT {{ {aggregate.rows} }} WHERE {{ {aggregate.where('')} }}"
     result = store.query(sparql) if engine is None else engine.query(expand(sparql))
     return set(result)  # type: ignore[arg-type]  # CONSTRUCT: triples, on every backend
 
@@ -173,6 +173,12 @@ class AggregateStatus:
     triples: int
     updated: str | None
     activity: str | None
+    current: bool  # built as this version defines it (its definition digest matches); False: never or another
+
+
+def outdated(store: Store) -> list[str]:
+    """The aggregates the store holds as another version defined them (queries read the base data)."""
+    return [s.name for s in status(store) if s.updated is not None and not s.current]
 
 
 def status(store: Store) -> list[AggregateStatus]:
@@ -185,9 +191,10 @@ def status(store: Store) -> list[AggregateStatus]:
                   ?row ?p ?o FILTER(STRSTARTS(STR(?row), "{a.row_prefix}")) }} }}"""
         )
         stamp = store.select(
-            f"""SELECT ?at ?label WHERE {{ GRAPH <{META}> {{ <{g}> <{PROV}generatedAtTime> ?at ;
+            f"""SELECT ?at ?label ?definition WHERE {{ GRAPH <{META}> {{ <{g}> <{PROV}generatedAtTime> ?at ;
                   <{PROV}wasGeneratedBy> ?act .
                   OPTIONAL {{ ?act <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+                  OPTIONAL {{ <{g}> <{SV}aggregateDefinition> ?definition }}
                 }} }}"""
         )
 
@@ -203,6 +210,7 @@ def status(store: Store) -> list[AggregateStatus]:
                 triples=int(value(rows, "triples") or 0),
                 updated=value(stamp, "at"),
                 activity=value(stamp, "label"),
+                current=value(stamp, "definition") == a.definition,
             )
         )
     return out
@@ -255,6 +263,7 @@ __all__ = [
     "input_copy",
     "input_predicates",
     "large_change",
+    "outdated",
     "rebuild",
     "rebuild_ops",
     "status",

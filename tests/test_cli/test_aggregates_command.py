@@ -65,3 +65,27 @@ def test_bench_write_on_an_existing_store_leaves_it_as_it_was(store_dir: Path) -
     assert "held" in result.output  # the store holds every aggregate: not rebuilt
     assert held() == before
     assert not any("bench-aggregates" in quad for quad in before)
+
+
+def test_build_if_stale_rebuilds_aggregates_another_version_built(store_dir: Path) -> None:
+    from graph.store.embedded import GraphStore
+
+    store = GraphStore.open(store_dir)
+    try:  # as a store whose partners rows an earlier samverkan shaped
+        store.update(
+            "DELETE { GRAPH ?g { ?a sv:aggregateDefinition ?d } }"
+            ' INSERT { GRAPH ?g { ?a sv:aggregateDefinition "earlier" } }'
+            " WHERE { GRAPH ?g { ?a sv:aggregateDefinition ?d }"
+            " FILTER(STRENDS(STR(?a), '/aggregate/partners')) }"
+        )
+    finally:
+        store.close()
+    status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
+    assert "outdated" in status.output
+    result = runner.invoke(app, ["build", "--if-stale", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+    assert "Rebuilt the aggregates another version built: partners." in result.output
+    status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
+    assert "outdated" not in status.output
+    assert "current" in status.output

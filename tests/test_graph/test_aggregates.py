@@ -17,11 +17,11 @@ import pyoxigraph as ox
 import pytest
 
 from graph.aggregates.counted import MUNICIPALITY_PAIRS
-from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH, CROSSINGS
+from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH, CROSSINGS, PARTNERS
 from graph.aggregates.difference import scratch_graph
 from graph.aggregates.maintain import expand, has_aggregates
-from graph.aggregates.reading import aggregate_text, reading_text
-from graph.aggregates.rebuild import derived_rows, held_rows, input_predicates, rebuild, status
+from graph.aggregates.reading import aggregate_text, lookup_bindings, reading_text
+from graph.aggregates.rebuild import derived_rows, held_rows, input_predicates, outdated, rebuild, status
 from graph.errors import ForbiddenOperationError, ValidationError
 from graph.history import UndoRefusedError, Upload, read_history, record_import, undo_import
 from graph.ingest.build import build_store
@@ -43,6 +43,12 @@ SEEDS = (11, 23, 47, 90)
 WRITES = max(44, int(os.environ.get("SAMVERKAN_AGGREGATE_WRITES", "44")))
 SCHEMA = "https://schema.org/"
 XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
+# The row's property holding the value each lookup node is of
+KEY_OF = {
+    (SV + "lookup", "partners"): SV + "fromMunicipality",
+    (SV + "lookup", "municipality-pairs"): SV + "fromMunicipality",
+    (SV + "partnerLookup", "municipality-pairs"): SV + "partnerMunicipality",
+}
 
 
 @pytest.fixture(scope="module")
@@ -411,7 +417,9 @@ def cell(term: object) -> str:
 def answer(
     store: GraphStore, sparql: str, query: NamedQuery, values: dict[str, str]
 ) -> list[tuple[str, ...]]:
-    rows = store.select(sparql, substitutions=bind_parameters(query, values) or None)
+    bound = bind_parameters(query, values)
+    bound |= lookup_bindings(sparql, bound)  # as the route binds them (the aggregates' texts declare them)
+    rows = store.select(sparql, substitutions=bound or None)
     return sorted(tuple(cell(v) for v in row.values()) for row in rows)
 
 
@@ -467,6 +475,54 @@ def test_without_aggregates_the_library_text_runs(curated_nquads: bytes) -> None
     assert reading_text(query, store) == query.sparql
     other = NamedQuery("partners-of-municipality", "t", "d", "SELECT ?x WHERE { ?x ?p ?o }")
     assert aggregate_text(other) is None  # another library's query of that name is left alone
+
+
+def test_aggregates_of_another_definition_are_not_read_until_rebuilt(curated_nquads: bytes) -> None:
+    store = open_curated(curated_nquads)
+    assert has_aggregates(store)
+    assert outdated(store) == []
+    store.update(  # as a store rebuilt by a version whose partners rows had another shape
+        f"DELETE {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition ?d }} }}"
+        f' INSERT {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition "earlier" }} }}'
+        f" WHERE {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition ?d }} }}"
+    )
+    assert not has_aggregates(store)
+    assert outdated(store) == ["partners"]
+    query = LIBRARY["partners-of-municipality"]
+    assert reading_text(query, store) == query.sparql  # the base data, not rows of another shape
+    assert {s.name: s.current for s in status(store)}["partners"] is False
+    rebuild(store)
+    assert has_aggregates(store)
+    assert outdated(store) == []
+
+
+def test_every_row_names_the_lookup_node_the_route_binds(curated_nquads: bytes) -> None:
+    store = open_curated(curated_nquads)
+    checked = 0
+    for aggregate in (a for a in AGGREGATES if a.lookups):
+        for lookup in aggregate.lookups:
+            declared = f"# @lookup ?node: {aggregate.name} ?value\n"
+            g, p = aggregate.graph, lookup.predicate
+            rows = store.select(f"SELECT ?row ?node WHERE {{ GRAPH <{g}> {{ ?row <{p}> ?node }} }}")
+            nodes = Counter(str(r["row"]) for r in rows)
+            assert nodes, (aggregate.name, p)
+            assert set(nodes.values()) == {1}, (aggregate.name, p)  # one node per row
+            held = store.select(
+                f"SELECT ?row ?value WHERE {{ GRAPH <{g}> {{ ?row <{KEY_OF[p, aggregate.name]}> ?value }} }}"
+            )
+            value_of = {str(r["row"]): r["value"] for r in held}
+            for r in rows:
+                bound = lookup_bindings(declared, {"value": value_of[str(r["row"])]})  # type: ignore[dict-item]
+                assert bound == {"node": r["node"]}
+                checked += 1
+    assert checked > 100
+
+
+def test_a_lookup_in_an_aggregate_without_lookup_nodes_is_refused() -> None:
+    with pytest.raises(ValueError, match="no aggregate 'crossings' writes lookup nodes"):
+        lookup_bindings("# @lookup ?node: crossings ?collaboration\n", {})
+    with pytest.raises(ValueError, match="no aggregate 'nowhere'"):
+        lookup_bindings("# @lookup ?node: nowhere ?municipality\n", {})
 
 
 @pytest.mark.parametrize("actors", [0, 60])

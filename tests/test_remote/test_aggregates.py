@@ -10,7 +10,7 @@ import pytest
 
 from api.bench.virtuoso import VirtuosoServer
 from graph.aggregates.define import AGGREGATES, PARTNERS
-from graph.aggregates.reading import aggregate_text, reading_text
+from graph.aggregates.reading import aggregate_text, lookup_bindings, reading_text
 from graph.aggregates.rebuild import derived_rows, held_rows, rebuild, status
 from graph.queries.library import bind_parameters, read_named_queries
 from graph.store.embedded import GraphStore
@@ -109,7 +109,7 @@ def test_named_queries_read_the_aggregates_on_virtuoso(both: tuple[GraphStore, R
         bound = bind_parameters(query, {}) or None
         base, read = (
             remote.select(query.sparql, substitutions=bound),
-            remote.select(text, substitutions=bound),
+            remote.select(text, substitutions={**(bound or {}), **lookup_bindings(text, bound or {})}),
         )
         key = lambda row: sorted(str(v) for v in row.values())  # noqa: E731
         assert sorted(map(key, read)) == sorted(map(key, base)), name
