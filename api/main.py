@@ -79,6 +79,7 @@ def start_pool(settings: Settings, store: Store) -> WorkerPool | None:
         memory_allowance=settings.worker_memory_mb << 20,
         memory_copy=settings.memory_copy,
         keep_private=_keep_budget(settings.worker_keep_mb),
+        short_of_memory=(settings.worker_short_of_memory_mb << 20) or None,
     )
     if not store.add_replica(pool):
         return None

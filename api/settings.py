@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         " the memory available once the copy has loaded, less one query's allowance and a GiB, shared by"
         " the idle workers and one busy one (at least 512 MiB each).",
     )
+    worker_short_of_memory_mb: int = Field(
+        default=512,
+        ge=0,
+        description="While a query runs, the memory the machine must have left (MiB); below it the query is"
+        " stopped with a 503, rather than the kernel's OOM killer stopping a process it chooses. 0: off.",
+    )
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."
     )

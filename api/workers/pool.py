@@ -34,6 +34,11 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   workers and one busy worker (which copies pages as it reads too, beyond its allowance), and never below
   ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a copy that fitted before
   session 8's fixed 2 GiB budgets fits again; on a larger machine the workers keep more of the copy warm.
+- A busy worker's copying has no allowance of its own (at 10 M one query made 9.6 GB its own), so while it
+  runs the pool looks at the memory the machine has left every ``CHECK_EVERY`` seconds: below
+  ``short_of_memory`` (default ``SHORT_OF_MEMORY``) it stops the query with a 503 that says so. Left to the
+  kernel, the OOM killer picks the process with most memory, which may be the zygote holding the copy (a
+  reload of minutes) or the server.
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ from graph.errors import LimitExceededError, QueryError, StoreError
 log = logging.getLogger("samverkan.workers")
 START_TIMEOUT = 60.0
 KEEP_AUTO = "auto"  # keep_private: derive the budget from the memory available (module docstring)
+SHORT_OF_MEMORY = 512 << 20  # below this much available, the busy worker's query is stopped (docstring)
+CHECK_EVERY = 0.25  # seconds between looks at the memory available while a query runs
 KEEP_FLOOR = 512 << 20  # the least an automatic budget gives a spare worker
 _GIB = 1 << 30
 
@@ -74,6 +81,7 @@ class PoolStats:
     generations: int = 0
     demoted: int = 0
     replaced_for_memory: int = 0
+    stopped_short_of_memory: int = 0
 
 
 class WorkerPool:
@@ -95,8 +103,10 @@ class WorkerPool:
         memory_copy: bool = True,
         demote_after: float = 2.0,  # 0.2 s starved 0.1-0.5 s queries on a loaded machine: 3-12x slower
         keep_private: int | str | None = KEEP_AUTO,
+        short_of_memory: int | None = SHORT_OF_MEMORY,
     ) -> None:
         self.path = path
+        self.short_of_memory = short_of_memory  # None: leave it to the kernel
         self.spare = spare
         self.max_busy = max_busy
         self.memory_allowance = memory_allowance
@@ -370,7 +380,13 @@ class WorkerPool:
         worker = self._checkout(deadline, timeout)
         try:
             send_json(worker.sock, {**request, "timeout": timeout})
-            if not self._wait_readable(worker, deadline):
+            outcome = self._wait_readable(worker, deadline)
+            if outcome == "short":
+                self.stats.stopped_short_of_memory += 1
+                made_own = fault_bytes(worker.pid)
+                self._kill(worker)
+                raise MemoryLimitError(self._short_message(made_own))
+            if outcome == "late":
                 self.stats.killed_at_limit += 1
                 self._kill(worker)
                 raise LimitExceededError(_time_limit(timeout))
@@ -401,19 +417,32 @@ class WorkerPool:
             raise EngineCrashedError(msg)
         return header, body
 
-    def _wait_readable(self, worker: Worker, deadline: float) -> bool:
+    def _wait_readable(self, worker: Worker, deadline: float) -> str:
+        """Wait for the worker's answer: "ready", "late" (past the deadline) or "short" (of memory)."""
         poller = select.poll()
         poller.register(worker.sock, select.POLLIN | select.POLLHUP | select.POLLERR)
-        if not worker.demoted and poller.poll(
-            max(0.0, min(self.demote_after, deadline - time.monotonic())) * 1000
-        ):
-            return True
-        if not worker.demoted and time.monotonic() < deadline:
-            self._demote(worker)
-        while (left := deadline - time.monotonic()) > 0:
-            if poller.poll(left * 1000):
-                return True
-        return False
+        demote_at = time.monotonic() + self.demote_after
+        while True:
+            left = deadline - time.monotonic()
+            wait = min(left, CHECK_EVERY)
+            if not worker.demoted:
+                wait = min(wait, demote_at - time.monotonic())
+            if poller.poll(max(0.0, wait) * 1000):
+                return "ready"
+            if left <= 0:
+                return "late"
+            if self._short_of_memory():
+                return "short"
+            if not worker.demoted and time.monotonic() >= demote_at:
+                self._demote(worker)
+
+    def _short_of_memory(self) -> bool:
+        if self.short_of_memory is None:
+            return False
+        from api.workers.zygote import available_memory
+
+        available = available_memory()
+        return available is not None and available < self.short_of_memory
 
     def _demote(self, worker: Worker) -> None:
         worker.demoted = True
@@ -568,6 +597,14 @@ class WorkerPool:
             " the server is unaffected. Simplify the query, or report it if it is ordinary SPARQL"
         )
 
+    def _short_message(self, made_own: int | None) -> str:
+        copied = "" if made_own is None else f" (it had made up to {made_own / (1 << 30):.1f} GiB its own)"
+        return (
+            f"the machine had less than {(self.short_of_memory or 0) >> 20} MiB of memory left while this"
+            f" query ran{copied}, so it was stopped before the system would stop a process at random; try"
+            " again when fewer heavy queries run, or narrow it (more specific patterns, a bound value)"
+        )
+
     def _memory_message(self) -> str:
         mib = (self.memory_allowance or 0) // (1 << 20)
         return (
@@ -606,6 +643,7 @@ class WorkerPool:
             else None,
             "killed_at_limit": self.stats.killed_at_limit,
             "replaced_for_memory": self.stats.replaced_for_memory,
+            "stopped_short_of_memory": self.stats.stopped_short_of_memory,
             "keep_mb": None if self.keep_private is None else self.keep_private >> 20,
             "keep": KEEP_AUTO if self.keep_auto else "fixed",
             "crashed": self.stats.crashed,
@@ -654,4 +692,4 @@ def _time_limit(timeout: float) -> str:
     return time_limit_message(timeout)
 
 
-__all__ = ["PoolStats", "WorkerPool", "fault_bytes", "private_bytes"]
+__all__ = ["CHECK_EVERY", "SHORT_OF_MEMORY", "PoolStats", "WorkerPool", "fault_bytes", "private_bytes"]

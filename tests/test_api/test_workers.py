@@ -166,6 +166,39 @@ def test_query_past_limit_is_killed(pool: WorkerPool) -> None:
     assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
 
 
+def test_a_query_is_stopped_when_the_machine_runs_short_of_memory(
+    pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]  # a worker is up: the wait is the query's own
+    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)  # 100 MiB left
+    started = time.monotonic()
+    with pytest.raises(MemoryLimitError, match="less than 512 MiB of memory left"):
+        pool.run(ask(HEAVY), timeout=30)
+    assert time.monotonic() - started < 10  # stopped at a look, not at the time limit
+    assert pool.stats.stopped_short_of_memory == 1
+    assert pool.stats.killed_at_limit == 0
+    assert pool.health()["stopped_short_of_memory"] == 1
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]  # answered before the first look: not stopped
+    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 8 << 30)
+    with pytest.raises(LimitExceededError, match="time limit"):  # with memory to spare, the query runs on
+        pool.run(ask(HEAVY), timeout=1.0)
+
+
+def test_a_pool_told_not_to_look_leaves_memory_to_the_kernel(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, short_of_memory=None)
+    p.start()
+    try:
+        assert p.run(ask(CHEAP), timeout=10)[0]["ok"]
+        monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)
+        with pytest.raises(LimitExceededError, match="time limit"):
+            p.run(ask(HEAVY), timeout=1.0)
+        assert p.stats.stopped_short_of_memory == 0
+    finally:
+        p.close()
+
+
 # Against a real server
 
 
