@@ -20,7 +20,7 @@ from graph.aggregates.counted import MUNICIPALITY_PAIRS
 from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH, CROSSINGS, PARTNERS
 from graph.aggregates.difference import scratch_graph
 from graph.aggregates.maintain import expand, has_aggregates
-from graph.aggregates.reading import aggregate_text, lookup_bindings, reading_text
+from graph.aggregates.reading import READ_DIR, aggregate_text, lookup_bindings, reading_text
 from graph.aggregates.rebuild import derived_rows, held_rows, input_predicates, outdated, rebuild, status
 from graph.errors import ForbiddenOperationError, ValidationError
 from graph.history import UndoRefusedError, Upload, read_history, record_import, undo_import
@@ -516,6 +516,15 @@ def test_every_row_names_the_lookup_node_the_route_binds(curated_nquads: bytes) 
                 assert bound == {"node": r["node"]}
                 checked += 1
     assert checked > 100
+
+
+def test_the_lookups_the_aggregate_texts_declare_are_written_by_their_aggregates() -> None:
+    declared = 0
+    for path in sorted(READ_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        lookup_bindings(text, {})  # raises on a lookup no aggregate writes
+        declared += text.count("# @lookup")
+    assert declared >= 3  # partners-of-municipality, municipality-partners-ranked, two hops
 
 
 def test_a_lookup_in_an_aggregate_without_lookup_nodes_is_refused() -> None:
