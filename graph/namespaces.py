@@ -128,6 +128,9 @@ class SV(DefinedNamespace):
     fromMunicipality: URIRef
     partnerActor: URIRef
     partnerMunicipality: URIRef
+    lookup: URIRef
+    partnerLookup: URIRef
+    aggregateDefinition: URIRef
     raiser: URIRef
     aggregateRound: URIRef
     mentionCount: URIRef
