@@ -60,10 +60,10 @@ class Settings(BaseSettings):
         " the idle workers and one busy one (at least 512 MiB each).",
     )
     worker_short_of_memory_mb: int = Field(
-        default=512,
+        default=0,
         ge=0,
         description="While a query runs, the memory the machine must have left (MiB); below it the query is"
-        " stopped with a 503, rather than the kernel's OOM killer stopping a process it chooses. 0: off.",
+        " stopped with a 503. 0 (default): off; when memory runs out, the kernel stops a query worker first.",
     )
     memory_copy: bool = Field(
         default=True, description="Load a copy of the store in memory behind the disk workers (5x faster)."

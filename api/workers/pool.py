@@ -34,11 +34,13 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   workers and one busy worker (which copies pages as it reads too, beyond its allowance), and never below
   ``KEEP_FLOOR``. Before the copy loads, only the floor is reserved for them, so a copy that fitted before
   session 8's fixed 2 GiB budgets fits again; on a larger machine the workers keep more of the copy warm.
-- A busy worker's copying has no allowance of its own (at 10 M one query made 9.6 GB its own), so while it
-  runs the pool looks at the memory the machine has left every ``CHECK_EVERY`` seconds: below
-  ``short_of_memory`` (default ``SHORT_OF_MEMORY``) it stops the query with a 503 that says so. Left to the
-  kernel, the OOM killer picks the process with most memory, which may be the zygote holding the copy (a
-  reload of minutes) or the server.
+- A busy worker's copying has no allowance of its own (at 10 M one query made 9.6 GB its own). Each worker
+  makes itself the OOM killer's first choice (``oom_score_adj`` 1000, api/workers/sandbox.py): when the
+  machine runs out, the kernel stops a worker, never the zygote holding the copy or the server, and the
+  query gets a 503 that says why. ``short_of_memory`` (off by default) stops the query earlier, when less
+  than that is available at one of the pool's looks (every ``CHECK_EVERY`` seconds): a margin, at the price
+  of queries that would have fitted. At 512 MiB it stopped, at 10 M on a 23 GiB machine, a scan that makes
+  9.4 GiB of the copy its own, which had answered there in session 9.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ from graph.errors import LimitExceededError, QueryError, StoreError
 log = logging.getLogger("samverkan.workers")
 START_TIMEOUT = 60.0
 KEEP_AUTO = "auto"  # keep_private: derive the budget from the memory available (module docstring)
-SHORT_OF_MEMORY = 512 << 20  # below this much available, the busy worker's query is stopped (docstring)
+SHORT_OF_MEMORY: int | None = None  # default: off, the workers go first when memory runs out (docstring)
 CHECK_EVERY = 0.25  # seconds between looks at the memory available while a query runs
 KEEP_FLOOR = 512 << 20  # the least an automatic budget gives a spare worker
 _GIB = 1 << 30
@@ -584,6 +586,13 @@ class WorkerPool:
             how = "ended" if report is None else f"exited with code {report.code}"
         else:
             how = f"was killed by {signal.Signals(report.signal).name}"
+        if report is not None and report.signal == signal.SIGKILL:  # not ours: ours are at a limit
+            log.error("query worker %s was killed by SIGKILL: the machine ran out of memory?", worker.pid)
+            return MemoryLimitError(
+                "the machine ran out of memory while this query ran, and the system stopped the process that"
+                " evaluated it (workers go first, so the server and the store's memory copy stay); only this"
+                " request failed. Try again when fewer heavy queries run, or narrow it"
+            )
         if report is not None and report.signal == signal.SIGSEGV:
             why = "most likely a stack overflow: is the query nested very deeply?"
         elif report is not None and "panicked" in report.stderr:
@@ -638,7 +647,9 @@ class WorkerPool:
             ),
             "memory_copy_failure": self.memory_failure,
             "quads": memory.quads if memory is not None and engine == "memory" else None,
-            "isolation": {k: hello[k] for k in ("network_namespace", "seccomp", "memory_limit")}
+            "isolation": {
+                k: hello.get(k) for k in ("network_namespace", "seccomp", "memory_limit", "oom_first")
+            }
             if hello
             else None,
             "killed_at_limit": self.stats.killed_at_limit,

@@ -16,6 +16,7 @@ import platform
 import resource
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 
 # Linux constants (linux/sched.h, linux/prctl.h, linux/seccomp.h, linux/filter.h, linux/audit.h).
 CLONE_NEWUSER = 0x10000000
@@ -62,6 +63,7 @@ class Confinement:
     network_namespace: bool
     seccomp: bool
     memory_limit: int | None  # bytes of address space the worker may add to what it inherited
+    oom_first: bool = False  # the kernel's OOM killer takes this worker before any other process
 
 
 def _libc() -> ctypes.CDLL:
@@ -150,7 +152,26 @@ def confine(*, memory_allowance: int | None) -> Confinement:
     netns = unshare_network()
     if memory_allowance is not None:
         limit_memory(memory_allowance)
-    return Confinement(network_namespace=netns, seccomp=deny_sockets(), memory_limit=memory_allowance)
+    return Confinement(
+        network_namespace=netns,
+        seccomp=deny_sockets(),
+        memory_limit=memory_allowance,
+        oom_first=go_first_when_memory_runs_out(),
+    )
+
+
+def go_first_when_memory_runs_out() -> bool:
+    """Make this process the kernel's first choice when the machine runs out of memory (oom_score_adj 1000).
+
+    A worker copies the pages of the shared store it reads (Oxigraph's memory store writes as it reads), and
+    no limit of its own bounds that. Without this the OOM killer takes the process with most memory, which
+    may be the zygote holding the copy (a reload of minutes) or the server. Any process may raise its own.
+    """
+    try:
+        Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
+    except OSError:
+        return False
+    return True
 
 
 __all__ = [
@@ -158,6 +179,7 @@ __all__ = [
     "confine",
     "data_size",
     "deny_sockets",
+    "go_first_when_memory_runs_out",
     "limit_memory",
     "seccomp_program",
     "unshare_network",

@@ -9,6 +9,7 @@ query first (the guard is tested on its own), and through a real server on 127.0
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -167,36 +168,75 @@ def test_query_past_limit_is_killed(pool: WorkerPool) -> None:
 
 
 def test_a_query_is_stopped_when_the_machine_runs_short_of_memory(
-    pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]  # a worker is up: the wait is the query's own
-    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)  # 100 MiB left
-    started = time.monotonic()
-    with pytest.raises(MemoryLimitError, match="less than 512 MiB of memory left"):
-        pool.run(ask(HEAVY), timeout=30)
-    assert time.monotonic() - started < 10  # stopped at a look, not at the time limit
-    assert pool.stats.stopped_short_of_memory == 1
-    assert pool.stats.killed_at_limit == 0
-    assert pool.health()["stopped_short_of_memory"] == 1
-    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]  # answered before the first look: not stopped
-    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 8 << 30)
-    with pytest.raises(LimitExceededError, match="time limit"):  # with memory to spare, the query runs on
-        pool.run(ask(HEAVY), timeout=1.0)
-
-
-def test_a_pool_told_not_to_look_leaves_memory_to_the_kernel(
     store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    p = WorkerPool(store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, short_of_memory=None)
+    p = WorkerPool(
+        store_dir, spare=1, memory_allowance=256 << 20, memory_copy=False, short_of_memory=512 << 20
+    )
     p.start()
     try:
-        assert p.run(ask(CHEAP), timeout=10)[0]["ok"]
-        monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)
-        with pytest.raises(LimitExceededError, match="time limit"):
+        assert p.run(ask(CHEAP), timeout=10)[0]["ok"]  # a worker is up: the wait is the query's own
+        monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)  # 100 MiB left
+        started = time.monotonic()
+        with pytest.raises(MemoryLimitError, match="less than 512 MiB of memory left"):
+            p.run(ask(HEAVY), timeout=30)
+        assert time.monotonic() - started < 10  # stopped at a look, not at the time limit
+        assert p.stats.stopped_short_of_memory == 1
+        assert p.stats.killed_at_limit == 0
+        assert p.health()["stopped_short_of_memory"] == 1
+        assert p.run(ask(CHEAP), timeout=10)[0]["ok"]  # answered before the first look: not stopped
+        monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 8 << 30)
+        with pytest.raises(LimitExceededError, match="time limit"):  # with memory to spare, it runs on
             p.run(ask(HEAVY), timeout=1.0)
-        assert p.stats.stopped_short_of_memory == 0
     finally:
         p.close()
+
+
+def test_by_default_the_pool_leaves_running_short_to_the_kernel(
+    pool: WorkerPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+    monkeypatch.setattr("api.workers.zygote.available_memory", lambda: 100 << 20)
+    with pytest.raises(LimitExceededError, match="time limit"):
+        pool.run(ask(HEAVY), timeout=1.0)
+    assert pool.stats.stopped_short_of_memory == 0
+
+
+def test_workers_go_first_when_memory_runs_out(pool: WorkerPool) -> None:
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+    assert pool.health()["isolation"]["oom_first"] is True
+    zygotes = {z.proc.pid for z in (pool.disk, pool.memory) if z is not None}
+    workers = [pid for pid in pool.pids() if pid not in zygotes]
+    assert workers
+    for pid in workers:
+        assert Path(f"/proc/{pid}/oom_score_adj").read_text().strip() == "1000"
+    for pid in zygotes:  # the zygotes and the server keep theirs
+        assert Path(f"/proc/{pid}/oom_score_adj").read_text().strip() != "1000"
+    assert Path("/proc/self/oom_score_adj").read_text().strip() != "1000"
+
+
+def test_a_worker_the_system_kills_is_reported_as_memory_running_out(pool: WorkerPool) -> None:
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+    before = set(pool.pids())
+
+    def kill_the_busy_worker() -> None:  # as the OOM killer does: SIGKILL, from outside the pool
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with pool._cond:
+                busy = [w.pid for w in pool._busy]
+            if busy:
+                time.sleep(0.3)
+                os.kill(busy[0], signal.SIGKILL)
+                return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_the_busy_worker)
+    killer.start()
+    with pytest.raises(MemoryLimitError, match="ran out of memory"):
+        pool.run(ask(HEAVY), timeout=30)
+    killer.join()
+    assert pool.run(ask(CHEAP), timeout=10)[0]["ok"]
+    assert set(pool.pids()) != before
 
 
 # Against a real server
