@@ -40,7 +40,7 @@ Design (measured at 124 k triples on 2 shared cores, and chosen):
   query gets a 503 that says why. ``short_of_memory`` (off by default) stops the query earlier, when less
   than that is available at one of the pool's looks (every ``CHECK_EVERY`` seconds): a margin, at the price
   of queries that would have fitted. At 512 MiB it stopped, at 10 M on a 23 GiB machine, a scan that makes
-  9.4 GiB of the copy its own, which had answered there in session 9.
+  9.4 GiB of the copy its own and answers when let run (with 176 MB to spare; docs/benchmarks/questions.md).
 """
 
 from __future__ import annotations
@@ -610,8 +610,8 @@ class WorkerPool:
         copied = "" if made_own is None else f" (it had made up to {made_own / (1 << 30):.1f} GiB its own)"
         return (
             f"the machine had less than {(self.short_of_memory or 0) >> 20} MiB of memory left while this"
-            f" query ran{copied}, so it was stopped before the system would stop a process at random; try"
-            " again when fewer heavy queries run, or narrow it (more specific patterns, a bound value)"
+            f" query ran{copied}, so it was stopped (SAMVERKAN_WORKER_SHORT_OF_MEMORY_MB); try again when"
+            " fewer heavy queries run, or narrow it (more specific patterns, a bound value)"
         )
 
     def _memory_message(self) -> str:

@@ -177,8 +177,16 @@ class AggregateStatus:
 
 
 def outdated(store: Store) -> list[str]:
-    """The aggregates the store holds as another version defined them (queries read the base data)."""
-    return [s.name for s in status(store) if s.updated is not None and not s.current]
+    """The aggregates the store holds as another version defined them (queries read the base data).
+
+    From their provenance alone: ``status`` also counts every row, seconds at 10 M triples.
+    """
+    rows = store.select(
+        f"SELECT ?g ?definition WHERE {{ GRAPH <{META}> {{ ?g <{PROV}generatedAtTime> ?at"
+        f" OPTIONAL {{ ?g <{SV}aggregateDefinition> ?definition }} }} }}"
+    )
+    held = {str(getattr(r.get("g"), "value", "")): getattr(r.get("definition"), "value", None) for r in rows}
+    return [a.name for a in AGGREGATES if a.graph in held and held[a.graph] != a.definition]
 
 
 def status(store: Store) -> list[AggregateStatus]:
