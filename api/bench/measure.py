@@ -15,9 +15,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import multiprocessing as mp
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +38,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from graph.errors import LimitExceededError
+
+PR_SET_PDEATHSIG = 1
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -150,7 +156,54 @@ def max_rss_self() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KiB on Linux
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux; elsewhere nothing).
+
+    A measured import whose bench was stopped otherwise ran on, and its rollback removed files of the store
+    of the next bench on the same work dir.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+class WorkDirBusyError(RuntimeError):
+    """Another bench holds the work dir."""
+
+
+@contextmanager
+def work_dir_lock(work: Path) -> Iterator[None]:
+    """Hold ``work`` for this bench alone (an advisory lock on ``work/.bench.lock``).
+
+    Two benches on one work dir destroy each other's generated files and stores; the second now stops at once.
+
+    Raises:
+        WorkDirBusyError: another bench (or a process it started) holds it.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    lock = (work / ".bench.lock").open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.seek(0)
+        holder = lock.read().strip() or "another process"
+        lock.close()
+        msg = (
+            f"{work}: another bench is using this work dir ({holder}); wait for it, or give another --workdir"
+        )
+        raise WorkDirBusyError(msg) from None
+    lock.truncate(0)
+    lock.write(f"pid {os.getpid()}, since {time.strftime('%H:%M:%S')}")
+    lock.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _die_with_parent()
     try:
         start = time.perf_counter()
         value = fn(*args)
@@ -343,6 +396,7 @@ __all__ = [
     "BenchTable",
     "Cell",
     "Measurement",
+    "WorkDirBusyError",
     "current_rss",
     "directory_size",
     "format_bytes",
@@ -355,4 +409,5 @@ __all__ = [
     "serve_read_only",
     "serving",
     "uvicorn_command",
+    "work_dir_lock",
 ]

@@ -77,6 +77,49 @@ def test_questions_command_refuses_an_unknown_peer() -> None:
     assert "fuseki" in done.output
 
 
+def test_a_second_bench_on_a_work_dir_in_use_stops_at_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from typer.testing import CliRunner
+
+    # A process holding the work dir, as a running bench (or an import it started) does.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\nfrom api.bench.measure import work_dir_lock\n"
+            "with work_dir_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(60)",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        done = CliRunner().invoke(
+            app, ["bench", "questions", "--sizes", "100k", "--peers", "", "--workdir", str(tmp_path)]
+        )
+        assert done.exit_code != 0
+        said = " ".join(done.output.replace("│", " ").split())  # the message as the box wraps it
+        assert "another bench is using this work dir" in said
+        assert f"pid {holder.pid}" in said
+        assert time.monotonic() - started < 10  # at once: nothing generated, nothing imported
+        assert not list(tmp_path.glob("generated-*"))
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    from api.bench.measure import work_dir_lock
+
+    with work_dir_lock(tmp_path):  # the holder gone, the work dir is free again
+        pass
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_questions_bench_tiny_run_compares_rows_and_states_skips(tmp_path: Path) -> None:

@@ -87,3 +87,35 @@ def test_directory_size_sums_files(tmp_path: Path) -> None:
 )
 def test_format_for_people(text: str, expected: str) -> None:
     assert text == expected
+
+
+def test_a_measured_child_dies_with_its_bench() -> None:
+    """A bench stopped mid-run leaves no measuring process behind to write into its work dir."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    bench = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nfrom api.bench.measure import run_isolated\nrun_isolated(time.sleep, 60)",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 30
+        children: list[psutil.Process] = []
+        while not children and time.monotonic() < deadline:
+            time.sleep(0.2)
+            children = [
+                c for c in psutil.Process(bench.pid).children() if "spawn_main" in " ".join(c.cmdline())
+            ]
+        assert children, "the measured child did not start"
+        time.sleep(1.0)  # past its start-up, into the call
+        bench.kill()
+        bench.wait()
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert alive == []
+    finally:
+        bench.kill()

@@ -69,6 +69,7 @@ def bench_questions(
     ] = False,
 ) -> None:
     """The eight strategist questions of issue 18 on samverkan (named queries over HTTP) and three peers."""
+    from api.bench.measure import WorkDirBusyError
     from api.bench.questions import Options, run_questions_bench, tables
     from api.bench.questions.report import to_markdown
 
@@ -83,21 +84,25 @@ def bench_questions(
     except ValueError:
         msg = "sizes are triple counts, e.g. 100k,1m,10m or 1_000_000"
         raise typer.BadParameter(msg) from None
-    results = run_questions_bench(
-        size_list,
-        queries_dir=get_settings().queries_dir,
-        work=workdir,
-        options=Options(
-            runs=runs,
-            seed=seed,
-            cap=cap,
-            peers=frozenset(chosen),
-            rdflib_max=largest_rdflib,
-            mix=mix,
-            reuse_store=reuse_store,
-        ),
-        progress=console.print,
+    options = Options(
+        runs=runs,
+        seed=seed,
+        cap=cap,
+        peers=frozenset(chosen),
+        rdflib_max=largest_rdflib,
+        mix=mix,
+        reuse_store=reuse_store,
     )
+    try:
+        results = run_questions_bench(
+            size_list,
+            queries_dir=get_settings().queries_dir,
+            work=workdir,
+            options=options,
+            progress=console.print,
+        )
+    except WorkDirBusyError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--workdir") from None
     built = tables(results)
     for table in built:
         out.print(table.to_rich())

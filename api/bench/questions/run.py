@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.bench.measure import run_isolated
+from api.bench.measure import run_isolated, work_dir_lock
 from api.bench.questions.define import (
     PICK_FOR_PARAMETER,
     PICKS,
@@ -394,10 +394,11 @@ def run_questions_bench(
     """Run every size in turn, smallest first; one result each."""
     library = read_named_queries(queries_dir)
     base = work or Path(tempfile.mkdtemp(prefix="samverkan-questions-"))
-    base.mkdir(parents=True, exist_ok=True)
-    return [
-        bench_size(n, work=base, library=library, options=options, progress=progress) for n in sorted(sizes)
-    ]
+    with work_dir_lock(base):  # raises WorkDirBusyError while another bench uses it
+        return [
+            bench_size(n, work=base, library=library, options=options, progress=progress)
+            for n in sorted(sizes)
+        ]
 
 
 __all__ = ["PEERS", "SYSTEMS", "Options", "bench_size", "mix_values", "reads", "run_questions_bench"]
