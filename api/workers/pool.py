@@ -395,11 +395,13 @@ class WorkerPool:
             worker.sock.settimeout(max(1.0, deadline - time.monotonic()))
             header = recv_json(worker.sock)
             body = recv_frame(worker.sock)
+            unreadable = False  # None here: the worker closed its end, it ended on its own
         except (OSError, ValueError):
             header = body = None
+            unreadable = True  # alive perhaps: the SIGKILL below is then ours
         if header is None or body is None:
             self._kill(worker)
-            raise self._crash_error(worker) from None
+            raise self._crash_error(worker, ended_on_its_own=not unreadable) from None
         if header.get("error") == "memory":
             self._kill(worker)
             raise MemoryLimitError(self._memory_message()) from None
@@ -577,22 +579,22 @@ class WorkerPool:
                 self._spawning -= 1
                 return
 
-    def _crash_error(self, worker: Worker) -> Exception:
+    def _crash_error(self, worker: Worker, *, ended_on_its_own: bool) -> Exception:
         self.stats.crashed += 1
         report = worker.source.wait_exit(worker.pid, timeout=2.0)
         if report is not None and ("memory allocation" in report.stderr or "MemoryError" in report.stderr):
             return MemoryLimitError(self._memory_message())
-        if report is None or report.signal is None:
-            how = "ended" if report is None else f"exited with code {report.code}"
-        else:
-            how = f"was killed by {signal.Signals(report.signal).name}"
-        if report is not None and report.signal == signal.SIGKILL:  # not ours: ours are at a limit
+        if ended_on_its_own and report is not None and report.signal == signal.SIGKILL:  # not ours
             log.error("query worker %s was killed by SIGKILL: the machine ran out of memory?", worker.pid)
             return MemoryLimitError(
                 "the machine ran out of memory while this query ran, and the system stopped the process that"
                 " evaluated it (workers go first, so the server and the store's memory copy stay); only this"
                 " request failed. Try again when fewer heavy queries run, or narrow it"
             )
+        if report is None or report.signal is None:
+            how = "ended" if report is None else f"exited with code {report.code}"
+        else:
+            how = f"was killed by {signal.Signals(report.signal).name}"
         if report is not None and report.signal == signal.SIGSEGV:
             why = "most likely a stack overflow: is the query nested very deeply?"
         elif report is not None and "panicked" in report.stderr:
@@ -703,4 +705,11 @@ def _time_limit(timeout: float) -> str:
     return time_limit_message(timeout)
 
 
-__all__ = ["CHECK_EVERY", "SHORT_OF_MEMORY", "PoolStats", "WorkerPool", "fault_bytes", "private_bytes"]
+__all__ = [
+    "CHECK_EVERY",
+    "SHORT_OF_MEMORY",
+    "PoolStats",
+    "WorkerPool",
+    "fault_bytes",
+    "private_bytes",
+]
