@@ -141,6 +141,7 @@ class SV(DefinedNamespace):
     MunicipalityPairRecord: URIRef
     CrossingSummaryRecord: URIRef
     BorderCountRecord: URIRef
+    DomainBorderCountRecord: URIRef
     municipalityCount: URIRef
     factMunicipalityCount: URIRef
     factMentionCount: URIRef
@@ -150,6 +151,10 @@ class SV(DefinedNamespace):
     raiserKind: URIRef
     factGroupRaiser: URIRef
     aggregateDomain: URIRef
+    aggregatePurpose: URIRef
+    aggregateStart: URIRef
+    aggregateEnd: URIRef
+    aggregateLabel: URIRef
     startYear: URIRef
     collaborationCount: URIRef
     factCollaborationCount: URIRef

@@ -156,15 +156,24 @@ def max_rss_self() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)  # bytes on macOS, KiB on Linux
 
 
-def _die_with_parent() -> None:
-    """Have the kernel kill this process when its parent dies (Linux; elsewhere nothing).
+def _die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Have the kernel send ``sig`` to this process when its parent dies (Linux; elsewhere nothing).
 
     A measured import whose bench was stopped otherwise ran on, and its rollback removed files of the store
     of the next bench on the same work dir.
     """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
+
+
+def _stop_with_parent() -> None:
+    """A served process is stopped (SIGTERM: it shuts down its own workers) when its bench dies.
+
+    A bench stopped from outside (SIGTERM, SIGKILL) runs no ``finally``: its server and the server's query
+    workers, holding the store's memory copy (13 GB at 10 M triples), otherwise lived on.
+    """
+    _die_with_parent(signal.SIGTERM)
 
 
 class WorkDirBusyError(RuntimeError):
@@ -336,7 +345,9 @@ def serving(
         RuntimeError: the process exited first, or did not answer in time (with the end of its output).
     """
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_stop_with_parent
+        )
         try:
             deadline = time.monotonic() + wait
             while True:

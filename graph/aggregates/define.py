@@ -1,6 +1,6 @@
 """What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
 
-Four aggregates here, and five shaped for the strategists' questions in ``graph.aggregates.counted``, each
+Four aggregates here, and six shaped for the strategists' questions in ``graph.aggregates.counted``, each
 in a named graph of its own under ``graph:analysis/aggregate/``, one resource per row:
 
 - ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
@@ -32,6 +32,7 @@ from graph.aggregates.counted import (
     MUNICIPALITY_PAIRS,
     border_counts,
     crossing_summary,
+    domain_border_counts,
     issue_count,
 )
 from graph.aggregates.model import (
@@ -290,12 +291,14 @@ ACTOR_DEGREE = Aggregate(
 
 CROSSING_SUMMARY = crossing_summary(CROSSINGS)
 BORDER_COUNTS = border_counts(CROSSING_SUMMARY)
+DOMAIN_BORDER_COUNTS = domain_border_counts(CROSSING_SUMMARY)
 
 # In dependency order: a derived aggregate after its source (maintenance and rebuild follow this order).
 AGGREGATES: tuple[Aggregate, ...] = (
     CROSSINGS,
     CROSSING_SUMMARY,
     BORDER_COUNTS,
+    DOMAIN_BORDER_COUNTS,
     PARTNERS,
     ISSUE_REACH,
     ISSUE_COUNT,
@@ -321,6 +324,7 @@ __all__ = [
     "AGGREGATE_PREFIX",
     "BORDER_COUNTS",
     "CROSSINGS",
+    "DOMAIN_BORDER_COUNTS",
     "CROSSING_SUMMARY",
     "ISSUE_COUNT",
     "ISSUE_REACH",

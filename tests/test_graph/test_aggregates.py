@@ -43,11 +43,13 @@ SEEDS = (11, 23, 47, 90)
 WRITES = max(44, int(os.environ.get("SAMVERKAN_AGGREGATE_WRITES", "44")))
 SCHEMA = "https://schema.org/"
 XSD_GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
+SKOS_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 # The row's property holding the value each lookup node is of
 KEY_OF = {
     (SV + "lookup", "partners"): SV + "fromMunicipality",
     (SV + "lookup", "municipality-pairs"): SV + "fromMunicipality",
     (SV + "partnerLookup", "municipality-pairs"): SV + "partnerMunicipality",
+    (SV + "lookup", "domain-border-counts"): SV + "aggregateOf",
 }
 
 
@@ -186,16 +188,19 @@ class RandomWrites:
         c, m = self.rng.choice(self.collaborations), self.rng.choice(self.municipalities)
         self.writer.update(f"INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{ {c} dcterms:spatial {m} }} }}")
 
-    def retag_collaboration(self) -> None:  # another domain or start year: the border counts move
-        kinds = (SV + "domain", ORG + "purpose", SCHEMA + "startDate")
+    def retag_collaboration(self) -> None:
+        # Another domain or start year (the border counts move), end date or label (what the summary lists)
+        kinds = (SV + "domain", ORG + "purpose", SCHEMA + "startDate", SCHEMA + "endDate", SKOS_LABEL)
         held = [
             q for q in self.store.quads() if q.predicate.value in kinds and q.subject in self.collaborations
         ]
         q = self.rng.choice(held)
-        if q.predicate.value == SCHEMA + "startDate":
+        if q.predicate.value in (SCHEMA + "startDate", SCHEMA + "endDate"):
             new: ox.NamedNode | ox.Literal = ox.Literal(
                 str(self.rng.randint(2015, 2026)), datatype=N(XSD_GYEAR)
             )
+        elif q.predicate.value == SKOS_LABEL:
+            new = ox.Literal(f"Omdöpt {self.rng.randint(1, 99)}", language=self.rng.choice(["sv", "en"]))
         else:
             new = self.rng.choice([d.object for d in held if d.predicate == q.predicate])  # type: ignore[assignment]
         self.writer.apply([ox.Quad(q.subject, q.predicate, new, q.graph_name)], [q])
@@ -386,6 +391,7 @@ QUERY_CASES = [
     ("partners-of-municipality", {}),
     ("partners-of-municipality", {"municipality": "id:municipality/0184"}),
     ("municipality-partners-ranked", {}),
+    ("municipality-partners-ranked", {"municipality": "id:municipality/0184"}),
     ("issues-raised-by-k-municipalities", {"k": "1"}),
     ("issues-raised-by-k-municipalities", {"k": "0", "inferred": "true"}),
     ("issue-raisers-by-round", {}),
@@ -394,8 +400,10 @@ QUERY_CASES = [
     ("cross-border-collaborations", {}),
     ("cross-border-collaborations", {"inferred": "true"}),
     ("cross-border-collaborations", {"year": "2020"}),
+    ("cross-border-collaborations", {"year": "2020", "inferred": "true"}),
     ("cross-border-by-domain", {}),
     ("cross-border-by-domain", {"inferred": "true"}),
+    ("cross-border-by-domain", {"domain": "concept:domain/kulturskola"}),
     ("cross-border-by-domain-and-year", {}),
     ("cross-border-by-domain-and-year", {"inferred": "true"}),
     ("issues-raised-by-k-municipalities", {"k": "2"}),

@@ -89,6 +89,38 @@ def test_format_for_people(text: str, expected: str) -> None:
     assert text == expected
 
 
+def test_a_served_process_stops_with_its_bench() -> None:
+    """A bench killed while it serves leaves no server behind (holding a store and its memory copy)."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    script = (
+        "import socket, sys, time\n"
+        "from api.bench.measure import free_port, serving\n"
+        "port = free_port()\n"
+        "args = [sys.executable, '-m', 'http.server', str(port), '--bind', '127.0.0.1']\n"
+        "with serving(args, url=f'http://127.0.0.1:{port}/', env={}, wait=30):\n"
+        "    print('serving', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    bench = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert bench.stdout is not None
+        assert bench.stdout.readline().strip() == "serving"
+        servers = [c for c in psutil.Process(bench.pid).children() if "http.server" in " ".join(c.cmdline())]
+        assert servers, "the server did not start"
+        bench.kill()  # no finally runs in the bench: only the death signal stops its server
+        bench.wait()
+        _, alive = psutil.wait_procs(servers, timeout=10)
+        assert alive == []
+    finally:
+        bench.kill()
+        bench.wait()
+        bench.stdout.close()  # type: ignore[union-attr]
+
+
 def test_a_measured_child_dies_with_its_bench() -> None:
     """A bench stopped mid-run leaves no measuring process behind to write into its work dir."""
     import subprocess
