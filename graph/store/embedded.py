@@ -611,24 +611,60 @@ def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
 def load_mirror(
     disk: ox.Store, *, spool: Path | None = None, before_load: Callable[[int], None] | None = None
 ) -> ox.Store:
-    """Copy a whole on-disk store into a new in-memory store.
+    """Copy a whole on-disk store into a new in-memory store: the named graphs first, the default graph last.
 
-    Dumping to N-Quads and bulk-loading that is about a third faster than copying quad by quad
-    (measured at 1 million triples on 2 cores). The dump goes through a file in ``spool`` (a temporary
-    directory by default), not memory: held as bytes beside the copy being made, it took 21 GB at
-    10 M triples (41 M quads with the merge and the aggregates) and would have ended in the OOM killer.
+    Oxigraph's memory store puts what it loads last at the head of each term's chain of quads, and a pattern
+    walks that chain from the head. Loaded in the dump's order (the default graph first), every pattern on
+    the default graph, which the named queries read, walked past the named graphs' copies of its quads
+    before meeting its own: the first 100 collaborations took 15 ms at 1 M triples (the whole chain), and
+    take 0.4 ms loaded this way. Whole answers walk the same chains either way.
 
-    ``before_load`` is called with the dump's size in bytes before anything is loaded; it may raise to
+    One N-Quads document, bulk-loaded: about a third faster than copying quad by quad (measured at 1 million
+    triples on 2 cores), and one document keeps a blank node one node across the graphs that hold it (the
+    loader names blank nodes anew per document). It is written graph by graph through a file in ``spool`` (a
+    temporary directory by default), not memory: held as bytes beside the copy being made, the dump took
+    21 GB at 10 M triples (41 M quads with the merge and the aggregates), and the OOM killer ended it.
+
+    ``before_load`` is called with the document's size in bytes before anything is loaded; it may raise to
     give up (the server does when the copy would not fit in the memory available).
     """
     with tempfile.TemporaryDirectory(prefix="samverkan-mirror-", dir=spool) as work:
-        dump = Path(work) / "store.nq"
-        disk.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+        document, part = Path(work) / "store.nq", Path(work) / "graph.nt"
+        named = list(disk.named_graphs())
+        with document.open("wb") as out:
+            for graph in [*named, ox.DefaultGraph()]:
+                disk.dump(output=str(part), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                _append_in_graph(part, out, graph)
         if before_load is not None:
-            before_load(dump.stat().st_size)
+            before_load(document.stat().st_size)
         memory = ox.Store()
-        memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        for graph in named:  # an empty named graph is still one
+            memory.add_graph(graph)
+        memory.bulk_load(path=str(document), format=ox.RdfFormat.N_QUADS)
     return memory
+
+
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+def _append_in_graph(triples: Path, out: IO[bytes], graph: GraphName) -> None:
+    """Append an N-Triples file to an N-Quads stream as the quads of ``graph`` (as they are: default graph).
+
+    Every N-Triples line ends with " ." and a line break, and only there (a line break inside a literal is
+    escaped), so the graph's term goes before each of those, a chunk at a time.
+    """
+    with triples.open("rb") as lines:
+        if isinstance(graph, ox.DefaultGraph):
+            shutil.copyfileobj(lines, out, 1 << 24)
+            return
+        end = f" {graph} .\n".encode()
+        rest = b""
+        while chunk := lines.read(1 << 24):
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1  # whole lines now, the rest with the next chunk
+            out.write(chunk[:cut].replace(b" .\n", end))
+            rest = chunk[cut:]
+        out.write(rest)  # a dump ends with a line break: nothing is left
 
 
 _NON_DETERMINISTIC = re.compile(r"(?<![\w?$:])(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)

@@ -5,7 +5,7 @@ import pytest
 
 from graph.errors import QueryError, StoreError
 from graph.namespaces import ID, SKOS
-from graph.store.embedded import GraphStore, insert_data
+from graph.store.embedded import GraphStore, insert_data, load_mirror
 
 NACKA = ox.NamedNode(str(ID["municipality/0182"]))
 LABEL = ox.NamedNode(str(SKOS.prefLabel))
@@ -161,6 +161,42 @@ def test_mirrored_store_answers_from_memory_and_persists_on_disk(tmp_path):
     reopened = GraphStore.open(path, read_only=True)
     labels = sorted(r["l"].value for r in reopened.select("SELECT ?l WHERE { ?s skos:prefLabel ?l }"))
     assert labels == ["Nacka", "Nackas kommun"]
+
+
+def test_a_memory_copy_holds_every_graph_with_its_blank_nodes_shared(tmp_path):
+    disk = ox.Store(str(tmp_path / "store"))
+    node, other = ox.BlankNode("shape"), ox.BlankNode("other")
+    p = ox.NamedNode("http://www.w3.org/ns/shacl#path")
+    disk.extend(
+        [
+            quad("Nacka kommun"),
+            quad("Nacka", G2),
+            ox.Quad(node, p, LABEL, G1),
+            ox.Quad(node, p, LABEL),  # the merge's copy: the same node
+            ox.Quad(other, p, ox.Literal('a "quoted" line .\nand the next .'), G2),
+        ]
+    )
+    disk.add_graph(ox.NamedNode("https://w3id.org/samverkan/graph/source/empty"))
+    copy = load_mirror(disk)
+    assert len(copy) == len(disk)
+    assert sorted(map(str, copy.named_graphs())) == sorted(map(str, disk.named_graphs()))
+    plain = [q for q in disk if not isinstance(q.subject, ox.BlankNode)]
+    assert all(q in copy for q in plain)
+    shared = {q.subject for q in copy.quads_for_pattern(None, p, LABEL, None)}
+    assert len(shared) == 1  # the loader names blank nodes anew, once per document
+    assert [q.object for q in copy.quads_for_pattern(None, p, None, G2)] == [
+        ox.Literal('a "quoted" line .\nand the next .')
+    ]
+
+
+def test_a_memory_copy_meets_the_default_graph_first():
+    """A default-graph pattern meets its own quads before the named graphs' copies (load_mirror's order)."""
+    disk = ox.Store()
+    disk.extend(quad(f"Nacka {i}", G1) for i in range(50))
+    disk.extend(ox.Quad(q.subject, q.predicate, q.object) for q in list(disk))  # the merge
+    copy = load_mirror(disk)
+    first = next(iter(copy.quads_for_pattern(NACKA, LABEL, None, None)))
+    assert first.graph_name == ox.DefaultGraph()
 
 
 def test_mirrored_store_refuses_non_deterministic_updates(tmp_path):

@@ -67,23 +67,6 @@ def serve_samverkan(disk: Path, *, cap: float, progress: Progress) -> Iterator[t
         yield base, engine
 
 
-def select_one(base: str, sparql: str) -> str | None:
-    """The first value of the first row of a SELECT sent to samverkan's ``/sparql``, as text; None if empty.
-
-    Raises:
-        httpx.HTTPError: the request failed.
-    """
-    response = httpx.get(
-        base + "/sparql",
-        params={"query": sparql},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=3600,
-    )
-    response.raise_for_status()
-    rows = response.json()["results"]["bindings"]
-    return str(rows[0]["v"]["value"]) if rows and "v" in rows[0] else None
-
-
 def time_named_queries_http(
     base: str, calls: Calls, *, runs: int, cap: float, progress: Progress, page: int | None = None
 ) -> PeerRun:
@@ -246,7 +229,6 @@ def time_virtuoso(
 __all__ = [
     "SLOW",
     "Calls",
-    "select_one",
     "serve_samverkan",
     "time_named_queries_http",
     "time_pyoxigraph",
