@@ -638,8 +638,9 @@ def load_mirror(
         if before_load is not None:
             before_load(document.stat().st_size)
         memory = ox.Store()
-        for graph in named:  # an empty named graph is still one
-            memory.add_graph(graph)
+        for graph in named:  # an empty named graph is still one (a blank node graph is named anew)
+            if isinstance(graph, ox.NamedNode):
+                memory.add_graph(graph)
         memory.bulk_load(path=str(document), format=ox.RdfFormat.N_QUADS)
     return memory
 
