@@ -167,7 +167,7 @@ def _die_with_parent(sig: int = signal.SIGKILL) -> None:
         libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
 
 
-def _stop_with_parent() -> None:
+def stop_with_parent() -> None:
     """A served process is stopped (SIGTERM: it shuts down its own workers) when its bench dies.
 
     A bench stopped from outside (SIGTERM, SIGKILL) runs no ``finally``: its server and the server's query
@@ -346,7 +346,7 @@ def serving(
     """
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_stop_with_parent
+            args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=stop_with_parent
         )
         try:
             deadline = time.monotonic() + wait

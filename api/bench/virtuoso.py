@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from api.bench.measure import free_port
+from api.bench.measure import free_port, stop_with_parent
 from graph.errors import StoreError
 from graph.store.remote import RemoteStore
 
@@ -157,7 +157,15 @@ def run_virtuoso(
         encoding="utf-8",
     )
     log = (directory / "stdout.log").open("wb")
-    proc = subprocess.Popen([exe, "-f", "+configfile", str(ini)], cwd=directory, stdout=log, stderr=log)
+    # SIGTERM when the starting process dies: a test run or bench killed from outside runs no ``finally``,
+    # and its Virtuoso otherwise lived on, holding its buffers and ports.
+    proc = subprocess.Popen(
+        [exe, "-f", "+configfile", str(ini)],
+        cwd=directory,
+        stdout=log,
+        stderr=log,
+        preexec_fn=stop_with_parent,
+    )
     server = VirtuosoServer(directory, sql_port, http_port, proc.pid)
     try:
         deadline = time.monotonic() + wait
