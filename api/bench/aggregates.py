@@ -15,14 +15,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.aggregates.maintain import has_aggregates, maintenance
+from graph.aggregates.maintain import has_aggregates, join_ops, maintenance, maintenance_pieces
 from graph.aggregates.rebuild import rebuild, status
 from graph.namespaces import BASE
-from graph.store.embedded import GraphStore
+from graph.store.embedded import GraphStore, insert_data
 
 SV = BASE + "def#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 GRAPH = BASE + "graph/source/bench-aggregates"
+
+
+@dataclass(frozen=True)
+class WritePart:
+    """One part of the meeting write kept in step: its median milliseconds on disk and on the memory copy."""
+
+    part: str
+    operations: int
+    disk_ms: float
+    copy_ms: float
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,9 @@ class AggregateFigures:
     write_kept_ms: float
     import_plain_seconds: float
     import_kept_seconds: float
+    # Where the write's time goes (``measure_write_parts``), when asked: reading the keys, then each part.
+    keys_read_ms: float = float("nan")
+    write_parts: tuple[WritePart, ...] = ()
 
     @property
     def write_overhead_ms(self) -> float:
@@ -104,6 +117,53 @@ def measure_write(store: GraphStore, *, repeats: int = 5) -> tuple[float, float]
     return statistics.median(plain) * 1000, statistics.median(kept) * 1000
 
 
+def measure_write_parts(store: GraphStore, *, repeats: int = 3) -> tuple[float, list[WritePart]]:
+    """Where the meeting write's time goes: the keys read before it, then each aggregate's operations.
+
+    The write's update is run piece by piece (the statements, then each aggregate's operations in their
+    order), on the disk store and then on its memory copy, each timed; one transaction per piece instead of
+    one for all, so the sum is near, not equal to, the kept write of ``measure_write``. Returns the median
+    milliseconds of reading the keys before the write (``maintenance_pieces``), and the parts.
+    """
+    if store.mirror is None:
+        msg = "the parts are timed on a store with its memory copy (GraphStore.open(..., mirror=True))"
+        raise ValueError(msg)
+    had_graph = store.has_graph(GRAPH)
+    reading: list[float] = []
+    runs: list[dict[str, tuple[int, float, float]]] = []  # per repeat, per part: operations, disk s, copy s
+    for i in range(repeats):
+        quads = meeting_write(store, 1000 + i)
+        started = time.perf_counter()
+        pieces = maintenance_pieces(store, quads, (), at=datetime.now(UTC))
+        reading.append(time.perf_counter() - started)
+        statements = insert_data([*quads, *(ox.Quad(q.subject, q.predicate, q.object) for q in quads)])
+        run: dict[str, tuple[int, float, float]] = {}
+        for part, ops in [("the statements", [statements]), *pieces]:  # a part may have two pieces
+            text = join_ops(ops)
+            started = time.perf_counter()
+            store.inner.update(text)
+            disk = time.perf_counter() - started
+            started = time.perf_counter()
+            store.mirror.update(text)
+            copy = time.perf_counter() - started
+            count, disk_before, copy_before = run.get(part, (0, 0.0, 0.0))
+            run[part] = (count + len(ops), disk_before + disk, copy_before + copy)
+        runs.append(run)
+        store.apply_change((), quads, then=maintenance(store, (), quads))  # as it was (not timed)
+    if not had_graph:  # Oxigraph keeps a graph's name when its last statement goes
+        store.apply_change((), (), then=f"DROP SILENT GRAPH <{GRAPH}>")
+    parts = [
+        WritePart(
+            part,
+            count,
+            statistics.median(r.get(part, (0, 0.0, 0.0))[1] for r in runs) * 1000,
+            statistics.median(r.get(part, (0, 0.0, 0.0))[2] for r in runs) * 1000,
+        )
+        for part, (count, _, _) in runs[0].items()
+    ]
+    return statistics.median(reading) * 1000, parts
+
+
 def measure_import(data: Path, work: Path, ontology_dir: Path, *, kept: bool) -> float:
     """Seconds of a validated bulk import of ``data`` into a fresh on-disk store, aggregates kept or not."""
     from graph.ingest.bulk import bulk_import
@@ -144,11 +204,11 @@ def measure_size(data: Path, work: Path, ontology_dir: Path, *, imports: bool = 
     return AggregateFigures(triples, rows, rebuild_seconds, plain_ms, kept_ms, plain_import, kept_import)
 
 
-def measure_store(path: Path) -> AggregateFigures:
+def measure_store(path: Path, *, parts: bool = False) -> AggregateFigures:
     """The write figures on an existing on-disk store (a benchmark's, e.g. at 10 M), left as it was.
 
     The aggregates are rebuilt (and timed) only if the store does not hold them all; else the rebuild's
-    seconds are ``nan``. No import is timed.
+    seconds are ``nan``. No import is timed. With ``parts``, also where the write's time goes.
     """
     store = GraphStore.open(path, mirror=True)
     try:
@@ -160,16 +220,21 @@ def measure_store(path: Path) -> AggregateFigures:
         triples = store.count()
         rows = sum(s.rows for s in status(store))
         plain_ms, kept_ms = measure_write(store)
+        keys_read_ms, write_parts = measure_write_parts(store) if parts else (float("nan"), [])
     finally:
         store.close()
-    return AggregateFigures(triples, rows, rebuild_seconds, plain_ms, kept_ms, 0.0, 0.0)
+    return AggregateFigures(
+        triples, rows, rebuild_seconds, plain_ms, kept_ms, 0.0, 0.0, keys_read_ms, tuple(write_parts)
+    )
 
 
 __all__ = [
     "AggregateFigures",
+    "WritePart",
     "measure_import",
     "measure_size",
     "measure_store",
     "measure_write",
+    "measure_write_parts",
     "meeting_write",
 ]

@@ -24,9 +24,15 @@ from __future__ import annotations
 from graph.aggregates.model import Aggregate, KeptByDifference, Member, into_both, over_base
 
 
-def scratch_graph(aggregate: Aggregate) -> str:
-    """The graph where a write's weights are summed, empty between writes."""
-    return aggregate.graph + "/difference"
+def scratch_graph(aggregate: Aggregate, write: str) -> str:
+    """The graph where the weights of the write named ``write`` are summed, dropped by the same write.
+
+    A name of its own per write: on disk, a removed row stays behind as a RocksDB tombstone until a
+    compaction, and every write's weights are new rows. Under one name, each write's reads of the scratch
+    graph passed every earlier write's tombstones (``samverkan bench aggregates --parts``: dropping
+    municipality-pairs' scratch graph went from 2.4 to 6.1 ms in 600 writes at 12 thousand triples).
+    """
+    return f"{aggregate.graph}/difference/{write}"
 
 
 def _kept(aggregate: Aggregate) -> KeptByDifference:
@@ -54,12 +60,15 @@ def _hash_iri(prefix: str, variable: str, *parts: str) -> str:
     return f'BIND(IRI(CONCAT("{prefix}", MD5(CONCAT({joined})))) AS ?{variable})'
 
 
-def weigh_ops(aggregate: Aggregate, keysets: list[str], merged: str | None, *, sign: int) -> list[str]:
+def weigh_ops(
+    aggregate: Aggregate, keysets: list[str], merged: str | None, *, sign: int, write: str
+) -> list[str]:
     """Scratch rows of what the source's rows of the keys ``keysets`` binds give, weighing ``sign``.
 
-    Run with ``sign=-1`` before the source's operations (its rows as they were) and ``+1`` after them.
+    Run with ``sign=-1`` before the source's operations (its rows as they were) and ``+1`` after them, with
+    the same ``write`` (``scratch_graph``).
     """
-    kept, scratch = _kept(aggregate), scratch_graph(aggregate)
+    kept, scratch = _kept(aggregate), scratch_graph(aggregate, write)
     ops = []
     for count in kept.counts:
         parts = [*(f"STR(?{k})" for k in aggregate.keys), f'"{count.property}"', f"STR(?{count.counted})"]
@@ -73,7 +82,7 @@ def weigh_ops(aggregate: Aggregate, keysets: list[str], merged: str | None, *, s
     return ops
 
 
-def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> list[str]:
+def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None, *, write: str) -> list[str]:
     """The new counts from the weights, the touched rows brought in step, the scratch graph dropped.
 
     Each changed count sits in the scratch graph as a cell of the row's own IRI (the hash of the keys, as
@@ -81,7 +90,7 @@ def settle_ops(aggregate: Aggregate, keysets: list[str], merged: str | None) -> 
     every row of the aggregate (0.7-0.9 s at 10 M against 3 ms). A new row gets the counts that did not
     change as zeros.
     """
-    kept, scratch, g = _kept(aggregate), scratch_graph(aggregate), aggregate.graph
+    kept, scratch, g = _kept(aggregate), scratch_graph(aggregate, write), aggregate.graph
     keys = " ".join("?" + k for k in aggregate.keys)
     first_key = _first_key(aggregate)
     cell = _hash_iri(scratch + "/cell/", "cell", "STR(?row)", '"{p}"')

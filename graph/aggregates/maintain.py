@@ -15,6 +15,7 @@ source's, and its reach reads the source's rows before the write (here) and afte
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -200,21 +201,58 @@ def stamp_quads(aggregate: Aggregate, *, at: datetime, activity: str, used: Iter
 
 def held_stamp(store: Store, aggregate: Aggregate) -> list[ox.Quad]:
     """The aggregate's provenance as the store holds it now."""
-    subjects = {aggregate.graph, f"{aggregate.graph}#activity"}
-    return [q for q in store.quads(META) if getattr(q.subject, "value", "") in subjects]
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(META)) for t in held_stamps(store, [aggregate])
+    ]
+
+
+def held_stamps(store: Store, aggregates: Iterable[Aggregate]) -> set[ox.Triple]:
+    """The provenance the store holds for ``aggregates``: their graphs' and activities' statements in meta."""
+    subjects = " ".join(f"<{a.graph}> <{a.graph}#activity>" for a in aggregates)
+    if not subjects:
+        return set()
+    rows = store.select(
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} GRAPH <{META}> {{ ?s ?p ?o }} }}"
+    )
+    return {ox.Triple(r["s"], r["p"], r["o"]) for r in rows}  # type: ignore[arg-type]  # s, p: IRIs
 
 
 def stamp_ops(
-    aggregate: Aggregate, *, at: datetime, activity: str, used: Iterable[str], merged: str | None
+    aggregates: Iterable[Aggregate],
+    *,
+    at: datetime,
+    activity: str,
+    used: Iterable[str],
+    merged: str | None,
+    held: set[ox.Triple] | None = None,
 ) -> list[str]:
-    """Replace the aggregate's provenance (``stamp_quads``), as update operations."""
-    g, meta, act = aggregate.graph, META, f"{aggregate.graph}#activity"
-    triples = " ".join(f"{q.triple} ." for q in stamp_quads(aggregate, at=at, activity=activity, used=used))
+    """Replace the aggregates' provenance (``stamp_quads``), as update operations for them all.
+
+    Without ``held``: two operations, a pattern's delete and the new statements. With what the store holds
+    (``held_stamps``, read before the write): only the statements that change, as data. On disk a pattern's
+    delete reads past the tombstone of every stamp an earlier write removed (a new time each write): the
+    two operations went from 1.3 to 6.8 ms in 600 writes at 12 thousand triples (``samverkan bench
+    aggregates --parts``).
+    """
+    aggregates, used = list(aggregates), list(used)
+    if not aggregates:
+        return []
+    meta = META
+    stamps = {q.triple for a in aggregates for q in stamp_quads(a, at=at, activity=activity, used=used)}
+    if held is not None:
+        gone, come = held - stamps, stamps - held
+        ops = [f"DELETE DATA {{ {into_both(meta, _triples(gone), merged)} }}"] if gone else []
+        return ops + ([f"INSERT DATA {{ {into_both(meta, _triples(come), merged)} }}"] if come else [])
+    subjects = " ".join(f"<{a.graph}> <{a.graph}#activity>" for a in aggregates)
     return [
-        f"DELETE {{ {into_both(meta, '?s ?p ?o', merged)} }} WHERE {{ VALUES ?s {{ <{g}> <{act}> }}"
+        f"DELETE {{ {into_both(meta, '?s ?p ?o', merged)} }} WHERE {{ VALUES ?s {{ {subjects} }}"
         f" GRAPH <{meta}> {{ ?s ?p ?o }} }}",
-        f"INSERT DATA {{ {into_both(meta, triples, merged)} }}",
+        f"INSERT DATA {{ {into_both(meta, _triples(stamps), merged)} }}",
     ]
+
+
+def _triples(triples: Iterable[ox.Triple]) -> str:
+    return " ".join(f"{t} ." for t in sorted(triples, key=str))
 
 
 def maintenance(
@@ -228,37 +266,62 @@ def maintenance(
     Raises:
         ForbiddenOperationError: the change writes an aggregate graph.
     """
+    return join_ops(op for _, ops in maintenance_pieces(store, added, removed, at=at) for op in ops)
+
+
+def maintenance_pieces(
+    store: Store, added: Iterable[ox.Quad], removed: Iterable[ox.Quad], *, at: datetime | None = None
+) -> list[tuple[str, list[str]]]:
+    """The operations of :func:`maintenance`, in their order, each piece named by the aggregate it serves.
+
+    An aggregate kept by difference has two pieces: its weighing before its source's operations (the rows
+    as they were) and the rest after them. The last piece, "provenance", stamps every aggregate brought in
+    step. Apart, so that a benchmark can say what each aggregate costs.
+
+    Raises:
+        ForbiddenOperationError: the change writes an aggregate graph.
+    """
     changed = [*added, *removed]
     refuse_aggregate_writes(changed)
     seeded = [(a, s) for a in AGGREGATES if (s := seeds_of(a, changed))]
     if not seeded or not has_aggregates(store):
-        return ""
+        return []
     merged = store.merged_graph
     used = sorted({q.graph_name.value for q in changed if isinstance(q.graph_name, ox.NamedNode)})
+    write = uuid.uuid4().hex  # names the write's scratch graphs (graph.aggregates.difference)
     keysets: dict[str, list[str]] = {}  # per aggregate recomputed: its keys
-    segments: dict[str, list[str]] = {}  # per aggregate, its operations, in the order of AGGREGATES
+    pieces: list[tuple[str, list[str]]] = []  # in the order of AGGREGATES, a weighing before its source
     for aggregate, seeds in seeded:
         if aggregate.by_difference is not None:
             source = aggregate.source or ""
             if source not in keysets:
                 continue  # its source did not change
             # Weighed before its source's operations (the rows as they were) and after them (as they are).
-            segments[source][:0] = weigh_ops(aggregate, keysets[source], merged, sign=-1)
-            segment = weigh_ops(aggregate, keysets[source], merged, sign=+1)
-            segment += settle_ops(aggregate, keysets[source], merged)
+            at_source = next(i for i, (name, _) in enumerate(pieces) if name == source)
+            before_source = weigh_ops(aggregate, keysets[source], merged, sign=-1, write=write)
+            pieces.insert(at_source, (aggregate.name, before_source))
+            segment = weigh_ops(aggregate, keysets[source], merged, sign=+1, write=write)
+            segment += settle_ops(aggregate, keysets[source], merged, write=write)
         else:
             before = keys_before(store, aggregate, seeds)
             keysets[aggregate.name] = keyset(aggregate, before, seeds, apart=merged is not None)
             segment = recompute_ops(aggregate, keysets[aggregate.name], merged)
-        segment += stamp_ops(
-            aggregate,
-            at=at or datetime.now(UTC),
-            activity="incremental update after a write",
-            used=used,
-            merged=merged,
-        )
-        segments[aggregate.name] = segment
-    return join_ops(op for segment in segments.values() for op in segment)
+        pieces.append((aggregate.name, segment))
+    stamped = [a for a, _ in seeded if any(name == a.name for name, _ in pieces)]
+    # The held stamps as data on the embedded store only: a server may give a literal back in another form
+    # than it holds (a time's fraction), which a DELETE DATA would then miss.
+    held = held_stamps(store, stamped) if merged is None else None
+    provenance = stamp_ops(
+        stamped,
+        at=at or datetime.now(UTC),
+        activity="incremental update after a write",
+        used=used,
+        merged=merged,
+        held=held,
+    )
+    if provenance:
+        pieces.append(("provenance", provenance))
+    return pieces
 
 
 def has_aggregates(store: Store) -> bool:
@@ -280,10 +343,12 @@ __all__ = [
     "expand",
     "has_aggregates",
     "held_stamp",
+    "held_stamps",
     "join_ops",
     "keys_before",
     "keyset",
     "maintenance",
+    "maintenance_pieces",
     "reach_query",
     "recompute_ops",
     "refuse_aggregate_graph",

@@ -33,8 +33,10 @@ def rebuild_ops(store: Store, *, at: datetime | None = None) -> str:
         ops += [
             f"DELETE {{ {into_both(g, '?s ?p ?o', merged)} }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}",
             f"INSERT {{ {into_both(g, a.rows, merged)} }} WHERE {{ {over_base(a.where(''), merged)} }}",
-            *stamp_ops(a, at=at or datetime.now(UTC), activity="full rebuild", used=used, merged=merged),
         ]
+    ops += stamp_ops(
+        AGGREGATES, at=at or datetime.now(UTC), activity="full rebuild", used=used, merged=merged
+    )
     return join_ops(ops)
 
 
