@@ -199,13 +199,6 @@ def stamp_quads(aggregate: Aggregate, *, at: datetime, activity: str, used: Iter
     return [ox.Quad(s, p, o, meta) for s, p, o in triples]
 
 
-def held_stamp(store: Store, aggregate: Aggregate) -> list[ox.Quad]:
-    """The aggregate's provenance as the store holds it now."""
-    return [
-        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(META)) for t in held_stamps(store, [aggregate])
-    ]
-
-
 def held_stamps(store: Store, aggregates: Iterable[Aggregate]) -> set[ox.Triple]:
     """The provenance the store holds for ``aggregates``: their graphs' and activities' statements in meta."""
     subjects = " ".join(f"<{a.graph}> <{a.graph}#activity>" for a in aggregates)
@@ -237,17 +230,16 @@ def stamp_ops(
     aggregates, used = list(aggregates), list(used)
     if not aggregates:
         return []
-    meta = META
     stamps = {q.triple for a in aggregates for q in stamp_quads(a, at=at, activity=activity, used=used)}
     if held is not None:
         gone, come = held - stamps, stamps - held
-        ops = [f"DELETE DATA {{ {into_both(meta, _triples(gone), merged)} }}"] if gone else []
-        return ops + ([f"INSERT DATA {{ {into_both(meta, _triples(come), merged)} }}"] if come else [])
+        ops = [f"DELETE DATA {{ {into_both(META, _triples(gone), merged)} }}"] if gone else []
+        return ops + ([f"INSERT DATA {{ {into_both(META, _triples(come), merged)} }}"] if come else [])
     subjects = " ".join(f"<{a.graph}> <{a.graph}#activity>" for a in aggregates)
     return [
-        f"DELETE {{ {into_both(meta, '?s ?p ?o', merged)} }} WHERE {{ VALUES ?s {{ {subjects} }}"
-        f" GRAPH <{meta}> {{ ?s ?p ?o }} }}",
-        f"INSERT DATA {{ {into_both(meta, _triples(stamps), merged)} }}",
+        f"DELETE {{ {into_both(META, '?s ?p ?o', merged)} }} WHERE {{ VALUES ?s {{ {subjects} }}"
+        f" GRAPH <{META}> {{ ?s ?p ?o }} }}",
+        f"INSERT DATA {{ {into_both(META, _triples(stamps), merged)} }}",
     ]
 
 
@@ -342,7 +334,6 @@ __all__ = [
     "AGGREGATE_WRITE_REFUSED",
     "expand",
     "has_aggregates",
-    "held_stamp",
     "held_stamps",
     "join_ops",
     "keys_before",

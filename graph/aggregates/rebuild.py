@@ -13,7 +13,7 @@ from graph.aggregates.maintain import (
     PROV,
     expand,
     has_aggregates,
-    held_stamp,
+    held_stamps,
     join_ops,
     maintenance,
     stamp_ops,
@@ -57,7 +57,8 @@ def rebuild(store: Store) -> None:
         at = datetime.now(UTC)
         used = [g for g in store.graph_names() if not is_aggregate_graph(g)]
         stamps = [q for a in AGGREGATES for q in stamp_quads(a, at=at, activity="full rebuild", used=used)]
-        held = [q for a in AGGREGATES for q in held_stamp(store, a)]
+        meta = ox.NamedNode(META)
+        held = [ox.Quad(t.subject, t.predicate, t.object, meta) for t in held_stamps(store, AGGREGATES)]
         engine = input_copy(store)
         if engine is None:  # an aggregate derived from another reads its source's new rows: one write each
             store.apply_change((), list(set(held) - set(stamps)))
