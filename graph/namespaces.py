@@ -158,6 +158,13 @@ class SV(DefinedNamespace):
     startYear: URIRef
     collaborationCount: URIRef
     factCollaborationCount: URIRef
+    IssueMentionRecord: URIRef
+    IssueGroupRecord: URIRef
+    IssueOrderRecord: URIRef
+    inGroup: URIRef
+    groupNode: URIRef
+    mentionsBefore: URIRef
+    factMentionsBefore: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

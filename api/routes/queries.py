@@ -178,15 +178,11 @@ def make_endpoint(query: NamedQuery) -> Any:
         }
         substitutions = bind_parameters(current, values)
         check_values(_selector(runner, settings), current, substitutions)  # an unknown value is a 400
-        text, bindings = reading(current, runner.store, substitutions)  # the aggregates, where held
+        limit = min(limit, settings.max_results)
+        # From the aggregates where the store holds them; the rows the page reads: its end, and one more.
+        text, bindings = reading(current, runner.store, substitutions, rows=offset + limit + 1)
         answer = runner.run(
-            QueryRequest(
-                text,
-                timeout=timeout,
-                limit=min(limit, settings.max_results),
-                offset=offset,
-                substitutions=bindings,
-            )
+            QueryRequest(text, timeout=timeout, limit=limit, offset=offset, substitutions=bindings)
         )
         return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)
 

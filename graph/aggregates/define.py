@@ -1,7 +1,8 @@
 """What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
 
-Four aggregates here, and six shaped for the strategists' questions in ``graph.aggregates.counted``, each
-in a named graph of its own under ``graph:analysis/aggregate/``, one resource per row:
+Four aggregates here, six shaped for the strategists' questions in ``graph.aggregates.counted`` and three for
+paging a round's issues in ``graph.aggregates.paging``, each in a named graph of its own under
+``graph:analysis/aggregate/``, one resource per row:
 
 - ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
   ``sv:CrossingRecord`` per municipality it reaches, with the reason (member, base, scope), through which
@@ -48,6 +49,7 @@ from graph.aggregates.model import (
 )
 from graph.aggregates.model import row_iri as _row
 from graph.aggregates.model import trigger as _t
+from graph.aggregates.paging import ISSUE_GROUPS, ISSUE_MENTIONS, ISSUE_ORDER
 
 _MUNICIPALITY = SV + "Municipality"
 
@@ -302,6 +304,9 @@ AGGREGATES: tuple[Aggregate, ...] = (
     PARTNERS,
     ISSUE_REACH,
     ISSUE_COUNT,
+    ISSUE_MENTIONS,
+    ISSUE_GROUPS,
+    ISSUE_ORDER,
     MEMBER_MUNICIPALITIES,
     MUNICIPALITY_PAIRS,
     ACTOR_DEGREE,
@@ -327,6 +332,9 @@ __all__ = [
     "CROSSING_SUMMARY",
     "DOMAIN_BORDER_COUNTS",
     "ISSUE_COUNT",
+    "ISSUE_GROUPS",
+    "ISSUE_MENTIONS",
+    "ISSUE_ORDER",
     "ISSUE_REACH",
     "MEMBER_MUNICIPALITIES",
     "MUNICIPALITY_PAIRS",

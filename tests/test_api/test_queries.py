@@ -6,6 +6,12 @@ import csv
 import io
 
 import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from graph.aggregates.maintain import has_aggregates
+from graph.aggregates.rebuild import rebuild
+from tests.test_api.conftest import make_settings
 
 NACKA = "https://w3id.org/samverkan/id/municipality/0182"
 
@@ -153,6 +159,25 @@ def test_query_round_issues(client):
         ("cross-border-kulturskola", "need"),
     }
     assert all(r["source"].endswith("press-release-2020") for r in data)
+
+
+def test_a_page_of_round_issues_read_from_the_aggregates_is_a_page_of_the_whole(store):
+    """The route binds the page's end (``# @page``): page by page, the same rows as one page of them all."""
+    rebuild(store)
+    assert has_aggregates(store)
+    params = {"inferred": "true"}
+    with TestClient(create_app(make_settings(), store=store)) as c:
+        whole = rows(c.get("/api/queries/round-issues", params=params))
+        pages = [
+            c.get("/api/queries/round-issues", params={**params, "limit": 1, "offset": i}).json()
+            for i in range(len(whole))
+        ]
+    assert [row for page in pages for row in page["rows"]] == whole
+    assert [page["next"] is not None for page in pages] == [True] * (len(whole) - 1) + [False]
+    assert {(r["issue"].rsplit("/", 1)[1], r["stance"].rsplit("/", 1)[1]) for r in whole} >= {
+        ("arms-length", "concern"),
+        ("cross-border-kulturskola", "need"),
+    }
 
 
 def test_query_paged_with_next(client):

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "test_api" / "fixture.trig"
 LIBRARY = read_named_queries(ROOT / "graph" / "queries")
 TEST_GRAPH = "https://w3id.org/samverkan/graph/source/test-aggregates"
+ID = "https://w3id.org/samverkan/id/"
+ISSUE = "<https://w3id.org/samverkan/concept/issue/"  # + name and ">"
 
 
 @pytest.fixture
@@ -70,6 +72,11 @@ def test_writes_keep_the_aggregates_in_step_on_virtuoso(both: tuple[GraphStore, 
         f" WHERE {{ GRAPH ?g {{ {mentions[0]} sv:raisedBy ?who }} }}",
         f"INSERT DATA {{ {g} {{ {mentions[-1]} sv:inferredIn <{TEST_GRAPH}> }} }}",
         f"INSERT DATA {{ {g} {{ {municipalities[1]} a sv:Grouping }} }}",
+        # the order of a round's issues (paging): labels, two issues under one, a mention more of one
+        f'INSERT DATA {{ {g} {{ {ISSUE}arms-length> skos:prefLabel "Samma fråga"@sv .'
+        f' {ISSUE}cross-border-kulturskola> skos:prefLabel "Samma fråga"@sv }} }}',
+        f"INSERT DATA {{ {g} {{ <{TEST_GRAPH}/mention> a sv:IssueMention ; sv:issue {ISSUE}arms-length> ;"
+        f" sv:inRound <{ID}round/2020> }} }}",
     ]
     for update in updates:
         for store in both:
