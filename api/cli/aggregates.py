@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,18 +18,36 @@ aggregates = typer.Typer(
 
 
 @aggregates.command()
-def rebuild(store: StoreOption = None) -> None:
+def rebuild(
+    store: StoreOption = None,
+    outdated_only: Annotated[
+        bool,
+        typer.Option(
+            "--outdated",
+            help="Only those another version built, or none built (an upgrade), and what derives from them.",
+        ),
+    ] = False,
+) -> None:
     """Derive every aggregate again from the base data, in one write (any backend)."""
-    from graph.aggregates.rebuild import rebuild as rebuild_all
-    from graph.aggregates.rebuild import status
+    from graph.aggregates.rebuild import dependents, outdated, status
+    from graph.aggregates.rebuild import rebuild as rebuild_aggregates
 
     def action() -> None:
-        with open_store(store) as gs, step("Rebuilding the aggregates"):
-            started = time.perf_counter()
-            rebuild_all(gs)
-            seconds = time.perf_counter() - started
-            rows = sum(s.rows for s in status(gs))
-        console.print(f"Rebuilt the aggregates of {gs.location}: {rows:,} rows in {seconds:.2f} s.")
+        with open_store(store) as gs:
+            names = outdated(gs) if outdated_only else None
+            if names == []:
+                console.print(
+                    f"The aggregates of {gs.location} are as this version defines them: none rebuilt."
+                )
+                return
+            chosen = None if names is None else [a.name for a in dependents(names)]
+            with step("Rebuilding the aggregates"):
+                started = time.perf_counter()
+                rebuild_aggregates(gs, names)
+                seconds = time.perf_counter() - started
+                rows = sum(s.rows for s in status(gs) if chosen is None or s.name in chosen)
+        which = f" ({', '.join(chosen)})" if chosen else ""
+        console.print(f"Rebuilt the aggregates{which} of {gs.location}: {rows:,} rows in {seconds:.2f} s.")
 
     run(action)
 

@@ -120,8 +120,10 @@ def build(
             console.print(f"Store {gs.location} is up to date with data/ and ontology/.")
             if names := outdated(gs):  # built by an earlier samverkan: its aggregates, as defined now
                 with step("Rebuilding the aggregates"):
-                    rebuild(gs)
-                console.print(f"Rebuilt the aggregates another version built: {', '.join(names)}.")
+                    rebuild(gs, names)  # and what derives from them; the others stay as they are
+                console.print(
+                    f"Rebuilt the aggregates another version built, or none built: {', '.join(names)}."
+                )
             return
         with step("Reading, validating and writing data/ and ontology/"):
             report = build_store(gs, data_dir=settings.data_dir, ontology_dir=settings.ontology_dir)

@@ -85,10 +85,30 @@ def test_build_if_stale_rebuilds_aggregates_another_version_built(store_dir: Pat
     result = runner.invoke(app, ["build", "--if-stale", "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
-    assert "Rebuilt the aggregates another version built: partners." in result.output
+    assert "Rebuilt the aggregates another version built, or none built: partners." in result.output
     status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
     assert "outdated" not in status.output
     assert "current" in status.output
+
+
+def test_rebuild_outdated_rebuilds_only_those_and_what_derives_from_them(store_dir: Path) -> None:
+    from graph.aggregates.define import ISSUE_GROUPS
+    from graph.store.embedded import GraphStore
+
+    result = runner.invoke(app, ["aggregates", "rebuild", "--outdated", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "none rebuilt" in result.output
+    store = GraphStore.open(store_dir)
+    try:  # as a store an earlier samverkan built, before issue-groups existed
+        store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{ISSUE_GROUPS.graph}> ?p ?o }} }}")
+    finally:
+        store.close()
+    result = runner.invoke(app, ["aggregates", "rebuild", "--outdated", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt the aggregates (issue-groups, issue-order) of" in " ".join(result.output.split())
+    status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
+    assert "outdated" not in status.output
+    assert "never" not in status.output
 
 
 def test_bench_write_parts_name_every_aggregate_the_write_touches(store_dir: Path) -> None:

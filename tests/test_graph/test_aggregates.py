@@ -602,6 +602,44 @@ def test_aggregates_of_another_definition_are_not_read_until_rebuilt(curated_nqu
     assert outdated(store) == []
 
 
+def stamped_at(store: GraphStore) -> dict[str, str]:
+    """Each aggregate graph's time of generation, as stamped."""
+    rows = store.select(f"SELECT ?g ?at WHERE {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime ?at }} }}")
+    return {str(r["g"].value): str(r["at"].value) for r in rows}  # type: ignore[union-attr]
+
+
+def test_a_rebuild_of_the_outdated_rebuilds_them_and_what_derives_from_them(curated_nquads: bytes) -> None:
+    """After an upgrade: an aggregate never built here (its rows and stamp gone) and one of another shape."""
+    store = open_curated(curated_nquads)
+    groups = next(a for a in AGGREGATES if a.name == "issue-groups")
+    store.update(f"DROP GRAPH <{groups.graph}>")  # its rows, in its graph and in the merge
+    store.update(
+        f"DELETE {{ ?row ?p ?o }} WHERE {{ ?row ?p ?o FILTER(STRSTARTS(STR(?row), '{groups.row_prefix}')) }}"
+    )
+    store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{groups.graph}> ?p ?o }} }}")
+    store.update(
+        f"DELETE {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition ?d }} }}"
+        f' INSERT {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition "earlier" }} }}'
+        f" WHERE {{ GRAPH <{META_GRAPH}> {{ <{PARTNERS.graph}> sv:aggregateDefinition ?d }} }}"
+    )
+    assert outdated(store) == ["partners", "issue-groups"]
+    assert mismatches(store) == ["issue-groups", "issue-order"]  # issue-order derives from issue-groups
+    old = '"2001-01-01T00:00:00Z"^^xsd:dateTime'
+    store.update(  # every stamp as of long ago: a rebuilt aggregate's is new
+        f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime ?t }} }}"
+        f" INSERT {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime {old} }} }}"
+        f" WHERE {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime ?t }} }}"
+    )
+    rebuild(store, outdated(store))
+    assert outdated(store) == []
+    assert has_aggregates(store)
+    assert mismatches(store) == []
+    redone = {a.name for a in AGGREGATES if stamped_at(store)[a.graph] != "2001-01-01T00:00:00Z"}
+    assert redone == {"partners", "issue-groups", "issue-order"}  # issue-order reads issue-groups
+    with pytest.raises(ValueError, match="no aggregate nowhere"):
+        rebuild(store, ["nowhere"])
+
+
 def test_every_row_names_the_lookup_node_the_route_binds(curated_nquads: bytes) -> None:
     store = open_curated(curated_nquads)
     checked = 0

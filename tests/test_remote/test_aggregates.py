@@ -11,7 +11,7 @@ import pytest
 from api.bench.virtuoso import VirtuosoServer
 from graph.aggregates.define import AGGREGATES, PARTNERS
 from graph.aggregates.reading import aggregate_text, lookup_bindings, reading_text
-from graph.aggregates.rebuild import derived_rows, held_rows, rebuild, status
+from graph.aggregates.rebuild import derived_rows, held_rows, outdated, rebuild, status
 from graph.queries.library import bind_parameters, read_named_queries
 from graph.store.embedded import GraphStore
 from graph.store.protocol import Store
@@ -122,3 +122,15 @@ def test_named_queries_read_the_aggregates_on_virtuoso(both: tuple[GraphStore, R
         assert sorted(map(key, read)) == sorted(map(key, base)), name
         checked += 1
     assert checked >= 3
+
+
+def test_a_rebuild_of_the_outdated_on_virtuoso(both: tuple[GraphStore, RemoteStore]) -> None:
+    embedded, remote = both
+    groups = next(a for a in AGGREGATES if a.name == "issue-groups")
+    meta = "https://w3id.org/samverkan/graph/meta"
+    remote.update(f"DELETE WHERE {{ GRAPH <{meta}> {{ <{groups.graph}> ?p ?o }} }}")  # as before it existed
+    remote.update(f"DROP SILENT GRAPH <{groups.graph}>")
+    assert outdated(remote) == ["issue-groups"]
+    rebuild(remote, outdated(remote))
+    assert outdated(remote) == []
+    assert rows_of(remote) == rows_of(embedded)
