@@ -191,6 +191,16 @@ def test_query_paged_with_next(client):
     assert last["next"] is None
 
 
+def test_a_page_above_the_servers_row_cap_is_cut_to_it_and_the_next_follows_on(store):
+    with TestClient(create_app(make_settings(max_results=2), store=store)) as c:
+        body = c.get("/api/queries/municipalities", params={"limit": 4}).json()
+        assert [x["code"] for x in body["rows"]] == ["0120", "0180"]
+        assert body["limit"] == 2
+        assert body["next"] == "/api/queries/municipalities?limit=2&offset=2"  # no row skipped
+        following = c.get(body["next"]).json()
+    assert [x["code"] for x in following["rows"]] == ["0182", "0183"]
+
+
 def test_query_csv(client):
     r = client.get("/api/queries/municipalities", params={"format": "csv"})
     assert r.headers["content-type"].startswith("text/csv")
