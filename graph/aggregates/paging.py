@@ -76,17 +76,18 @@ ISSUE_GROUPS = Aggregate(
         "?row a sv:IssueGroupRecord ; sv:groupNode ?group ; sv:aggregateRound ?round ;"
         " sv:aggregateOf ?issue ; sv:mentionCount ?mentions ; sv:factMentionCount ?facts ."
     ),
-    # The round and the issue from one of the group's mentions: the pair whose node is the group's (a
-    # mention in two rounds or of two issues is in a group for each pair).
+    # The round and the issue from the group's mentions: the pair whose node is the group's (a mention in
+    # two rounds or of two issues is in a group for each pair). Inside the subquery, where the keys are: read
+    # after it, Oxigraph joined every mention's round and issue (12.8 s a write at 10 M triples).
     body=f"""{{
-  {{ SELECT ?group (COUNT(DISTINCT ?mention) AS ?mentions) (COUNT(DISTINCT ?fact) AS ?facts)
-           (SAMPLE(?mention) AS ?one) WHERE {{
+  {{ SELECT ?group ?round ?issue (COUNT(DISTINCT ?mention) AS ?mentions) (COUNT(DISTINCT ?fact) AS ?facts)
+     WHERE {{
       {{keys}}
       GRAPH {_MENTIONS} {{ ?record sv:inGroup ?group ; sv:aggregateOf ?mention ; sv:hypothetical ?hyp }}
+      ?mention sv:inRound ?round ; sv:issue ?issue .
+      {_group("same")} FILTER(?same = ?group)
       BIND(IF(?hyp, ?none, ?mention) AS ?fact)
-    }} GROUP BY ?group }}
-  ?one sv:inRound ?round ; sv:issue ?issue .
-  {_group("same")} FILTER(?same = ?group)
+    }} GROUP BY ?group ?round ?issue }}
   """
     + row_iri(AGGREGATE_PREFIX + "issue-groups/row/", "STR(?group)")
     + "\n}",
