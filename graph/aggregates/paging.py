@@ -91,7 +91,10 @@ ISSUE_GROUPS = Aggregate(
   """
     + row_iri(AGGREGATE_PREFIX + "issue-groups/row/", "STR(?group)")
     + "\n}",
-    reach={"mention": "?seed sv:inRound ?round ; sv:issue ?issue . " + _group("group")},
+    # From the mention's records, before the write and after it (issue-mentions is kept in step first): a
+    # group node computed here (BIND) was taken by Oxigraph as maybe unbound, and the body then read every
+    # record of the store instead of the group's (minutes a write at 10 M triples).
+    reach={"mention": f"GRAPH {_MENTIONS} {{ ?seeded sv:aggregateOf ?seed ; sv:inGroup ?group }}"},
     triggers=_MENTION_TRIGGERS,
 )
 
