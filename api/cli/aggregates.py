@@ -29,7 +29,7 @@ def rebuild(
     ] = False,
 ) -> None:
     """Derive every aggregate again from the base data, in one write (any backend)."""
-    from graph.aggregates.rebuild import dependents, outdated, status
+    from graph.aggregates.rebuild import outdated, status
     from graph.aggregates.rebuild import rebuild as rebuild_aggregates
 
     def action() -> None:
@@ -40,13 +40,12 @@ def rebuild(
                     f"The aggregates of {gs.location} are as this version defines them: none rebuilt."
                 )
                 return
-            chosen = None if names is None else [a.name for a in dependents(names)]
             with step("Rebuilding the aggregates"):
                 started = time.perf_counter()
-                rebuild_aggregates(gs, names)
+                rebuilt = rebuild_aggregates(gs, names)
                 seconds = time.perf_counter() - started
-                rows = sum(s.rows for s in status(gs) if chosen is None or s.name in chosen)
-        which = f" ({', '.join(chosen)})" if chosen else ""
+                rows = sum(s.rows for s in status(gs, rebuilt))  # counting all took a minute at 10 M
+        which = "" if names is None else f" ({', '.join(a.name for a in rebuilt)})"
         console.print(f"Rebuilt the aggregates{which} of {gs.location}: {rows:,} rows in {seconds:.2f} s.")
 
     run(action)

@@ -21,7 +21,16 @@ from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH
 from graph.aggregates.difference import scratch_graph
 from graph.aggregates.maintain import expand, has_aggregates, maintenance
 from graph.aggregates.reading import READ_DIR, aggregate_text, lookup_bindings, reading, reading_text
-from graph.aggregates.rebuild import derived_rows, held_rows, input_predicates, outdated, rebuild, status
+from graph.aggregates.rebuild import (
+    FULL_REBUILD,
+    PARTIAL_REBUILD,
+    derived_rows,
+    held_rows,
+    input_predicates,
+    outdated,
+    rebuild,
+    status,
+)
 from graph.errors import ForbiddenOperationError, ValidationError
 from graph.history import UndoRefusedError, Upload, read_history, record_import, undo_import
 from graph.ingest.build import build_store
@@ -337,19 +346,23 @@ def test_a_bulk_import_keeps_the_aggregates_in_step(
 
 
 def test_the_aggregates_read_only_their_trigger_predicates() -> None:
-    """Every property a body reads is a trigger's: the incremental path and the rebuild's copy rest on it."""
-    predicates, _ = input_predicates()
+    """Every property a body reads is one of its own triggers': the incremental path rests on it, and a
+    rebuild of some aggregates copies only their triggers' statements."""
     namespaces = "|".join(re.escape(n) for n in (SV, ORG, "http://purl.org/dc/terms/", "https://schema.org/"))
 
     def named(text: str) -> set[str]:
         return {m.group(1) for m in re.finditer(f"<((?:{namespaces})[a-z][\\w-]*)>", expand(text))}
 
     by_name = {a.name: a for a in AGGREGATES}
-    read = {p for a in AGGREGATES for p in named(a.body)}
-    # A derived aggregate also reads its source's rows, kept in step before it (graph.aggregates.counted).
-    sources = {p for a in AGGREGATES if a.source for p in named(by_name[a.source].template)}
-    assert read
-    assert read - predicates - sources == set()
+    for a in AGGREGATES:
+        read = named(a.body)
+        predicates, _ = input_predicates((a,))
+        # A derived aggregate also reads its source's rows, kept in step before it (graph.aggregates.counted).
+        source = named(by_name[a.source].template) if a.source else set()
+        assert read, a.name
+        assert read - predicates - source == set(), a.name
+        classes = set(re.findall(r"\ba\s+<([^>]+)>", expand(a.body)))  # ``?x a sv:Collaboration``
+        assert classes - input_predicates((a,))[1] == set(), a.name
     assert all(a.source is None or set(by_name[a.source].triggers) <= set(a.triggers) for a in AGGREGATES)
     order = [a.name for a in AGGREGATES]
     assert all(order.index(a.source) < order.index(a.name) for a in AGGREGATES if a.source)
@@ -644,12 +657,16 @@ def test_a_rebuild_of_the_outdated_rebuilds_them_and_what_derives_from_them(cura
         f" INSERT {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime {old} }} }}"
         f" WHERE {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime ?t }} }}"
     )
-    rebuild(store, outdated(store))
+    rebuilt = rebuild(store, outdated(store))
+    assert [a.name for a in rebuilt] == ["partners", "issue-groups", "issue-order"]
     assert outdated(store) == []
     assert has_aggregates(store)
     assert mismatches(store) == []
     redone = {a.name for a in AGGREGATES if stamped_at(store)[a.graph] != "2001-01-01T00:00:00Z"}
     assert redone == {"partners", "issue-groups", "issue-order"}  # issue-order reads issue-groups
+    activities = {s.name: s.activity for s in status(store)}  # the provenance says no more than happened
+    assert {n for n, act in activities.items() if act == PARTIAL_REBUILD} == redone
+    assert {activities[n] for n in activities if n not in redone} == {FULL_REBUILD}
     with pytest.raises(ValueError, match="no aggregate nowhere"):
         rebuild(store, ["nowhere"])
 
