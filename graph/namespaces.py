@@ -165,6 +165,9 @@ class SV(DefinedNamespace):
     groupNode: URIRef
     mentionsBefore: URIRef
     factMentionsBefore: URIRef
+    CrossBorderDegreeRecord: URIRef
+    crossBorderDegree: URIRef
+    actorCount: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

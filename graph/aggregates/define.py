@@ -1,7 +1,7 @@
 """What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
 
-Four aggregates here, six shaped for the strategists' questions in ``graph.aggregates.counted`` and three for
-paging a round's issues in ``graph.aggregates.paging``, each in a named graph of its own under
+Four aggregates here, seven shaped for the strategists' questions in ``graph.aggregates.counted`` and
+three for paging a round's issues in ``graph.aggregates.paging``, each in a named graph of its own under
 ``graph:analysis/aggregate/``, one resource per row:
 
 - ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
@@ -32,6 +32,7 @@ from graph.aggregates.counted import (
     MEMBER_MUNICIPALITIES,
     MUNICIPALITY_PAIRS,
     border_counts,
+    cross_border_degrees,
     crossing_summary,
     domain_border_counts,
     issue_count,
@@ -294,6 +295,7 @@ ACTOR_DEGREE = Aggregate(
 CROSSING_SUMMARY = crossing_summary(CROSSINGS)
 BORDER_COUNTS = border_counts(CROSSING_SUMMARY)
 DOMAIN_BORDER_COUNTS = domain_border_counts(CROSSING_SUMMARY)
+CROSS_BORDER_DEGREES = cross_border_degrees(ACTOR_DEGREE)
 
 # In dependency order: a derived aggregate after its source (maintenance and rebuild follow this order).
 AGGREGATES: tuple[Aggregate, ...] = (
@@ -310,6 +312,7 @@ AGGREGATES: tuple[Aggregate, ...] = (
     MEMBER_MUNICIPALITIES,
     MUNICIPALITY_PAIRS,
     ACTOR_DEGREE,
+    CROSS_BORDER_DEGREES,
 )
 
 
@@ -330,6 +333,7 @@ __all__ = [
     "BORDER_COUNTS",
     "CROSSINGS",
     "CROSSING_SUMMARY",
+    "CROSS_BORDER_DEGREES",
     "DOMAIN_BORDER_COUNTS",
     "ISSUE_COUNT",
     "ISSUE_GROUPS",
