@@ -452,6 +452,7 @@ QUERY_CASES = [
     ("issues-raised-by-k-municipalities", {"k": "2"}),
     ("issue-raisers-by-round", {"issue": "fragile-infrastructure"}),
     ("issues-in-several-rounds", {}),
+    ("issues-in-several-rounds", {"k": "1"}),  # an issue only hypotheses raised is left out
     ("issues-in-several-rounds", {"k": "1", "inferred": "true"}),
     ("municipalities-two-hops", {"municipality": "id:municipality/0184"}),
     ("municipalities-two-hops", {"municipality": "id:municipality/0182"}),
