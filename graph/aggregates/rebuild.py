@@ -50,9 +50,6 @@ def rebuild(store: Store, names: Iterable[str] | None = None) -> tuple[Aggregate
     adds or reshapes a few (``outdated``), the others' rows stay as they are. At 10 M triples a rebuild of
     all took 15 minutes and 11 GB. Each rebuilt aggregate's provenance says which kind of rebuild it was.
 
-    Returns:
-        The aggregates rebuilt, in the order of ``AGGREGATES``.
-
     The rows are derived once per aggregate by one query over the base data (or over its source's rows).
     On a server, only the difference to what the graphs hold is written, one write per aggregate in order
     (a derived aggregate reads its source's new rows), the provenance out first and back last. On an embedded
@@ -62,6 +59,9 @@ def rebuild(store: Store, names: Iterable[str] | None = None) -> tuple[Aggregate
     in between, the rows that go out in one transaction and those that come in through the bulk loader.
     Where the aggregate graphs are empty (a first build, an import into a new store) the rows are inserted in
     the copy and loaded from there by Oxigraph's bulk loader, Rust end to end.
+
+    Returns:
+        The aggregates rebuilt, in the order of ``AGGREGATES``.
 
     Raises:
         ValueError: ``names`` holds a name no aggregate has.
