@@ -356,13 +356,13 @@ def test_the_aggregates_read_only_their_trigger_predicates() -> None:
     by_name = {a.name: a for a in AGGREGATES}
     for a in AGGREGATES:
         read = named(a.body)
-        predicates, _ = input_predicates((a,))
+        predicates, types = input_predicates((a,))
         # A derived aggregate also reads its source's rows, kept in step before it (graph.aggregates.counted).
         source = named(by_name[a.source].template) if a.source else set()
         assert read, a.name
         assert read - predicates - source == set(), a.name
         classes = set(re.findall(r"\ba\s+<([^>]+)>", expand(a.body)))  # ``?x a sv:Collaboration``
-        assert classes - input_predicates((a,))[1] == set(), a.name
+        assert classes - types == set(), a.name
     assert all(a.source is None or set(by_name[a.source].triggers) <= set(a.triggers) for a in AGGREGATES)
     order = [a.name for a in AGGREGATES]
     assert all(order.index(a.source) < order.index(a.name) for a in AGGREGATES if a.source)
