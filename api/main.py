@@ -32,6 +32,7 @@ from api.routes import (
 )
 from api.routes.error_page import error_page
 from api.routes.kept import SnapshotWarmer
+from api.routes.name_search import NameIndexReader, NameSearch
 from api.routes.queries import install_named_queries
 from api.routes.sparql import TRUNCATED_HEADER
 from api.settings import Settings, get_settings
@@ -103,12 +104,20 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         gs = store if store is not None else open_app_store(settings)
         app.state.store = gs
         app.state.runner = QueryRunner(gs, pool=start_pool(settings, gs))
-        app.state.writer = Writer(gs)
+        names = NameSearch(gs) if settings.name_index and gs.write_generation is not None else None
+        app.state.name_search = names
+        app.state.writer = Writer(gs, observers=[names.after_write] if names is not None else [])
         install_named_queries(app, read_named_queries(settings.queries_dir))
         # Only for a store the app opened itself (a served one): one handed in belongs to its caller's tests.
         warmer = (
             SnapshotWarmer(gs, ready=lambda: bool(app.state.runner.health()["ready"])).start()
             if store is None and settings.warm_pages and gs.write_generation is not None
+            else None
+        )
+        # The name index likewise; a store handed in gets one too, read when its caller asks (``read``).
+        reader = (
+            NameIndexReader(names, ready=lambda: bool(app.state.runner.health()["ready"])).start()
+            if names is not None and store is None
             else None
         )
         log.info(
@@ -119,8 +128,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         try:
             yield
         finally:
-            if warmer is not None:
-                warmer.stop()
+            for watcher in (warmer, reader):
+                if watcher is not None:
+                    watcher.stop()
             app.state.runner.close()
             if store is None:
                 gs.close()
@@ -134,6 +144,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.library = {}
+    app.state.name_search = None
     add_error_handlers(app, page=error_page)
     origins = list(settings.cors_origins)
     app.add_middleware(

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         default=True,
         description="Read the analysis pages' snapshot in the background at start and after each write.",
     )
+    name_index: bool = Field(
+        default=True,
+        description="Keep a text index of the actors' names in memory for the label search within a region"
+        " (SQLite FTS5, about 330 MiB per million names; read at start in the background).",
+    )
     cors_origins: list[str] = Field(default_factory=list)
     # A remote SPARQL 1.1 server instead of the embedded store (docs/backends.md).
     backend: Literal["embedded", "remote"] = Field(

@@ -69,12 +69,26 @@ def _sync_graph_names(store: Store, copy: ox.Store) -> None:
         store.update(" ;\n".join(parts))
 
 
-class Writer:
-    """The one way samverkan writes to a store: validated against the shapes, atomic, reported."""
+# Told of each committed write: what it added and removed, the store's write generation before and after.
+# Called with the store's write lock held, so no other write lands between; it must not raise.
+WriteObserver = Callable[[set[ox.Quad], set[ox.Quad], int | None, int | None], None]
 
-    def __init__(self, store: Store) -> None:
+
+class Writer:
+    """The one way samverkan writes to a store: validated against the shapes, atomic, reported.
+
+    ``observers`` are told of each write it commits (e.g. the name index, api/routes/name_search.py).
+    """
+
+    def __init__(self, store: Store, *, observers: Iterable[WriteObserver] = ()) -> None:
         self.store = store
+        self.observers = list(observers)
         self._lock = threading.Lock()
+
+    def _tell(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad], before: int | None) -> None:
+        after = self.store.write_generation
+        for observe in self.observers:
+            observe(set(added), set(removed), before, after)
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> Change:
         """Run a SPARQL 1.1 update: on a copy first, validated, then applied to the store in one transaction.
@@ -97,7 +111,8 @@ class Writer:
         if _MOVE_TO_DEFAULT.search(mask_literals(decode_codepoints(sparql))):
             # the source graph goes, and the default graph holds no statement of its own: all would be lost
             raise DefaultGraphWriteError(DEFAULT_GRAPH_REFUSED)
-        with self._lock:
+        with self._lock, self.store.write_lock:
+            generation = self.store.write_generation
             size = self.store.count()
             if size > MAX_COPY_QUADS:
                 msg = (
@@ -152,6 +167,7 @@ class Writer:
                 self.store.apply_change(added, removed, then=then)
             _sync_graph_names(self.store, copy)
             self._after(rebuild_after)
+            self._tell(added, removed, generation)
             return change
 
     def replace_graph(self, graph: str | None, quads: list[ox.Quad]) -> Change:
@@ -164,7 +180,8 @@ class Writer:
         if graph is None:
             raise DefaultGraphWriteError(DEFAULT_GRAPH_REFUSED)
         refuse_aggregate_graph(graph)
-        with self._lock:
+        with self._lock, self.store.write_lock:
+            before = self.store.write_generation
             old, new = set(self.store.quads(graph)), set(quads)
             change = self._validate(new - old, old - new)
             then, rebuild_after = self._in_step(new - old, old - new)
@@ -175,6 +192,7 @@ class Writer:
                     self.store.replace_graphs([], graphs=[graph], then=then)
                 self.store.update(f"DROP SILENT GRAPH <{graph}>")
             self._after(rebuild_after)
+            self._tell(new - old, old - new, before)
             return change
 
     def add_to_graph(self, graph: str | None, quads: list[ox.Quad]) -> Change:
@@ -214,7 +232,8 @@ class Writer:
         graphs = {q.graph_name.value for q in new if isinstance(q.graph_name, ox.NamedNode)}
         if any(not isinstance(q.graph_name, ox.NamedNode) for q in new):
             raise DefaultGraphWriteError(DEFAULT_GRAPH_REFUSED)
-        with self._lock:
+        with self._lock, self.store.write_lock:
+            before = self.store.write_generation
             added = new - {q for g in sorted(graphs) for q in self.store.quads(g)}
             change = self._validate(added, set(), parsed=parsed, source=source) if validate else Change()
             change.added = len(added)
@@ -223,6 +242,7 @@ class Writer:
                 then, rebuild_after = self._in_step(added, ())
                 self.store.apply_change([*added, *extra], (), then=then)
                 self._after(rebuild_after)
+                self._tell([*added, *extra], (), before)
             return change
 
     def apply(
@@ -251,7 +271,8 @@ class Writer:
         if any(not isinstance(q.graph_name, ox.NamedNode) for q in new | gone):
             raise DefaultGraphWriteError(DEFAULT_GRAPH_REFUSED)
         graphs = sorted({q.graph_name.value for q in new | gone if isinstance(q.graph_name, ox.NamedNode)})
-        with self._lock:
+        with self._lock, self.store.write_lock:
+            before = self.store.write_generation
             held = {q for g in graphs for q in self.store.quads(g)}
             new, gone = new - held, gone & held
             change = self._validate(new, gone, parsed=parsed, source=source)
@@ -260,6 +281,7 @@ class Writer:
                 then, rebuild_after = self._in_step(new, gone)
                 self.store.apply_change([*new, *extra], gone, then=then)
                 self._after(rebuild_after)
+                self._tell([*new, *extra], gone, before)
             return change, new, gone
 
     def _in_step(self, added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> tuple[str, bool]:
@@ -301,4 +323,4 @@ class Writer:
         return change
 
 
-__all__ = ["DEFAULT_GRAPH_REFUSED", "MAX_COPY_QUADS", "Change", "Writer"]
+__all__ = ["DEFAULT_GRAPH_REFUSED", "MAX_COPY_QUADS", "Change", "WriteObserver", "Writer"]

@@ -120,9 +120,11 @@ def build(
             console.print(f"Store {gs.location} is up to date with data/ and ontology/.")
             if names := outdated(gs):  # built by an earlier samverkan: its aggregates, as defined now
                 with step("Rebuilding the aggregates"):
-                    rebuild(gs, names)  # and what derives from them; the others stay as they are
+                    rebuilt = rebuild(gs, names)  # and what derives from them; the others stay as they are
+                derived = [a.name for a in rebuilt if a.name not in names]
                 console.print(
-                    f"Rebuilt the aggregates another version built, or none built: {', '.join(names)}."
+                    f"Rebuilt the aggregates another version built, or none built: {', '.join(names)}"
+                    + (f"; and those derived from them: {', '.join(derived)}." if derived else ".")
                 )
             return
         with step("Reading, validating and writing data/ and ontology/"):

@@ -23,17 +23,20 @@ def _directory_bytes(path: Path | None) -> int | None:
 
 @router.get("/health")
 async def read_health(request: Request) -> dict[str, Any]:
-    """Say whether the server answers, its backend, the query engine (disk or memory copy) and its workers."""
+    """Say whether the server answers, its backend, the query engine, its workers and the name index."""
     settings: Settings = request.app.state.settings
     runner: QueryRunner = request.app.state.runner
     store = request.app.state.store
     workers = runner.health()
+    names = request.app.state.name_search
     return {
         "status": "ok",
         "backend": settings.backend,
         "store": store.location,
         "store_bytes": await run_in_threadpool(_directory_bytes, store.path),
         **workers,
+        # The label search's text index (api/routes/name_search.py): None where there is none (a server).
+        "name_index": await run_in_threadpool(names.status) if names is not None else None,
     }
 
 

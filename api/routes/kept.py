@@ -55,12 +55,71 @@ def kept_roles(request: Request, lang: ws.Lang) -> NetworkRoles:
     )
 
 
-class SnapshotWarmer:
+class GenerationWatcher:
+    """Do some work in the background at start and after writes, once writes pause.
+
+    Writes come in bursts (an import, a round recorded row by row): the work starts once the store's write
+    generation has stayed the same for ``settle`` seconds, and once per generation (a failure is logged, not
+    retried until the next write). A daemon thread: it never holds the process open.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        name: str,
+        settle: float = 2.0,
+        poll: float = 0.5,
+        ready: Callable[[], bool] = lambda: True,
+    ) -> None:
+        self.store = store
+        self.ready = ready  # e.g. the query workers started: the first work waits, not to slow the start
+        self.settle = settle
+        self.poll = poll
+        self.done: int | None = None  # the generation last worked at
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def due(self) -> bool:
+        """Whether there is work to do at the store's generation (by default: not done at it yet)."""
+        return self.store.write_generation != self.done
+
+    def work(self) -> None:
+        """The work; subclasses say what it is."""
+        raise NotImplementedError
+
+    def start(self) -> GenerationWatcher:
+        """Start watching the store; returns the watcher."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop watching (work under way finishes in its daemon thread)."""
+        self._stop.set()
+
+    def _run(self) -> None:
+        seen, since = self.store.write_generation, 0.0
+        while not self._stop.wait(self.poll):
+            generation = self.store.write_generation
+            if generation is None or not self.ready() or not self.due():
+                continue
+            if generation != seen:
+                seen, since = generation, 0.0
+                continue
+            since += self.poll
+            if since < self.settle:
+                continue
+            try:
+                self.work()
+            except Exception:  # a reader that asks later meets the error itself, with its message
+                log.exception("%s: the background work failed", self._thread.name)
+            self.done = generation
+
+
+class SnapshotWarmer(GenerationWatcher):
     """Read the kept snapshot in the background at start and after each write, before a page asks for it.
 
-    Otherwise the first reader after a write waits for it (about 20 s at a million triples). Writes come in
-    bursts (an import, a round recorded row by row): the reading starts once the store's write generation
-    has stayed the same for ``settle`` seconds. A daemon thread: it never holds the process open.
+    Otherwise the first reader after a write waits for it (about 20 s at a million triples).
     """
 
     def __init__(
@@ -71,41 +130,16 @@ class SnapshotWarmer:
         poll: float = 0.5,
         ready: Callable[[], bool] = lambda: True,
     ) -> None:
-        self.store = store
-        self.ready = ready  # e.g. the query workers started: the first reading waits, not to slow the start
-        self.settle = settle
-        self.poll = poll
-        self.warmed: int | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="samverkan-snapshot-warmer", daemon=True)
+        super().__init__(store, name="samverkan-snapshot-warmer", settle=settle, poll=poll, ready=ready)
 
-    def start(self) -> SnapshotWarmer:
-        """Start watching the store; returns the warmer."""
-        self._thread.start()
-        return self
+    @property
+    def warmed(self) -> int | None:
+        """The generation the snapshot was last read at."""
+        return self.done
 
-    def stop(self) -> None:
-        """Stop watching (a reading under way finishes in its daemon thread)."""
-        self._stop.set()
-
-    def _run(self) -> None:
-        seen, since = self.store.write_generation, 0.0
-        while not self._stop.wait(self.poll):
-            generation = self.store.write_generation
-            if generation is None or generation == self.warmed or not self.ready():
-                continue
-            if generation != seen:
-                seen, since = generation, 0.0
-                continue
-            since += self.poll
-            if since < self.settle:
-                continue
-            try:
-                kept_snapshot(self.store)
-                self.warmed = generation
-            except Exception:  # a page that asks later meets the error itself, with its message
-                log.exception("reading the analysis snapshot in the background failed")
-                self.warmed = generation
+    def work(self) -> None:
+        """Read the snapshot into the cache, under the store's generation."""
+        kept_snapshot(self.store)
 
 
-__all__ = ["SnapshotWarmer", "kept_roles", "kept_snapshot"]
+__all__ = ["GenerationWatcher", "SnapshotWarmer", "kept_roles", "kept_snapshot"]

@@ -19,6 +19,7 @@ from api.deps import LibraryDep, require_writer
 from api.engine import Answer, QueryRunner
 from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
+from api.routes.name_search import NameSearch
 from api.routes.resources import _selector
 from api.settings import Settings
 from graph.aggregates.reading import reading
@@ -179,6 +180,12 @@ def make_endpoint(query: NamedQuery) -> Any:
         substitutions = bind_parameters(current, values)
         check_values(_selector(runner, settings), current, substitutions)  # an unknown value is a 400
         limit = min(limit, settings.max_results)
+        names: NameSearch | None = request.app.state.name_search
+        found = None
+        if names is not None:
+            found = names.answer(current, substitutions, limit=limit, offset=offset)
+        if found is not None:  # the label search, from the name index (api/routes/name_search.py)
+            return page_response(request, current, found, limit=limit, offset=offset, fmt=fmt)
         # From the aggregates where the store holds them; the rows the page reads: its end, and one more.
         text, bindings = reading(current, runner.store, substitutions, rows=offset + limit + 1)
         answer = runner.run(

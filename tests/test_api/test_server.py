@@ -127,3 +127,21 @@ def test_favicon_and_readiness(server):
     assert icon.status_code == 200
     assert icon.headers["content-type"].startswith("image/svg+xml")
     assert httpx.get(server + "/health/ready").json() == {"ready": True}
+
+
+def test_the_label_search_is_served_from_the_name_index(server):
+    """The served process reads its name index once ready, then answers the label search from it."""
+    health = httpx.get(server + "/health").json()
+    if health["backend"] == "remote":  # a server answers from SPARQL: there is no index to keep
+        assert health["name_index"] is None
+        return
+    deadline = time.monotonic() + 60
+    while not health["name_index"]["current"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+        health = httpx.get(server + "/health").json()
+    assert health["name_index"]["current"], health
+    before = health["name_index"]["searches"]
+    response = httpx.get(server + "/api/queries/actors-by-name-in-region", params={"text": "kultur"})
+    assert response.status_code == 200, response.text
+    assert response.json()["columns"] == ["region", "municipality", "actor", "label"]
+    assert httpx.get(server + "/health").json()["name_index"]["searches"] == before + 1

@@ -71,12 +71,12 @@ def test_build_if_stale_rebuilds_aggregates_another_version_built(store_dir: Pat
     from graph.store.embedded import GraphStore
 
     store = GraphStore.open(store_dir)
-    try:  # as a store whose partners rows an earlier samverkan shaped
+    try:  # as a store whose actor-degree rows an earlier samverkan shaped
         store.update(
             "DELETE { GRAPH ?g { ?a sv:aggregateDefinition ?d } }"
             ' INSERT { GRAPH ?g { ?a sv:aggregateDefinition "earlier" } }'
             " WHERE { GRAPH ?g { ?a sv:aggregateDefinition ?d }"
-            " FILTER(STRENDS(STR(?a), '/aggregate/partners')) }"
+            " FILTER(STRENDS(STR(?a), '/aggregate/actor-degree')) }"
         )
     finally:
         store.close()
@@ -85,7 +85,10 @@ def test_build_if_stale_rebuilds_aggregates_another_version_built(store_dir: Pat
     result = runner.invoke(app, ["build", "--if-stale", "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
-    assert "Rebuilt the aggregates another version built, or none built: partners." in result.output
+    assert (
+        "Rebuilt the aggregates another version built, or none built: actor-degree; and those derived from"
+        " them: cross-border-degrees." in " ".join(result.output.split())
+    )
     status = runner.invoke(app, ["aggregates", "status", "--store", str(store_dir)])
     assert "outdated" not in status.output
     assert "current" in status.output

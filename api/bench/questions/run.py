@@ -180,9 +180,17 @@ def bench_size(
 
 
 def reads(query: NamedQuery | None, *, aggregates_held: bool) -> str:
-    """What samverkan's route answers a named query from: "aggregates" or "base data" (or "missing")."""
+    """What samverkan's route answers a named query from: "aggregates", "name index" or "base data".
+
+    "missing" for a query the library lacks. The served store's name index is read before the timing starts
+    (``serve_samverkan`` waits for it).
+    """
     if query is None:
         return "missing"
+    from graph.queries.name_index import answers_for
+
+    if answers_for(query):
+        return "name index"
     try:
         from graph.aggregates.reading import aggregate_text
     except ImportError:  # a tree without materialised aggregates

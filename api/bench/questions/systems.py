@@ -47,7 +47,8 @@ def timed(run: Callable[[], int], runs: int) -> tuple[int, float]:
 def serve_samverkan(disk: Path, *, cap: float, progress: Progress) -> Iterator[tuple[str, str]]:
     """Serve the store with our API as deployed; yield its URL and engine once it is ready.
 
-    Waits for ``/health/ready``: until the memory copy has loaded, the disk store answers (slower).
+    Waits for ``/health/ready``: until the memory copy has loaded, the disk store answers (slower); then
+    for the name index, as a served store has it a minute after it is ready (10 M triples).
 
     Raises:
         RuntimeError: the server did not start or become ready in time.
@@ -63,8 +64,20 @@ def serve_samverkan(disk: Path, *, cap: float, progress: Progress) -> Iterator[t
                 msg = f"{base}: not ready within {READY_WAIT:.0f} s"
                 raise RuntimeError(msg)
             time.sleep(1)
-        engine = str(httpx.get(base + "/health", timeout=30).json().get("engine", "?"))
+        progress("waiting for the name index of the label search (read after the memory copy) ...")
+        while not _names_read(health := httpx.get(base + "/health", timeout=30).json()):
+            if time.monotonic() > deadline:
+                msg = f"{base}: the name index was not read within {READY_WAIT:.0f} s"
+                raise RuntimeError(msg)
+            time.sleep(1)
+        engine = str(health.get("engine", "?"))
         yield base, engine
+
+
+def _names_read(health: dict[str, object]) -> bool:
+    """Whether the server's name index is read (or it has none: a server backend, or no FTS5 here)."""
+    names = health.get("name_index")
+    return not isinstance(names, dict) or bool(names.get("current") or names.get("unavailable"))
 
 
 def time_named_queries_http(
