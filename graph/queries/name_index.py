@@ -16,6 +16,8 @@ it under the store's write generation and reads the store's SPARQL text whenever
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -98,6 +100,9 @@ class NameIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._last_row = 0  # rows are numbered here, so that actor_rows can name them
+        # Rows up to this one were read sorted by actor, municipality and region: FTS5 gives matches in row
+        # order, so a page is cut from the first matches. Rows a refresh wrote come after it, merged in.
+        self._sorted_to = 0
         self._regions: dict[str, list[str]] = {}  # municipality: the regions it lies in
         self._db.executescript(
             """
@@ -124,7 +129,7 @@ class NameIndex:
             msg = f"SQLite {sqlite3.sqlite_version}: {exc}"
             raise NameIndexUnavailable(msg) from exc
         index._regions = read_regions(store)
-        index._insert(read_rows(store, index._regions))
+        index._load_sorted(read_rows(store, index._regions))
         return index
 
     def __len__(self) -> int:
@@ -139,7 +144,7 @@ class NameIndex:
 
         One row per (region, municipality, actor), with the least of the actor's matching names (SPARQL's
         ``SAMPLE`` may give any); ordered by actor, then municipality and region (code point order, as
-        SPARQL orders IRIs), so pages are stable. ``limit`` and ``offset`` cut a page in SQLite.
+        SPARQL orders IRIs), so pages are stable. ``limit`` and ``offset`` cut a page as the matches are read.
         """
         needle = fold(text)
         # The trigrams propose (case-sensitive on the folded names: a phrase is a substring), instr decides.
@@ -149,16 +154,14 @@ class NameIndex:
         if region is not None:
             where += " AND region = ?"
             args.append(region)
-        # The least name: value, language and datatype joined by NUL (no IRI or language holds one).
-        name = "min(value || char(0) || coalesce(language, '') || char(0) || coalesce(datatype, ''))"
-        sql = (
-            f"SELECT actor, municipality, region, {name} FROM names WHERE {where}"
-            " GROUP BY actor, municipality, region ORDER BY actor, municipality, region"
-            " LIMIT ? OFFSET ?"
-        )
-        with self._lock:
-            found = self._db.execute(sql, [*args, -1 if limit is None else limit, offset]).fetchall()
-        return [NameRow(r, m, a, _term(*least.rsplit("\0", 2))) for a, m, r, least in found]
+        columns = "actor, municipality, region, value, language, datatype"
+        select = f"SELECT {columns} FROM names WHERE {where}"
+        with self._lock:  # the head read lazily: a first page stops after its first matches
+            head = self._db.execute(f"{select} AND rowid <= ? ORDER BY rowid", [*args, self._sorted_to])
+            tail = sorted(self._db.execute(f"{select} AND rowid > ?", [*args, self._sorted_to]))
+            matches = heapq.merge(head, tail, key=_place)
+            pages = itertools.islice(itertools.groupby(matches, key=_place), offset, _end(offset, limit))
+            return [NameRow(r, m, a, _least(names)) for (a, m, r), names in pages]
 
     def refresh(self, store: Store, actors: Iterable[str]) -> None:
         """Read the rows of ``actors`` from ``store`` again, replacing theirs (a write touched them)."""
@@ -174,6 +177,24 @@ class NameIndex:
                 )
                 self._db.execute(f"DELETE FROM actor_rows WHERE actor IN ({marks})", batch)
             self._insert(rows)
+
+    def _load_sorted(self, rows: Iterable[NameRow]) -> None:
+        """Write the rows of a reading, numbered in the order of actor, municipality and region."""
+        with self._lock, self._db:
+            self._db.execute(
+                "CREATE TEMP TABLE staging (folded, region, municipality, actor, value, language, datatype)"
+            )
+            self._db.executemany(
+                "INSERT INTO staging VALUES (?, ?, ?, ?, ?, ?, ?)", (r[1:] for r in self._numbered(rows))
+            )
+            self._db.execute(
+                "INSERT INTO names (rowid, folded, region, municipality, actor, value, language, datatype)"
+                " SELECT row_number() OVER (ORDER BY actor, municipality, region), folded, region,"
+                " municipality, actor, value, language, datatype FROM staging"
+            )
+            self._db.execute("DROP TABLE staging")
+            self._db.execute("INSERT INTO actor_rows SELECT actor, rowid FROM names")
+            self._sorted_to = self._last_row
 
     def _insert(self, rows: Iterable[NameRow]) -> None:
         with self._lock, self._db:
@@ -254,6 +275,23 @@ def touched_actors(added: Iterable[ox.Quad], removed: Iterable[ox.Quad]) -> set[
                 return None
             actors.add(q.subject.value)
     return actors
+
+
+Match = tuple[str, str, str, str, str | None, str | None]  # actor, municipality, region, the name's parts
+
+
+def _place(match: Match) -> tuple[str, str, str]:
+    return match[0], match[1], match[2]
+
+
+def _least(matches: Iterable[Match]) -> ox.Literal | ox.NamedNode:
+    """The least of one place's matching names (by value, then language and datatype)."""
+    value, language, datatype = min((m[3], m[4] or "", m[5] or "") for m in matches)
+    return _term(value, language, datatype)
+
+
+def _end(offset: int, limit: int | None) -> int | None:
+    return None if limit is None else offset + limit
 
 
 def _parts(name: ox.Literal | ox.NamedNode) -> tuple[str, str | None, str | None]:
