@@ -28,6 +28,25 @@ def ontology_dir() -> Path:
     return ROOT / "ontology"
 
 
+@pytest.fixture(scope="session")
+def named_world(data_dir: Path, ontology_dir: Path) -> bytes:
+    """The curated data (real names, å, ä and ö) and a generated world of 400 actors, as N-Quads.
+
+    For the label search within a region: the generated regions name their territory, the curated Region
+    Stockholm does not (yet), so the curated data alone answers nothing there.
+    """
+    import pyoxigraph as ox
+
+    from graph.ingest.build import build_store
+    from graph.store.embedded import GraphStore
+    from graph.synthetic.generate import generate
+
+    store = GraphStore.open(None)
+    build_store(store, data_dir=data_dir, ontology_dir=ontology_dir)
+    store.bulk_add(generate(actors=400, seed=3))
+    return store.inner.dump(format=ox.RdfFormat.N_QUADS)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's Chromium under Playwright, one per test module (pages, views, the map)."""

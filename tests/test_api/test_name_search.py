@@ -13,9 +13,7 @@ import pytest
 
 from api.main import create_app
 from api.routes.name_search import NameIndexReader, NameSearch
-from graph.ingest.build import build_store
 from graph.store.embedded import GraphStore
-from graph.synthetic.generate import generate
 from tests.test_api.conftest import TestClient, make_settings
 
 ROUTE = "/api/queries/actors-by-name-in-region"
@@ -24,19 +22,10 @@ SOURCE = "https://w3id.org/samverkan/graph/source/name-search-test"
 SV = "https://w3id.org/samverkan/def#"
 
 
-@pytest.fixture(scope="module")
-def world(data_dir: Path, ontology_dir: Path) -> bytes:
-    """The curated data and a generated world of 400 actors (the curated region names no territory yet)."""
-    store = GraphStore.open(None)
-    build_store(store, data_dir=data_dir, ontology_dir=ontology_dir)
-    store.bulk_add(generate(actors=400, seed=3))
-    return store.inner.dump(format=ox.RdfFormat.N_QUADS)
-
-
 @pytest.fixture
-def store(world: bytes) -> GraphStore:
+def store(named_world: bytes) -> GraphStore:
     gs = GraphStore.open(None)
-    gs.inner.load(world, format=ox.RdfFormat.N_QUADS)
+    gs.inner.load(named_world, format=ox.RdfFormat.N_QUADS)
     return gs
 
 

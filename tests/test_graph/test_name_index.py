@@ -9,11 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import ValidationError
-from graph.ingest.build import build_store
 from graph.queries.library import read_named_queries
 from graph.queries.name_index import QUERY_NAME, NameIndex, NameRow, answers_for, fold, touched_actors
 from graph.store.embedded import GraphStore, bind_values
-from graph.synthetic.generate import generate
 from graph.writes import Writer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,13 +23,9 @@ TEXTS = ["Förening", "FÖRENING", "kultur", "ö", "Å", "", 'a"b', "Region Stoc
 QUERY = read_named_queries(ROOT / "graph" / "queries")[QUERY_NAME]
 
 
-@pytest.fixture(scope="module")
-def nquads(data_dir: Path, ontology_dir: Path) -> bytes:
-    """The curated data (real names, å, ä and ö) and a generated world of 400 actors, in one store."""
-    store = GraphStore.open(None)
-    build_store(store, data_dir=data_dir, ontology_dir=ontology_dir)
-    store.bulk_add(generate(actors=400, seed=3))
-    return store.inner.dump(format=ox.RdfFormat.N_QUADS)
+@pytest.fixture
+def nquads(named_world: bytes) -> bytes:
+    return named_world
 
 
 def open_store(nquads: bytes) -> GraphStore:
