@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     name_index: bool = Field(
         default=True,
         description="Keep a text index of the actors' names in memory for the label search within a region"
-        " (SQLite FTS5, about 330 MiB per million names; read at start in the background).",
+        " (SQLite FTS5, about 470 MiB per million names; read at start in the background).",
     )
     cors_origins: list[str] = Field(default_factory=list)
     # A remote SPARQL 1.1 server instead of the embedded store (docs/backends.md).

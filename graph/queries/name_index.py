@@ -9,9 +9,11 @@ library, holding one row per (region, municipality, actor, name) with the name l
 ``LCASE`` does. A text of three characters or more is found through the trigrams, a shorter one by a scan.
 
 The index answers exactly what the SPARQL text answers (tests/test_graph/test_name_index.py holds the two
-to the same rows): the trigram match only proposes candidates, and Python keeps those whose lower-cased name
-contains the lower-cased text. It does not know when the store changes; ``api/routes/name_search.py`` keeps
-it under the store's write generation and reads the store's SPARQL text whenever it is not current.
+to the same rows): the trigram match only proposes candidates, and SQLite's ``instr`` keeps those whose
+lower-cased name contains the lower-cased text. The rows are numbered in the answer's order when the index
+is read, so a page stops after its matches. It does not know when the store changes:
+``api/routes/name_search.py`` keeps it under the store's write generation and reads the store's SPARQL text
+whenever it is not current.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from graph.queries.library import NamedQuery, parse_named_query
 from graph.store.protocol import Store
 
 QUERY_NAME = "actors-by-name-in-region"
+QUERY_FILE = Path(__file__).with_name(f"{QUERY_NAME}.rq")
 # The statements a row is made of: a change to these may change the index's rows.
 NAME_PREDICATES = frozenset({str(SV.basedIn), str(SKOS.prefLabel)})
 # A change to the regions' territories moves whole municipalities between regions: the index is read again.
@@ -52,9 +55,6 @@ REGIONS_QUERY = """SELECT DISTINCT ?municipality ?region WHERE {
   ?municipality sv:territory ?territory .
 }"""
 NAMES_PATTERN = "?actor sv:basedIn ?municipality ; skos:prefLabel ?name ."
-
-
-QUERY_FILE = Path(__file__).with_name(f"{QUERY_NAME}.rq")
 
 
 def answers_for(query: NamedQuery) -> bool:
@@ -93,7 +93,7 @@ class NameRow:
 class NameIndex:
     """The actors' names with their municipality and region, searchable by any part of a name.
 
-    Held in memory (about 330 MiB for a million names); safe to search from several threads.
+    Held in memory (470 MiB for a million names); safe to search from several threads.
     """
 
     def __init__(self) -> None:
@@ -118,7 +118,7 @@ class NameIndex:
 
     @classmethod
     def read(cls, store: Store) -> NameIndex:
-        """Read every row from ``store`` into a new index (44 s for a million names on disk at 10 M).
+        """Read every row from ``store`` into a new index (71–79 s for a million names on disk at 10 M).
 
         Raises:
             NameIndexUnavailable: this Python's SQLite lacks FTS5 or its trigram tokenizer.
