@@ -132,11 +132,6 @@ class SnapshotWarmer(GenerationWatcher):
     ) -> None:
         super().__init__(store, name="samverkan-snapshot-warmer", settle=settle, poll=poll, ready=ready)
 
-    @property
-    def warmed(self) -> int | None:
-        """The generation the snapshot was last read at."""
-        return self.done
-
     def work(self) -> None:
         """Read the snapshot into the cache, under the store's generation."""
         kept_snapshot(self.store)

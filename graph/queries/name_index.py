@@ -215,11 +215,6 @@ class NameIndex:
             place = (row.region, row.municipality, row.actor)
             yield (self._last_row, fold(value), *place, value, language, datatype)
 
-    def close(self) -> None:
-        """Free the index's memory."""
-        with self._lock:
-            self._db.close()
-
 
 class NameIndexUnavailable(RuntimeError):
     """This Python's SQLite cannot hold the index (no FTS5, or SQLite before 3.34 without trigrams)."""

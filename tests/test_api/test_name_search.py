@@ -166,12 +166,7 @@ def sparql_rows(store: GraphStore, text: str, where: str) -> list[str]:
     from graph.store.embedded import bind_values
 
     query = read_named_queries(Path(__file__).parents[2] / "graph" / "queries")["actors-by-name-in-region"]
-    try:
-        rows = store.select(
-            bind_values(query.sparql, {"text": ox.Literal(text), "region": ox.NamedNode(where)})
-        )
-    except Exception:
-        return []
+    rows = store.select(bind_values(query.sparql, {"text": ox.Literal(text), "region": ox.NamedNode(where)}))
     return [r["actor"].value for r in rows]  # type: ignore[union-attr]
 
 
