@@ -140,6 +140,18 @@ class SV(DefinedNamespace):
     MemberMunicipalityRecord: URIRef
     MunicipalityPairRecord: URIRef
     CrossingSummaryRecord: URIRef
+    CrossingBlockRecord: URIRef
+    crossingBlock: URIRef
+    startKind: URIRef
+    startKey: URIRef
+    endKey: URIRef
+    crossingCount: URIRef
+    MentionDateRecord: URIRef
+    DateBlockRecord: URIRef
+    aggregateIssue: URIRef
+    dateBlock: URIRef
+    dateKind: URIRef
+    dateKey: URIRef
     BorderCountRecord: URIRef
     DomainBorderCountRecord: URIRef
     municipalityCount: URIRef

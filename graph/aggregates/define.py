@@ -1,8 +1,9 @@
 """What each aggregate is: SPARQL over the base data, restricted to some keys or to none (a full rebuild).
 
-Four aggregates here, seven shaped for the strategists' questions in ``graph.aggregates.counted`` and
-three for paging a round's issues in ``graph.aggregates.paging``, each in a named graph of its own under
-``graph:analysis/aggregate/``, one resource per row:
+Four aggregates here, eight shaped for the strategists' questions in ``graph.aggregates.counted``,
+three for paging a round's issues in ``graph.aggregates.paging`` and two for paging an issue's mentions
+by date in ``graph.aggregates.dated``, each in a named graph of its own under ``graph:analysis/aggregate/``,
+one resource per row:
 
 - ``crossings`` (key: the collaboration): every collaboration that reaches two or more municipalities, one
   ``sv:CrossingRecord`` per municipality it reaches, with the reason (member, base, scope), through which
@@ -33,10 +34,12 @@ from graph.aggregates.counted import (
     MUNICIPALITY_PAIRS,
     border_counts,
     cross_border_degrees,
+    crossing_blocks,
     crossing_summary,
     domain_border_counts,
     issue_count,
 )
+from graph.aggregates.dated import DATE_BLOCKS, MENTION_DATES
 from graph.aggregates.model import (
     AGGREGATE_PREFIX,
     DCTERMS,
@@ -293,6 +296,7 @@ ACTOR_DEGREE = Aggregate(
 )
 
 CROSSING_SUMMARY = crossing_summary(CROSSINGS)
+CROSSING_BLOCKS = crossing_blocks(CROSSING_SUMMARY)
 BORDER_COUNTS = border_counts(CROSSING_SUMMARY)
 DOMAIN_BORDER_COUNTS = domain_border_counts(CROSSING_SUMMARY)
 CROSS_BORDER_DEGREES = cross_border_degrees(ACTOR_DEGREE)
@@ -301,6 +305,7 @@ CROSS_BORDER_DEGREES = cross_border_degrees(ACTOR_DEGREE)
 AGGREGATES: tuple[Aggregate, ...] = (
     CROSSINGS,
     CROSSING_SUMMARY,
+    CROSSING_BLOCKS,
     BORDER_COUNTS,
     DOMAIN_BORDER_COUNTS,
     PARTNERS,
@@ -309,6 +314,8 @@ AGGREGATES: tuple[Aggregate, ...] = (
     ISSUE_MENTIONS,
     ISSUE_GROUPS,
     ISSUE_ORDER,
+    MENTION_DATES,
+    DATE_BLOCKS,
     MEMBER_MUNICIPALITIES,
     MUNICIPALITY_PAIRS,
     ACTOR_DEGREE,
@@ -332,8 +339,10 @@ __all__ = [
     "AGGREGATE_PREFIX",
     "BORDER_COUNTS",
     "CROSSINGS",
+    "CROSSING_BLOCKS",
     "CROSSING_SUMMARY",
     "CROSS_BORDER_DEGREES",
+    "DATE_BLOCKS",
     "DOMAIN_BORDER_COUNTS",
     "ISSUE_COUNT",
     "ISSUE_GROUPS",
@@ -341,6 +350,7 @@ __all__ = [
     "ISSUE_ORDER",
     "ISSUE_REACH",
     "MEMBER_MUNICIPALITIES",
+    "MENTION_DATES",
     "MUNICIPALITY_PAIRS",
     "PARTNERS",
     "Aggregate",

@@ -16,23 +16,30 @@ Two more headers: ``# @requires ?variable``, the version stands in only where th
 (else the library's text runs); ``# @page ?variable``, a caller that cuts a page binds ``?variable`` to the
 number of rows it reads (the page's end and one row more, to know if another page follows), and the text may
 read less where it is bound (graph/aggregates/paging.py). Unbound, the text answers every row.
+
+And ``# @blocks ?variable: AGGREGATE``: ``?variable`` gets the rows of a paging aggregate (crossing-blocks,
+date-blocks) that the caller's page can come from, or every row the bindings let through where the caller
+reads every row (graph/aggregates/crossing_pages.py, mention_pages.py), as a ``VALUES`` list opening the
+text's WHERE group. Where the picker cannot tell (no issue bound), no list: the text reads every block.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.aggregates import crossing_pages, mention_pages
 from graph.aggregates.define import AGGREGATES, CROSSINGS
 from graph.aggregates.maintain import has_aggregates
 from graph.aggregates.model import lookup_prefix
 from graph.queries.borders import CROSSING_PATTERN
 from graph.queries.library import NamedQuery, parse_named_query
+from graph.store.guard import where_group_start
 from graph.store.protocol import Store
 
 READ_DIR = Path(__file__).parent / "rq"
@@ -47,6 +54,8 @@ CROSSINGS_READ = (
 _LOOKUP = re.compile(r"^#\s*@lookup\s+\?(\w+)\s*:\s*([\w-]+)\s+\?(\w+)\s*$", re.MULTILINE)
 _REQUIRES = re.compile(r"^#\s*@requires\s+\?(\w+)\s*$", re.MULTILINE)
 _PAGE = re.compile(r"^#\s*@page\s+\?(\w+)\s*$", re.MULTILINE)
+_BLOCKS = re.compile(r"^#\s*@blocks\s+\?(\w+)\s*:\s*([\w-]+)\s*$", re.MULTILINE)
+
 _RULE = re.compile(r"\s+".join(re.escape(token) for token in CROSSING_PATTERN.split()))
 
 
@@ -82,6 +91,9 @@ def reading_text(query: NamedQuery, store: Store) -> str:
 
 Term = ox.NamedNode | ox.Literal
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+# The rows of a paging aggregate a caller's page (or every row: None) can come from; None: cannot tell.
+Picker = Callable[[Store, Mapping[str, Term], int | None], list[ox.NamedNode] | None]
+PICKERS: dict[str, Picker] = {"crossing-blocks": crossing_pages.pick, "date-blocks": mention_pages.pick}
 
 
 def reading(
@@ -93,7 +105,8 @@ def reading(
     ``# @page`` variable is bound to it.
 
     Raises:
-        ValueError: the text declares a lookup in an aggregate that writes none.
+        ValueError: the text declares a lookup in an aggregate that writes none, or blocks of one that has
+            no picker.
     """
     text = reading_text(query, store)
     if any(name not in bindings for name in _REQUIRES.findall(text)):
@@ -101,7 +114,25 @@ def reading(
     bound = {**bindings, **lookup_bindings(text, bindings)}
     if rows is not None:
         bound |= {name: ox.Literal(str(rows), datatype=_INTEGER) for name in _PAGE.findall(text)}
+    for name, aggregate in _BLOCKS.findall(text):
+        if aggregate not in PICKERS:
+            msg = f"@blocks ?{name}: no picker for the aggregate {aggregate!r} (graph/aggregates/reading.py)"
+            raise ValueError(msg)
+        chosen = PICKERS[aggregate](store, bound, rows)
+        if chosen is not None:
+            text = values_list(text, name, chosen)
     return text, bound
+
+
+def values_list(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
+    """``text`` with ``VALUES ?variable { ... }`` opening its WHERE group: one row per term (none: no row).
+
+    The terms are IRIs the store holds, written by pyoxigraph (validated); the caller's own values are bound
+    as before (``Store.query``'s substitutions).
+    """
+    at = where_group_start(text)
+    listed = " ".join(str(t) for t in terms)
+    return f"{text[:at]} VALUES ?{variable} {{ {listed} }}{text[at:]}"
 
 
 def lookup_bindings(text: str, bindings: Mapping[str, Term]) -> dict[str, ox.NamedNode]:
@@ -119,4 +150,12 @@ def lookup_bindings(text: str, bindings: Mapping[str, Term]) -> dict[str, ox.Nam
     return nodes
 
 
-__all__ = ["CROSSINGS_READ", "READ_DIR", "aggregate_text", "lookup_bindings", "reading", "reading_text"]
+__all__ = [
+    "CROSSINGS_READ",
+    "READ_DIR",
+    "aggregate_text",
+    "lookup_bindings",
+    "reading",
+    "reading_text",
+    "values_list",
+]

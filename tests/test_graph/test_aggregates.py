@@ -16,10 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.aggregates.counted import MUNICIPALITY_PAIRS
+from graph.aggregates.counted import BLOCK_KEYS, MUNICIPALITY_PAIRS
+from graph.aggregates.crossing_pages import Block, certainly_before, page_blocks, passes, read_blocks
+from graph.aggregates.dated import DATE_KEYS, MENTION_DATE
 from graph.aggregates.define import AGGREGATE_PREFIX, AGGREGATES, CROSSING_REACH, CROSSINGS, PARTNERS
 from graph.aggregates.difference import scratch_graph
 from graph.aggregates.maintain import expand, has_aggregates, maintenance
+from graph.aggregates.mention_pages import issue_blocks
+from graph.aggregates.mention_pages import pick as pick_dated
 from graph.aggregates.reading import READ_DIR, aggregate_text, lookup_bindings, reading, reading_text
 from graph.aggregates.rebuild import (
     FULL_REBUILD,
@@ -60,6 +64,7 @@ KEY_OF = {
     (SV + "partnerLookup", "municipality-pairs"): SV + "partnerMunicipality",
     (SV + "lookup", "domain-border-counts"): SV + "aggregateOf",
     (SV + "lookup", "issue-order"): SV + "aggregateRound",
+    (SV + "lookup", "date-blocks"): SV + "aggregateIssue",
 }
 
 
@@ -444,6 +449,7 @@ QUERY_CASES = [
     ("cross-border-collaborations", {"inferred": "true"}),
     ("cross-border-collaborations", {"year": "2020"}),
     ("cross-border-collaborations", {"year": "2020", "inferred": "true"}),
+    ("cross-border-collaborations", {"domain": "concept:domain/kulturskola"}),
     ("cross-border-by-domain", {}),
     ("cross-border-by-domain", {"inferred": "true"}),
     ("cross-border-by-domain", {"domain": "concept:domain/kulturskola"}),
@@ -460,6 +466,8 @@ QUERY_CASES = [
     ("round-issues", {"round": "id:round/2021", "inferred": "true"}),
     ("issues-by-round", {"round": "id:round/2020"}),
     ("issues-by-round", {"round": "id:round/2022", "inferred": "true"}),
+    ("who-raised-issue", {}),
+    ("who-raised-issue", {"issue": "fragile-infrastructure"}),
 ]
 LIBRARY = read_named_queries(Path(__file__).resolve().parents[2] / "graph" / "queries")
 
@@ -525,7 +533,15 @@ PAGED_CASES = [
     ("issues-by-round", {"round": "id:round/2020"}),
     ("issues-by-round", {"round": "id:round/2022", "inferred": "true"}),
 ]
+CROSSING_PAGES = [
+    ("cross-border-collaborations", {}),
+    ("cross-border-collaborations", {"year": "2020"}),
+    ("cross-border-collaborations", {"year": "2021", "inferred": "true"}),
+    ("cross-border-collaborations", {"year": "2023", "domain": "concept:domain/idrott"}),
+    ("who-raised-issue", {"issue": "fragile-infrastructure"}),
+]
 WINDOWS = [(0, 1), (0, 3), (1, 2), (2, 5), (4, 4), (9, 3), (0, 100), (30, 10)]
+_PAGE_BLOCKS = re.compile(r" VALUES \?block \{[^}]*\}")
 
 
 def differing_pages(store: GraphStore, cases: list[tuple[str, dict[str, str]]]) -> list[str]:
@@ -543,7 +559,8 @@ def differing_pages(store: GraphStore, cases: list[tuple[str, dict[str, str]]]) 
         for offset, limit in WINDOWS:
             end = offset + limit + 1
             text, bindings = reading(query, store, bound, rows=end)
-            assert text == aggregate_text(query), name  # the aggregates' text, its page bound
+            # the aggregates' text, its page bound (and the blocks it reads listed)
+            assert _PAGE_BLOCKS.sub("", text, count=1) == aggregate_text(query), name
             rows = store.select(text, substitutions=bindings)
             if [tuple(cell(v) for v in r.values()) for r in rows][offset:end] != base[offset:end]:
                 differ.append(f"{name} {values} offset={offset} limit={limit}")
@@ -595,6 +612,120 @@ def test_a_page_of_synthetic_rounds_reads_the_same_rows_as_the_library() -> None
     busiest = str(rounds[0]["r"].value)  # type: ignore[union-attr]
     cases = [(name, {**values, "round": busiest}) for name, values in PAGED_CASES]
     assert differing_pages(store, cases) == []
+
+
+def test_a_page_of_crossing_collaborations_reads_the_same_rows_as_the_library(curated_nquads: bytes) -> None:
+    assert differing_pages(open_curated(curated_nquads), CROSSING_PAGES) == []
+
+
+def _crossing_collaborations(store: GraphStore) -> list[ox.NamedNode]:
+    summary = f"<{AGGREGATE_PREFIX}crossing-summary>"
+    started = f"GRAPH {summary} {{ ?r sv:aggregateOf ?x ; sv:aggregateStart ?s }}"
+    return iris(store, f"SELECT ?x WHERE {{ {started} }}")
+
+
+def test_a_page_of_synthetic_crossings_reads_few_blocks_and_the_same_rows() -> None:
+    """Pages equal the library's, with dates of every kind; a first page for a year reads few blocks."""
+    store = GraphStore.open(None)
+    store.bulk_add(generate(actors=400, seed=3))
+    rebuild(store)
+    assert differing_pages(store, CROSSING_PAGES) == []
+    query = LIBRARY["cross-border-collaborations"]
+    bound = bind_parameters(query, {"year": "2023"})
+    blocks = read_blocks(store)
+    chosen = page_blocks(blocks, bound, 11)
+    assert 0 < len(chosen) < len(blocks) / 4, (len(chosen), len(blocks))
+    # Starts of every kind the shapes allow, a time zone, and none: the blocks still cover the pages.
+    writer = Writer(store)
+    kinds = [
+        ox.Literal("2019-05", datatype=N("http://www.w3.org/2001/XMLSchema#gYearMonth")),
+        ox.Literal("2018-03-01", datatype=N("http://www.w3.org/2001/XMLSchema#date")),
+        ox.Literal("2017-12-31+14:00", datatype=N("http://www.w3.org/2001/XMLSchema#date")),
+        None,
+    ]
+    for collaboration, start in zip(_crossing_collaborations(store)[:8:2], kinds, strict=False):
+        held = store.select(
+            f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ <{collaboration.value}> schema:startDate ?s }} }}"
+        )
+        start_date = N(SCHEMA + "startDate")
+        old = [ox.Quad(collaboration, start_date, r["s"], r["g"]) for r in held]  # type: ignore[arg-type]
+        new = [] if start is None else [ox.Quad(collaboration, start_date, start, N(TEST_GRAPH))]
+        writer.apply(new, old)
+    assert mismatches(store) == []
+    assert differing_pages(store, CROSSING_PAGES) == []
+
+
+def test_a_cell_is_left_out_only_behind_as_many_certain_rows_as_the_page() -> None:
+    def block(name: str, purpose: str, kind: str, start: str, end: str, n: int) -> Block:
+        return Block(N(f"{ID}b/{name}"), N(f"{ID}p/{purpose}"), kind, start, end, n, n)
+
+    gyear = "http://www.w3.org/2001/XMLSchema#gYear"
+    blocks = [
+        block("a19", "a", gyear, "s2019", "", 5),
+        block("a20", "a", gyear, "s2020", "e2025", 5),
+        block("a20-ended", "a", gyear, "s2020", "e2020", 50),  # not active in 2023: counts for nothing
+        block("a-odd", "a", "other", "s2018", "", 50),  # a time zone: ordered before nothing
+        block("b19", "b", gyear, "s2019", "", 1),
+        block("b-none", "b", "", "", "", 9),  # no start: never active in a year
+    ]
+    year = {"year": ox.Literal("2023", datatype=N("http://www.w3.org/2001/XMLSchema#integer"))}
+    facts = {**year, "inferred": ox.Literal("false", datatype=N("http://www.w3.org/2001/XMLSchema#boolean"))}
+    names = lambda chosen: sorted(b.value.rsplit("/", 1)[1] for b in chosen)  # noqa: E731
+    assert names(page_blocks(blocks, facts, 5)) == ["a-odd", "a19"]  # a20 has 5 certain rows before it
+    assert names(page_blocks(blocks, facts, 6)) == ["a-odd", "a19", "a20"]
+    assert names(page_blocks(blocks, facts, 60)) == ["a-odd", "a19", "a20"]  # a's 60 certain rows first
+    assert names(page_blocks(blocks, facts, 61)) == ["a-odd", "a19", "a20", "b19"]
+    assert names(page_blocks(blocks, {**facts, "domain": N(f"{ID}p/b")}, 1)) == ["b19"]
+    no_year = {"inferred": facts["inferred"]}
+    assert len(page_blocks(blocks, no_year, 1000)) == len(blocks)  # no year: every block is active
+    assert not certainly_before(blocks[3].cell, blocks[0].cell)
+    assert certainly_before(blocks[5].cell, blocks[4].cell)  # an unbound start sorts first
+    odd_year = block("x", "a", gyear, "s20x9", "", 1)
+    assert passes(odd_year, 2023) is None  # a cast that may fail: read, never counted
+
+
+def test_a_page_of_an_issues_mentions_reads_its_first_months_and_the_same_rows() -> None:
+    store = GraphStore.open(None)
+    store.bulk_add(generate(actors=400, seed=3))
+    rebuild(store)
+    busiest = store.select(
+        "SELECT ?i (COUNT(*) AS ?n) WHERE { ?m sv:issue ?i } GROUP BY ?i ORDER BY DESC(?n) LIMIT 1"
+    )[0]["i"]
+    assert isinstance(busiest, ox.NamedNode)
+    cases = [("who-raised-issue", {"issue": busiest.value})]
+    assert differing_pages(store, cases) == []
+    blocks = issue_blocks(store, busiest)
+    assert 0 < len(pick_dated(store, {"issue": busiest}, 3) or []) < len(blocks) / 4  # a few per month here
+    assert len(pick_dated(store, {"issue": busiest}, None) or []) == len(blocks)
+    # A meeting's date of another kind, a time zone, and none: the pages still hold.
+    meetings = iris(store, f"SELECT DISTINCT ?x WHERE {{ ?m sv:issue <{busiest.value}> ; sv:atMeeting ?x }}")
+    writer = Writer(store)
+    kinds = [
+        ox.Literal("2019-05-02", datatype=N("http://www.w3.org/2001/XMLSchema#date")),
+        ox.Literal("2018-12-31+14:00", datatype=N("http://www.w3.org/2001/XMLSchema#date")),
+        None,
+    ]
+    for meeting, start in zip(meetings[:6:2], kinds, strict=False):
+        held = store.select(f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ <{meeting.value}> schema:startDate ?s }} }}")
+        start_date = N(SCHEMA + "startDate")
+        old = [ox.Quad(meeting, start_date, r["s"], r["g"]) for r in held]  # type: ignore[arg-type]
+        new = [] if start is None else [ox.Quad(meeting, start_date, start, N(TEST_GRAPH))]
+        writer.apply(new, old)
+    assert mismatches(store) == []
+    assert differing_pages(store, cases) == []
+
+
+def test_the_mention_page_text_dates_its_rows_as_the_aggregate_does() -> None:
+    text = " ".join((READ_DIR / "who-raised-issue.rq").read_text(encoding="utf-8").split())
+    assert " ".join(DATE_KEYS.split()) in text
+    assert "BIND(COALESCE(?meetingDate, ?roundYear) AS ?date)" in MENTION_DATE
+    assert "BIND(COALESCE(?meetingDate, ?roundYear) AS ?date)" in text
+
+
+def test_the_crossing_page_text_keys_its_blocks_as_the_summary_does() -> None:
+    text = " ".join((READ_DIR / "cross-border-collaborations.rq").read_text(encoding="utf-8").split())
+    assert " ".join(BLOCK_KEYS.split()) in text
+    assert f"{AGGREGATE_PREFIX}crossing-blocks/row/" in text
 
 
 def test_without_aggregates_the_library_text_runs(curated_nquads: bytes) -> None:
