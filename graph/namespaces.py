@@ -148,7 +148,7 @@ class SV(DefinedNamespace):
     crossingCount: URIRef
     MentionDateRecord: URIRef
     DateBlockRecord: URIRef
-    aggregateIssue: URIRef
+    issueKey: URIRef
     dateBlock: URIRef
     dateKind: URIRef
     dateKey: URIRef
