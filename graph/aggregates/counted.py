@@ -41,6 +41,7 @@ from graph.aggregates.model import (
     KeptByDifference,
     Lookup,
     Member,
+    date_kind,
     derived_reach,
     row_iri,
     trigger,
@@ -205,16 +206,15 @@ MUNICIPALITY_PAIRS = Aggregate(
 )
 
 
-# A crossing collaboration's block, from its purpose, start and end (?purpose ?start ?end). The start's kind:
-# "" for none; its datatype where it is a plain four-digit year, month or day, whose years order as its
-# values; "other" else. The start's year: "s" and four characters ("" for none); the end's: "e" and four.
-# Every combination of purpose, start and end gives one block, even a malformed date (an "other" start is
-# never taken as ordered before another block, graph/aggregates/crossing_pages.py).
-BLOCK_KEYS = """BIND(IF(!BOUND(?start), "", IF(isLITERAL(?start)
-      && REGEX(STR(?start), "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"), STR(DATATYPE(?start)), "other"))
-      AS ?startKind)
+# A crossing collaboration's block, from its purpose, start and end (?purpose ?start ?end): the start's kind
+# (``date_kind``), its year ("s" and four characters; "" for none) and the end's ("e" and four). Every
+# combination of purpose, start and end gives one block, even a malformed date.
+BLOCK_KEYS = (
+    date_kind("start", "startKind")
+    + """
   BIND(IF(BOUND(?start), CONCAT("s", SUBSTR(STR(?start), 1, 4)), "") AS ?startKey)
   BIND(IF(BOUND(?end), CONCAT("e", SUBSTR(STR(?end), 1, 4)), "") AS ?endKey)"""
+)
 _BLOCK_ROW = (
     f'"{AGGREGATE_PREFIX}crossing-blocks/row/",'
     ' MD5(CONCAT(STR(?purpose), " ", ?startKind, " ", ?startKey, " ", ?endKey))'

@@ -26,6 +26,7 @@ from graph.aggregates.model import (
     Count,
     KeptByDifference,
     Lookup,
+    date_kind,
     row_iri,
     trigger,
 )
@@ -37,13 +38,13 @@ MENTION_DATE = """OPTIONAL { ?mention sv:atMeeting ?meeting .
              OPTIONAL { ?meeting schema:startDate ?meetingDate } }
   OPTIONAL { ?mention sv:inRound ?inRound . ?inRound sv:year ?roundYear }
   BIND(COALESCE(?meetingDate, ?roundYear) AS ?date)"""
-# The date's block keys: its kind ("" for none; its datatype where it is a plain four-digit year, month or
-# day, whose months order as its values; "other" else) and its first seven characters (the month, or the
-# year of a year). An "other" date is never taken as ordered before another block.
-DATE_KEYS = """BIND(IF(!BOUND(?date), "", IF(isLITERAL(?date)
-      && REGEX(STR(?date), "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"), STR(DATATYPE(?date)), "other"))
-      AS ?dateKind)
+# The date's block keys: its kind (``date_kind``) and "d" and its first seven characters (the month, or the
+# year of a year).
+DATE_KEYS = (
+    date_kind("date", "dateKind")
+    + """
   BIND(IF(BOUND(?date), CONCAT("d", SUBSTR(STR(?date), 1, 7)), "") AS ?dateKey)"""
+)
 BLOCK_PREFIX = AGGREGATE_PREFIX + "date-blocks/row/"
 _BLOCK = f'IRI(CONCAT("{BLOCK_PREFIX}", MD5(CONCAT(?issueKey, " ", ?dateKind, " ", ?dateKey))))'
 

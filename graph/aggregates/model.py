@@ -170,6 +170,18 @@ def lookup_prefix(aggregate: Aggregate) -> str:
     return aggregate.graph + "/lookup/"
 
 
+def date_kind(date: str, kind: str) -> str:
+    """BIND ``?kind`` to the kind of the date ``?date``, for paging by blocks of dates.
+
+    "" for none; its datatype where it is a plain four-digit year, month or day, whose years and months order
+    as its values; "other" else (a time zone, another type), never taken as ordered before another block
+    (graph/aggregates/crossing_pages.py).
+    """
+    return f"""BIND(IF(!BOUND(?{date}), "", IF(isLITERAL(?{date})
+      && REGEX(STR(?{date}), "^[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?$"), STR(DATATYPE(?{date})), "other"))
+      AS ?{kind})"""
+
+
 def trigger(predicate: str, position: str, group: str, type_object: str | None = None) -> Trigger:
     """A ``Trigger``, short enough for the aggregates' tables of triggers."""
     return Trigger(predicate, position, group, type_object)
@@ -209,6 +221,7 @@ __all__ = [
     "Lookup",
     "Member",
     "Trigger",
+    "date_kind",
     "derived_reach",
     "into_both",
     "lookup_node",

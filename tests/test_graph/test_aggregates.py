@@ -617,6 +617,16 @@ def test_a_page_of_crossing_collaborations_reads_the_same_rows_as_the_library(cu
     assert differing_pages(open_curated(curated_nquads), CROSSING_PAGES) == []
 
 
+def _restate_start(
+    store: GraphStore, writer: Writer, subject: ox.NamedNode, start: ox.Literal | None
+) -> None:
+    """Replace the subject's start dates, in every graph, with ``start`` (none: no start date)."""
+    held = store.select(f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ <{subject.value}> schema:startDate ?s }} }}")
+    start_date = N(SCHEMA + "startDate")
+    old = [ox.Quad(subject, start_date, r["s"], r["g"]) for r in held]  # type: ignore[arg-type]
+    writer.apply([] if start is None else [ox.Quad(subject, start_date, start, N(TEST_GRAPH))], old)
+
+
 def _crossing_collaborations(store: GraphStore) -> list[ox.NamedNode]:
     summary = f"<{AGGREGATE_PREFIX}crossing-summary>"
     started = f"GRAPH {summary} {{ ?r sv:aggregateOf ?x ; sv:aggregateStart ?s }}"
@@ -643,13 +653,7 @@ def test_a_page_of_synthetic_crossings_reads_few_blocks_and_the_same_rows() -> N
         None,
     ]
     for collaboration, start in zip(_crossing_collaborations(store)[:8:2], kinds, strict=False):
-        held = store.select(
-            f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ <{collaboration.value}> schema:startDate ?s }} }}"
-        )
-        start_date = N(SCHEMA + "startDate")
-        old = [ox.Quad(collaboration, start_date, r["s"], r["g"]) for r in held]  # type: ignore[arg-type]
-        new = [] if start is None else [ox.Quad(collaboration, start_date, start, N(TEST_GRAPH))]
-        writer.apply(new, old)
+        _restate_start(store, writer, collaboration, start)
     assert mismatches(store) == []
     assert differing_pages(store, CROSSING_PAGES) == []
 
@@ -705,11 +709,7 @@ def test_a_page_of_an_issues_mentions_reads_its_first_months_and_the_same_rows()
         None,
     ]
     for meeting, start in zip(meetings[:6:2], kinds, strict=False):
-        held = store.select(f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ <{meeting.value}> schema:startDate ?s }} }}")
-        start_date = N(SCHEMA + "startDate")
-        old = [ox.Quad(meeting, start_date, r["s"], r["g"]) for r in held]  # type: ignore[arg-type]
-        new = [] if start is None else [ox.Quad(meeting, start_date, start, N(TEST_GRAPH))]
-        writer.apply(new, old)
+        _restate_start(store, writer, meeting, start)
     assert mismatches(store) == []
     assert differing_pages(store, cases) == []
 
