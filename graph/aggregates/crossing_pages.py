@@ -25,9 +25,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.aggregates.define import CROSSING_BLOCKS
+from graph.aggregates.model import Term
 from graph.store.protocol import Store
-
-Term = ox.NamedNode | ox.Literal
 
 BLOCKS_QUERY = f"""SELECT ?block ?purpose ?kind ?startKey ?endKey ?crossing ?facts WHERE {{
   GRAPH <{CROSSING_BLOCKS.graph}> {{

@@ -19,10 +19,8 @@ import pyoxigraph as ox
 
 from graph.aggregates.crossing_pages import certainly_before
 from graph.aggregates.dated import DATE_BLOCKS
-from graph.aggregates.model import lookup_prefix
+from graph.aggregates.model import Term, lookup_prefix
 from graph.store.protocol import Store
-
-Term = ox.NamedNode | ox.Literal
 
 ISSUE_BLOCKS = f"""SELECT ?block ?kind ?key ?mentions WHERE {{
   GRAPH <{DATE_BLOCKS.graph}> {{

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from graph.namespaces import BASE, GRAPH
 
 SV = BASE + "def#"
@@ -18,6 +20,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 DCTERMS = "http://purl.org/dc/terms/"
+Term = ox.NamedNode | ox.Literal  # a value a caller binds to a query's variable
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ __all__ = [
     "KeptByDifference",
     "Lookup",
     "Member",
+    "Term",
     "Trigger",
     "date_kind",
     "derived_reach",

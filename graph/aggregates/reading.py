@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from graph.aggregates import crossing_pages, mention_pages
 from graph.aggregates.define import AGGREGATES, CROSSINGS
 from graph.aggregates.maintain import has_aggregates
-from graph.aggregates.model import lookup_prefix
+from graph.aggregates.model import Term, lookup_prefix
 from graph.queries.borders import CROSSING_PATTERN
 from graph.queries.library import NamedQuery, parse_named_query
 from graph.store.guard import where_group_start
@@ -89,7 +89,6 @@ def reading_text(query: NamedQuery, store: Store) -> str:
     return text if text is not None and has_aggregates(store) else query.sparql
 
 
-Term = ox.NamedNode | ox.Literal
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # The rows of a paging aggregate a caller's page (or every row: None) can come from; None: cannot tell.
 Picker = Callable[[Store, Mapping[str, Term], int | None], list[ox.NamedNode] | None]

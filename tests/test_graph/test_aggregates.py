@@ -75,6 +75,31 @@ def curated_nquads(data_dir: Path, ontology_dir: Path) -> bytes:
     return store.inner.dump(format=ox.RdfFormat.N_QUADS)
 
 
+@pytest.fixture(scope="module")
+def synthetic_nquads() -> bytes:
+    """Generated data (400 actors, seed 3), aggregates rebuilt: each test loads a copy of its own."""
+    store = GraphStore.open(None)
+    store.bulk_add(generate(actors=400, seed=3))
+    rebuild(store)
+    return store.inner.dump(format=ox.RdfFormat.N_QUADS)
+
+
+def open_synthetic(nquads: bytes) -> GraphStore:
+    store = GraphStore.open(None)
+    store.inner.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def busiest(store: GraphStore, pattern: str) -> ox.NamedNode:
+    """The ``?x`` that ``pattern`` matches most often."""
+    rows = store.select(
+        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ {pattern} }} GROUP BY ?x ORDER BY DESC(?n) LIMIT 1"
+    )
+    found = rows[0]["x"]
+    assert isinstance(found, ox.NamedNode)
+    return found
+
+
 def open_curated(nquads: bytes) -> GraphStore:
     store = GraphStore.open(None)
     store.inner.load(nquads, format=ox.RdfFormat.N_QUADS)
@@ -517,10 +542,7 @@ def test_named_queries_read_the_aggregates_with_the_same_rows_on_synthetic_data(
     assert mismatches(store) == []
     stamps = store.select(f"SELECT ?g ?at WHERE {{ GRAPH <{META_GRAPH}> {{ ?g prov:generatedAtTime ?at }} }}")
     assert sorted(str(r["g"].value) for r in stamps if r["g"]) == sorted(a.graph for a in AGGREGATES)
-    busiest = store.select(
-        "SELECT ?m (COUNT(*) AS ?n) WHERE { ?x sv:basedIn ?m } GROUP BY ?m ORDER BY DESC(?n) LIMIT 1"
-    )
-    municipality = str(busiest[0]["m"].value)  # type: ignore[union-attr]
+    municipality = busiest(store, "?actor sv:basedIn ?x").value
     cases = [(n, {**v, "municipality": municipality} if "municipality" in v else v) for n, v in QUERY_CASES]
     cases.append(("partners-of-municipality", {"municipality": municipality}))
     assert same_answers(store, cases) == []
@@ -601,15 +623,10 @@ def test_a_page_of_every_round_at_once_is_the_library_text(curated_nquads: bytes
     assert "end" not in bindings
 
 
-def test_a_page_of_synthetic_rounds_reads_the_same_rows_as_the_library() -> None:
-    store = GraphStore.open(None)
-    store.bulk_add(generate(actors=400, seed=3))
-    rebuild(store)
-    rounds = store.select(
-        "SELECT ?r (COUNT(*) AS ?n) WHERE { ?m sv:inRound ?r } GROUP BY ?r ORDER BY DESC(?n) LIMIT 1"
-    )
-    busiest = str(rounds[0]["r"].value)  # type: ignore[union-attr]
-    cases = [(name, {**values, "round": busiest}) for name, values in PAGED_CASES]
+def test_a_page_of_synthetic_rounds_reads_the_same_rows_as_the_library(synthetic_nquads: bytes) -> None:
+    store = open_synthetic(synthetic_nquads)
+    busiest_round = busiest(store, "?m sv:inRound ?x").value
+    cases = [(name, {**values, "round": busiest_round}) for name, values in PAGED_CASES]
     assert differing_pages(store, cases) == []
 
 
@@ -633,11 +650,9 @@ def _crossing_collaborations(store: GraphStore) -> list[ox.NamedNode]:
     return iris(store, f"SELECT ?x WHERE {{ {started} }}")
 
 
-def test_a_page_of_synthetic_crossings_reads_few_blocks_and_the_same_rows() -> None:
+def test_a_page_of_synthetic_crossings_reads_few_blocks_and_the_same_rows(synthetic_nquads: bytes) -> None:
     """Pages equal the library's, with dates of every kind; a first page for a year reads few blocks."""
-    store = GraphStore.open(None)
-    store.bulk_add(generate(actors=400, seed=3))
-    rebuild(store)
+    store = open_synthetic(synthetic_nquads)
     assert differing_pages(store, CROSSING_PAGES) == []
     query = LIBRARY["cross-border-collaborations"]
     bound = bind_parameters(query, {"year": "2023"})
@@ -687,21 +702,18 @@ def test_a_cell_is_left_out_only_behind_as_many_certain_rows_as_the_page() -> No
     assert passes(odd_year, 2023) is None  # a cast that may fail: read, never counted
 
 
-def test_a_page_of_an_issues_mentions_reads_its_first_months_and_the_same_rows() -> None:
-    store = GraphStore.open(None)
-    store.bulk_add(generate(actors=400, seed=3))
-    rebuild(store)
-    busiest = store.select(
-        "SELECT ?i (COUNT(*) AS ?n) WHERE { ?m sv:issue ?i } GROUP BY ?i ORDER BY DESC(?n) LIMIT 1"
-    )[0]["i"]
-    assert isinstance(busiest, ox.NamedNode)
-    cases = [("who-raised-issue", {"issue": busiest.value})]
+def test_a_page_of_an_issues_mentions_reads_its_first_months_and_the_same_rows(
+    synthetic_nquads: bytes,
+) -> None:
+    store = open_synthetic(synthetic_nquads)
+    issue = busiest(store, "?m sv:issue ?x")
+    cases = [("who-raised-issue", {"issue": issue.value})]
     assert differing_pages(store, cases) == []
-    blocks = issue_blocks(store, busiest)
-    assert 0 < len(pick_dated(store, {"issue": busiest}, 3) or []) < len(blocks) / 4  # a few per month here
-    assert len(pick_dated(store, {"issue": busiest}, None) or []) == len(blocks)
+    blocks = issue_blocks(store, issue)
+    assert 0 < len(pick_dated(store, {"issue": issue}, 3) or []) < len(blocks) / 4  # a few per month here
+    assert len(pick_dated(store, {"issue": issue}, None) or []) == len(blocks)
     # A meeting's date of another kind, a time zone, and none: the pages still hold.
-    meetings = iris(store, f"SELECT DISTINCT ?x WHERE {{ ?m sv:issue <{busiest.value}> ; sv:atMeeting ?x }}")
+    meetings = iris(store, f"SELECT DISTINCT ?x WHERE {{ ?m sv:issue <{issue.value}> ; sv:atMeeting ?x }}")
     writer = Writer(store)
     kinds = [
         ox.Literal("2019-05-02", datatype=N("http://www.w3.org/2001/XMLSchema#date")),
