@@ -181,9 +181,22 @@ class WorkerPool:
                 return
             zygote.opened.wait(START_TIMEOUT)  # a read-only open: tens of milliseconds
             with self._cond:
-                self.memory = zygote
-        if zygote.ready.is_set():  # it was ready before it was ours (a small store): promote it now
+                # Its reader sets the failure before it calls source_gone, so a zygote that ends after
+                # this check is dropped there; one that has ended already is never ours.
+                failure = zygote.failure
+                if failure is None:
+                    self.memory = zygote
+        if failure is not None:
+            self._give_up_memory(zygote, failure)
+        elif zygote.ready.is_set():  # it was ready before it was ours (a small store): promote it now
             self.source_ready(zygote)
+
+    def _give_up_memory(self, zygote: Zygote, failure: str) -> None:
+        """A memory zygote that ended before it was ours: the disk workers stay, and /health says why."""
+        log.error("query workers: the memory copy was given up: %s", failure)
+        self.memory_failure = failure
+        self._settle()
+        threading.Thread(target=zygote.close, daemon=True).start()
 
     def memory_reserve(self) -> int:
         """Memory the workers may take beside the memory copy; the copy is not loaded without it.
@@ -265,7 +278,7 @@ class WorkerPool:
                 return
             self._pending = []
             with self._cond:
-                if zygote is not self.memory or self._closed:
+                if zygote is not self.memory or self._closed or zygote.failure is not None:
                     return
                 self.source = zygote
                 self._new_generation()

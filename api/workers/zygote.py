@@ -40,7 +40,7 @@ from api.workers.sandbox import confine
 from api.workers.wire import recv_json, send_frame, send_json
 from graph.errors import LimitExceededError, QueryError
 from graph.namespaces import PREFIXES
-from graph.store.embedded import GraphStore, load_mirror
+from graph.store.embedded import GraphStore, load_mirror, open_read_only
 
 PR_SET_PDEATHSIG = 1
 STDERR_TAIL = 4096
@@ -78,7 +78,7 @@ class Zygote:
             if not self.control.recv(1 << 16):
                 sys.exit(0)
             started = time.perf_counter()
-            disk = ox.Store.read_only(str(self.path))
+            disk = open_read_only(self.path)
             self.report({"event": "opened"})  # from here on the server queues its writes for this copy
             self.memory = load_mirror(disk, before_load=self.check_fits)
             del disk
@@ -253,7 +253,7 @@ def run_worker(
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))  # the zygote gone: so are we
     os.environ["RUST_BACKTRACE"] = "0"  # a panic writes one line to stderr, which the zygote reports
     confinement = confine(memory_allowance=allowance)
-    inner = memory if memory is not None else ox.Store.read_only(str(path))
+    inner = memory if memory is not None else open_read_only(path)
     store = GraphStore(inner, path=None, read_only=True)
     send_json(sock, {"pid": os.getpid(), "engine": mode, **confinement.__dict__})
     while True:

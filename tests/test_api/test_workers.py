@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import pyoxigraph as ox
 import pytest
 
 from api.bench.measure import free_port, serving, uvicorn_command
@@ -28,7 +29,7 @@ from api.errors import EngineCrashedError, MemoryLimitError
 from api.settings import PROJECT_ROOT
 from api.workers.pool import KEEP_AUTO, KEEP_FLOOR, WorkerPool, fault_bytes, private_bytes
 from graph.errors import LimitExceededError, QueryError
-from graph.store.embedded import GraphStore
+from graph.store.embedded import GraphStore, open_read_only
 
 from .conftest import TOKEN, fixture_quads
 
@@ -477,6 +478,45 @@ def test_a_memory_copy_that_would_not_fit_is_given_up_before_loading(store_dir: 
         assert header["ok"]
     finally:
         p.close()
+
+
+def test_a_memory_copy_that_ends_before_it_opened_the_store_is_never_promoted(tmp_path: Path) -> None:
+    # No store at this path: the memory zygote ends at its open, before the pool has taken it as its copy.
+    # It used to be promoted all the same (its reader marks it "ready" when it ends): no worker could then
+    # be forked from it, and the server was never ready (a CI run in session 16, on a transient open error).
+    # The disk workers are forked before they open anything, so the pool is ready on them.
+    p = WorkerPool(tmp_path / "no-store", spare=1, memory_allowance=256 << 20, memory_copy=True)
+    try:
+        health = _started_without_memory_copy(p)
+        assert health["memory_copy"] == "none"
+        assert "No such file" in health["memory_copy_failure"]
+    finally:
+        p.close()
+
+
+def test_a_read_only_open_is_tried_again_while_a_writer_swaps_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # RocksDB's CURRENT may name a MANIFEST the writer has just deleted (facebook/rocksdb#8200).
+    with GraphStore.open(tmp_path / "store") as gs:
+        gs.add(fixture_quads()[:10])
+    calls: list[str] = []
+    real = ox.Store.read_only
+
+    def flaky(path: str) -> ox.Store:
+        calls.append(path)
+        if len(calls) < 3:
+            raise FileNotFoundError(f"IO error: No such file or directory: {path}/MANIFEST-000005")
+        return real(path)
+
+    expected = len(real(str(tmp_path / "store")))
+    monkeypatch.setattr(ox.Store, "read_only", flaky)
+    assert len(open_read_only(tmp_path / "store")) == expected > 0
+    assert len(calls) == 3
+    calls.clear()
+    with pytest.raises(FileNotFoundError):  # not forever: the error once the attempts are spent
+        open_read_only(tmp_path / "store", attempts=2)
+    assert len(calls) == 2
 
 
 MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {0} }} VALUES ?b {{ {0} }} }}".format(
