@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import logging
+import time
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -16,17 +19,19 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from api.deps import LibraryDep, require_writer
-from api.engine import Answer, QueryRunner
+from api.engine import Answer, QueryRunner, time_limit_message
 from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
 from api.routes.name_search import NameSearch
 from api.routes.resources import _selector
 from api.settings import Settings
-from graph.aggregates.reading import reading
-from graph.errors import UnknownResourceError
+from graph.aggregates.model import Term
+from graph.aggregates.reading import lists_blocks, reading
+from graph.errors import LimitExceededError, UnknownResourceError
 from graph.queries.choices import check_values
 from graph.queries.library import NamedQuery, Parameter, bind_parameters, read_named_queries
 
+log = logging.getLogger("samverkan.api")
 router = APIRouter(prefix="/api/queries", tags=["named queries"])
 ROUTE_PREFIX = "named_query:"
 DEFAULT_PAGE = 100
@@ -161,6 +166,50 @@ def page_response(
     return JSONResponse(body, headers=headers)
 
 
+# Reads of a page from blocks before its library text is read instead (see ``read_page``).
+BLOCK_READS = 2
+
+
+def read_page(
+    runner: QueryRunner,
+    query: NamedQuery,
+    substitutions: Mapping[str, Term],
+    *,
+    timeout: float,
+    limit: int,
+    offset: int,
+) -> Answer:
+    """A page of a named query, from the aggregates where the store holds them: its end and a row more.
+
+    A text that lists blocks (``# @blocks``) is read in two places: its picker reads the blocks from this
+    process's store, and a query worker reads the rows from its memory copy. A write between the two, or one
+    still being applied to the copy, could leave them from different states and the page short of rows. So
+    the page stands only if the store's settled generation is the same before and after; otherwise it is
+    read again, and after ``BLOCK_READS`` tries with the library's text, which lists no blocks. All within
+    the one time limit. A server others write to keeps no generation: its pages are read once.
+    """
+    deadline = time.monotonic() + timeout
+    store = runner.store
+
+    def run(text: str, bindings: Mapping[str, Term]) -> Answer:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LimitExceededError(time_limit_message(timeout))
+        request = QueryRequest(text, timeout=left, limit=limit, offset=offset, substitutions=bindings)
+        return runner.run(request)
+
+    for _ in range(BLOCK_READS):
+        before = store.settled_generation
+        text, bindings = reading(query, store, substitutions, rows=offset + limit + 1)
+        answer = run(text, bindings)
+        if not lists_blocks(text) or store.write_generation is None:
+            return answer
+        if before is not None and store.settled_generation == before:
+            return answer
+        log.info("%s: a write came between a page's blocks and its rows; reading it again", query.name)
+    return run(query.sparql, substitutions)
+
+
 def make_endpoint(query: NamedQuery) -> Any:
     """Build the handler of one named query, with its parameters in the signature for FastAPI and OpenAPI."""
 
@@ -186,11 +235,7 @@ def make_endpoint(query: NamedQuery) -> Any:
             found = names.answer(current, substitutions, limit=limit, offset=offset)
         if found is not None:  # the label search, from the name index (api/routes/name_search.py)
             return page_response(request, current, found, limit=limit, offset=offset, fmt=fmt)
-        # From the aggregates where the store holds them; the rows the page reads: its end, and one more.
-        text, bindings = reading(current, runner.store, substitutions, rows=offset + limit + 1)
-        answer = runner.run(
-            QueryRequest(text, timeout=timeout, limit=limit, offset=offset, substitutions=bindings)
-        )
+        answer = read_page(runner, current, substitutions, timeout=timeout, limit=limit, offset=offset)
         return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)
 
     params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]

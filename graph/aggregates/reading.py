@@ -123,6 +123,11 @@ def reading(
     return text, bound
 
 
+def lists_blocks(text: str) -> bool:
+    """Whether ``text`` (as ``reading`` returns it) reads blocks a picker chose from the store."""
+    return bool(_BLOCKS.search(text))
+
+
 def values_list(text: str, variable: str, terms: list[ox.NamedNode]) -> str:
     """``text`` with ``VALUES ?variable { ... }`` opening its WHERE group: one row per term (none: no row).
 
@@ -153,6 +158,7 @@ __all__ = [
     "CROSSINGS_READ",
     "READ_DIR",
     "aggregate_text",
+    "lists_blocks",
     "lookup_bindings",
     "reading",
     "reading_text",

@@ -108,6 +108,20 @@ class GraphStore:
         """How many writes this store object has committed; any write (even a failed one) advances it."""
         return self._generation
 
+    @property
+    def settled_generation(self) -> int | None:
+        """The write generation, or None while a write holds the lock.
+
+        A write under way may be on disk and not yet in the memory copies; the generation advances only
+        once it is done everywhere.
+        """
+        if not self._write_lock.acquire(blocking=False):
+            return None
+        try:
+            return self._generation
+        finally:
+            self._write_lock.release()
+
     def add_replica(self, replica: Replica) -> bool:
         """Tell ``replica`` of every committed write from now on (see ``Replica``)."""
         with self._write_lock:

@@ -9,6 +9,8 @@ backends differ, the difference is a method or a capability here, never an ``isi
 - ``local_engine()``: the in-process pyoxigraph store that answers queries, or ``None`` for a server;
 - ``write_generation``: advanced by every write, so that a cached result can tell it is stale (``None``
   for a server others write to: nothing cached);
+- ``settled_generation``: the write generation while no write of this process is under way, else ``None``:
+  two reads that see the same settled generation saw the same state, wherever each was read;
 - ``write_lock``: held by a writer that reads the store and then writes what it read must still hold;
 - ``check_update(sparql)``: refuses, before anything runs, an update this store cannot apply as written;
 - ``add_replica(replica)``: keeps a copy elsewhere (query workers) in step with every committed write, where
@@ -75,6 +77,11 @@ class Store(Protocol):
     @property
     def write_generation(self) -> int | None:
         """A count every write through this object advances; ``None`` where others may write unseen."""
+        ...
+
+    @property
+    def settled_generation(self) -> int | None:
+        """``write_generation`` while no write through this object is under way; ``None`` during one."""
         ...
 
     @property

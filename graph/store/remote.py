@@ -366,6 +366,11 @@ class RemoteStore:
         return None
 
     @property
+    def settled_generation(self) -> None:
+        """None, as ``write_generation``."""
+        return None
+
+    @property
     def merged_graph(self) -> str:
         """The named graph that holds the merge on the server (``graph:merged``)."""
         return MERGED_GRAPH

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from graph.aggregates.maintain import has_aggregates
+from graph.aggregates.reading import PICKERS
 from graph.aggregates.rebuild import rebuild
-from tests.test_api.conftest import make_settings
+from graph.store.embedded import GraphStore
+from graph.writes import Writer
+from tests.test_api.conftest import fixture_quads, make_settings
 
 NACKA = "https://w3id.org/samverkan/id/municipality/0182"
 
@@ -286,3 +290,34 @@ def test_query_known_value_runs(client):
     r = client.get("/api/queries/partners-of-municipality", params={"municipality": "id:municipality/0182"})
     assert r.status_code == 200
     assert r.json()["rows"]
+
+
+def test_a_write_between_a_pages_blocks_and_its_rows_makes_the_page_read_again(monkeypatch):
+    """The picker reads blocks where the route runs, the rows are read by a worker: a write between the two
+    (here, inside the picker) would leave the page's rows outside the blocks listed. It is read again."""
+    store = GraphStore.open(None)
+    store.add(fixture_quads())
+    rebuild(store)
+    meeting = ox.NamedNode("https://w3id.org/samverkan/id/meeting/2020-nacka")
+    start = ox.NamedNode("https://schema.org/startDate")
+    held = store.select(f"SELECT ?g ?d WHERE {{ GRAPH ?g {{ <{meeting.value}> <{start.value}> ?d }} }}")
+    assert [r["d"].value for r in held] == ["2020-02"]
+    graph = held[0]["g"]
+    earlier = ox.Literal("2019-03", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
+    picks: list[int] = []
+    pick = PICKERS["date-blocks"]
+
+    def pick_then_write(*args):
+        chosen = pick(*args)
+        picks.append(len(chosen or []))
+        if len(picks) == 1:  # the meeting moves to a month whose block was not listed
+            Writer(store).apply(
+                [ox.Quad(meeting, start, earlier, graph)], [ox.Quad(meeting, start, held[0]["d"], graph)]
+            )
+        return chosen
+
+    monkeypatch.setitem(PICKERS, "date-blocks", pick_then_write)
+    with TestClient(create_app(make_settings(), store=store)) as c:
+        data = rows(c.get("/api/queries/who-raised-issue", params={"issue": "cross-border-kulturskola"}))
+    assert [(r["who"], r["date"]) for r in data] == [(NACKA, "2019-03")]
+    assert picks == [1, 1]  # one block each time: the old month's, then the new one's

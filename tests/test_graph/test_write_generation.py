@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pyoxigraph as ox
 import pytest
 
@@ -45,3 +47,25 @@ def test_failed_update_still_advances_generation() -> None:
     with pytest.raises(QueryError):
         store.update("INSERT DATA { nonsense")
     assert store.write_generation > before
+
+
+def test_no_settled_generation_while_a_write_is_under_way() -> None:
+    # A write holds the lock from its disk commit until the memory copies have it too: two reads that see
+    # the same settled generation saw one state (api/routes/queries.py reads a page's blocks and rows so).
+    store = GraphStore.open(None)
+    assert store.settled_generation == store.write_generation
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store.write_lock:
+            holding.set()
+            release.wait(10)
+            store.add([OTHER])
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    holding.wait(10)
+    assert store.settled_generation is None
+    release.set()
+    thread.join(10)
+    assert store.settled_generation == store.write_generation > 0
