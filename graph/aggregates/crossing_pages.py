@@ -18,6 +18,7 @@ the page's end holds none of the page's rows, and is left out; every other block
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,7 +96,25 @@ def certainly_before(first: tuple[str, str, str, str], then: tuple[str, str, str
 
 
 def read_blocks(store: Store) -> list[Block]:
-    """Every row of crossing-blocks."""
+    """Every row of crossing-blocks: kept per store until its next write (every page request reads them).
+
+    17 ms from disk at 10 M triples (280 blocks), of a first page's 76 ms served. Kept only where the
+    store counts its writes and none is under way (``Store.settled_generation``), so never a stale list.
+    """
+    generation = store.settled_generation
+    kept = _READ.get(store)
+    if generation is not None and kept is not None and kept[0] == generation:
+        return kept[1]
+    blocks = _read_blocks(store)
+    if generation is not None and store.settled_generation == generation:
+        _READ[store] = (generation, blocks)
+    return blocks
+
+
+_READ: weakref.WeakKeyDictionary[Store, tuple[int, list[Block]]] = weakref.WeakKeyDictionary()
+
+
+def _read_blocks(store: Store) -> list[Block]:
     blocks = []
     for row in store.select(BLOCKS_QUERY):
         iri, purpose = row["block"], row["purpose"]

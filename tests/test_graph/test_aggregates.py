@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -671,6 +672,34 @@ def test_a_page_of_synthetic_crossings_reads_few_blocks_and_the_same_rows(synthe
         _restate_start(store, writer, collaboration, start)
     assert mismatches(store) == []
     assert differing_pages(store, CROSSING_PAGES) == []
+
+
+def test_the_crossing_blocks_are_kept_until_the_next_write(curated_nquads: bytes) -> None:
+    store = open_curated(curated_nquads)
+    first = read_blocks(store)
+    assert read_blocks(store) is first  # kept: every page request reads them
+    collaboration = _crossing_collaborations(store)[0]
+    _restate_start(store, Writer(store), collaboration, ox.Literal("1999", datatype=N(XSD_GYEAR)))
+    after = read_blocks(store)
+    assert after != first  # the write moved a collaboration to another block: read again
+    assert any(b.start_key == "s1999" for b in after)
+    holding, release = threading.Event(), threading.Event()
+
+    def write_under_way() -> None:
+        with store.write_lock:
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=write_under_way)
+    thread.start()
+    holding.wait(10)
+    try:  # while a write holds the lock, nothing is kept, nor taken from what was
+        assert read_blocks(store) is not after
+        assert read_blocks(store) is not read_blocks(store)
+    finally:
+        release.set()
+        thread.join(10)
+    assert read_blocks(store) is read_blocks(store)
 
 
 def test_a_cell_is_left_out_only_behind_as_many_certain_rows_as_the_page() -> None:
