@@ -161,6 +161,7 @@ class SV(DefinedNamespace):
     raiserCount: URIRef
     factRaiserCount: URIRef
     raiserKind: URIRef
+    raiserLabel: URIRef
     factGroupRaiser: URIRef
     aggregateDomain: URIRef
     aggregatePurpose: URIRef
