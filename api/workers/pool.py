@@ -186,17 +186,11 @@ class WorkerPool:
                 failure = zygote.failure
                 if failure is None:
                     self.memory = zygote
-        if failure is not None:
-            self._give_up_memory(zygote, failure)
+        if failure is not None:  # source_gone has logged it; the disk workers stay, and /health says why
+            self.memory_failure = failure
+            self._drop_memory(zygote)
         elif zygote.ready.is_set():  # it was ready before it was ours (a small store): promote it now
             self.source_ready(zygote)
-
-    def _give_up_memory(self, zygote: Zygote, failure: str) -> None:
-        """A memory zygote that ended before it was ours: the disk workers stay, and /health says why."""
-        log.error("query workers: the memory copy was given up: %s", failure)
-        self.memory_failure = failure
-        self._settle()
-        threading.Thread(target=zygote.close, daemon=True).start()
 
     def memory_reserve(self) -> int:
         """Memory the workers may take beside the memory copy; the copy is not loaded without it.
