@@ -15,6 +15,7 @@ core busy until that step returns. Threads are bounded (``WORKERS``).
 from __future__ import annotations
 
 import json
+import math
 import queue
 import threading
 import time
@@ -36,7 +37,17 @@ if TYPE_CHECKING:  # not at run time: the query workers import this module, and 
 
 WORKERS = 16
 _CHECK_EVERY = 64
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_PLAIN_NUMBERS: dict[str, type] = {
+    XSD + "integer": int,
+    XSD + "int": int,
+    XSD + "long": int,
+    XSD + "decimal": float,
+    XSD + "double": float,
+    XSD + "float": float,
+}
 
 
 @dataclass
@@ -50,6 +61,26 @@ class Answer:
     boolean: bool = False
     more: bool = False  # rows or triples were left out: past the cap or past the page
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlainPage:
+    """A SELECT answer as report tools read it: its columns, and its rows already encoded as JSON.
+
+    ``rows_json`` is a JSON array of one object per row, of plain values (``plain_value``), written where the
+    answer was evaluated: in a query worker, so that the server passes it on instead of reading every term
+    back and writing it again (for 12,370 rows that round trip was most of a second).
+    """
+
+    variables: list[str]
+    rows_json: bytes
+    more: bool
+    seconds: float
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows as Python values (for CSV)."""
+        rows: list[dict[str, Any]] = json.loads(self.rows_json)
+        return rows
 
 
 @dataclass(frozen=True)
@@ -112,6 +143,18 @@ class QueryRunner:
             return parse_answer(header, body)
         answer: Answer = self._wait(self.submit(req), req.timeout)
         return answer
+
+    def run_plain(self, req: Request) -> PlainPage:
+        """Evaluate a query and encode its rows as plain JSON values where it ran (``PlainPage``).
+
+        Raises:
+            QueryError, LimitExceededError, EngineCrashedError: as ``run``.
+        """
+        if self.pool is not None:
+            header, body = self.pool.run(_wire(req, {"mode": "plain"}), req.timeout)
+            return PlainPage(header["variables"], body, header["more"], header["seconds"])
+        page: PlainPage = self._wait(self.submit(req, plain_page), req.timeout)
+        return page
 
     def render(self, req: Request, *, accept: str | None, format: str | None) -> Rendered:
         """Evaluate a query; serialise its answer in the negotiated format, in the worker that evaluated it.
@@ -362,6 +405,46 @@ def term_json(term: Any) -> dict[str, Any]:
     raise TypeError(msg)
 
 
+def plain_value(term: Any) -> Any:
+    """A term as report tools read it: IRIs and strings as text, numbers and booleans as JSON values.
+
+    A number JSON cannot write (NaN, INF) or an ill-formed one stays text, as does every other literal.
+    """
+    if term is None:
+        return None
+    if type(term) is ox.Literal:
+        datatype = term.datatype.value
+        if datatype in (XSD_STRING, RDF_LANG_STRING):  # most values: one comparison each
+            return term.value
+        kind = _PLAIN_NUMBERS.get(datatype)
+        if kind is not None:
+            try:
+                number = kind(term.value)
+            except ValueError:
+                return term.value
+            return number if kind is int or math.isfinite(number) else term.value
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if type(term) is ox.BlankNode:
+        return f"_:{term.value}"
+    return term.value
+
+
+def plain_page(answer: Answer) -> PlainPage:
+    """Encode a SELECT answer's rows as plain JSON values (an ASK or CONSTRUCT answer has no rows here)."""
+    return encode_plain(answer.variables, answer.rows, more=answer.more, seconds=answer.seconds)
+
+
+def encode_plain(
+    variables: list[str], rows: Iterable[Iterable[Any]], *, more: bool, seconds: float
+) -> PlainPage:
+    """Encode rows of terms, each in the order of ``variables`` (as a ``QuerySolution`` iterates)."""
+    objects = [{name: plain_value(term) for name, term in zip(variables, row, strict=True)} for row in rows]
+    encoded = json.dumps(objects, ensure_ascii=False, separators=(",", ":")).encode()
+    return PlainPage(list(variables), encoded, more, seconds)
+
+
 def results_json(answer: Answer, *, note: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the SPARQL JSON document of a SELECT or ASK answer; ``note`` adds our own top-level field."""
     doc: dict[str, Any]
@@ -417,11 +500,15 @@ def rdf_bytes(
 __all__ = [
     "WORKERS",
     "Answer",
+    "PlainPage",
     "QueryRunner",
     "Rendered",
     "Request",
+    "encode_plain",
     "evaluate",
     "parse_answer",
+    "plain_page",
+    "plain_value",
     "rdf_bytes",
     "results_json",
     "serialise",

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 
 import pyoxigraph as ox
 
-from api.engine import Answer
+from api.engine import PlainPage, encode_plain
 from api.routes.kept import GenerationWatcher
 from graph.queries.library import NamedQuery
 from graph.queries.name_index import NameIndex, NameIndexUnavailable, answers_for, touched_actors
@@ -95,7 +95,7 @@ class NameSearch:
 
     def answer(
         self, query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal], *, limit: int, offset: int
-    ) -> Answer | None:
+    ) -> PlainPage | None:
         """One page of the named query from the index, or None where the index cannot answer it."""
         if not answers_for(query) or not self.current:
             return None
@@ -113,22 +113,11 @@ class NameSearch:
         if not self.current:  # a write landed while searching: the store's own answer, then
             return None
         self.searches += 1
-        page = [
-            {
-                "region": ox.NamedNode(r.region),
-                "municipality": ox.NamedNode(r.municipality),
-                "actor": ox.NamedNode(r.actor),
-                "label": r.name,
-            }
+        page = [  # in the order of COLUMNS
+            [ox.NamedNode(r.region), ox.NamedNode(r.municipality), ox.NamedNode(r.actor), r.name]
             for r in rows[:limit]
         ]
-        return Answer(
-            kind="solutions",
-            variables=list(COLUMNS),
-            rows=page,  # type: ignore[arg-type]  # read by name, as a QuerySolution is
-            more=len(rows) > limit,
-            seconds=time.perf_counter() - started,
-        )
+        return encode_plain(COLUMNS, page, more=len(rows) > limit, seconds=time.perf_counter() - started)
 
 
 class NameIndexReader(GenerationWatcher):

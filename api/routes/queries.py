@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -12,14 +13,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from api.deps import LibraryDep, require_writer
-from api.engine import Answer, QueryRunner, time_limit_message
+from api.engine import PlainPage, QueryRunner, time_limit_message
 from api.engine import Request as QueryRequest
 from api.protocol import parse_timeout
 from api.routes.name_search import NameSearch
@@ -37,14 +36,6 @@ ROUTE_PREFIX = "named_query:"
 DEFAULT_PAGE = 100
 
 _PYTHON_TYPES: dict[str, Any] = {"integer": int, "decimal": float, "boolean": bool, "date": date}
-_NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#integer": int,
-    "http://www.w3.org/2001/XMLSchema#int": int,
-    "http://www.w3.org/2001/XMLSchema#long": int,
-    "http://www.w3.org/2001/XMLSchema#decimal": float,
-    "http://www.w3.org/2001/XMLSchema#double": float,
-    "http://www.w3.org/2001/XMLSchema#float": float,
-}
 
 
 class ParameterPublic(BaseModel):
@@ -117,53 +108,33 @@ def reload_named_queries(request: Request) -> NamedQueriesPublic:
     return NamedQueriesPublic(count=len(data), data=data)
 
 
-def plain_value(term: Any) -> Any:
-    """Render a term for report tools: IRIs and strings as text, numbers and booleans as JSON values."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        kind = _NUMERIC.get(term.datatype.value)
-        if kind is not None:
-            try:
-                return kind(term.value)
-            except ValueError:
-                return term.value
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#boolean":
-            return term.value in ("true", "1")
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
 def page_response(
-    request: Request, query: NamedQuery, answer: Answer, *, limit: int, offset: int, fmt: str
+    request: Request, query: NamedQuery, page: PlainPage, *, limit: int, offset: int, fmt: str
 ) -> Response:
-    """Answer one page of a named query as JSON (with a next link) or CSV (next link in the Link header)."""
+    """Answer one page of a named query as JSON (with a next link) or CSV (next link in the Link header).
+
+    The JSON rows are the bytes the query worker wrote (``PlainPage``), set into the body as they are.
+    """
     next_url = None
-    if answer.more:
+    if page.more:
         params = dict(request.query_params)
         params.update(limit=str(limit), offset=str(offset + limit))
         next_url = f"{request.url.path}?{urlencode(params)}"
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
-    rows = [{v: plain_value(row[v]) for v in answer.variables} for row in answer.rows]
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=answer.variables, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=page.variables, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(page.rows())
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    body = {
-        "query": query.name,
-        "title": query.title,
-        "columns": answer.variables,
-        "rows": rows,
-        "limit": limit,
-        "offset": offset,
-        "next": next_url,
-        "seconds": round(answer.seconds, 6),
-    }
-    return JSONResponse(body, headers=headers)
+    head = {"query": query.name, "title": query.title, "columns": page.variables}
+    tail = {"limit": limit, "offset": offset, "next": next_url, "seconds": round(page.seconds, 6)}
+    body = b"".join((_json(head)[:-1], b',"rows":', page.rows_json, b",", _json(tail)[1:]))
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def _json(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 # Reads of a page from blocks before its library text is read instead (see ``read_page``).
@@ -178,7 +149,7 @@ def read_page(
     timeout: float,
     limit: int,
     offset: int,
-) -> Answer:
+) -> PlainPage:
     """A page of a named query, from the aggregates where the store holds them: its end and a row more.
 
     A text that lists blocks (``# @blocks``) is read in two places: its picker reads the blocks from this
@@ -191,21 +162,21 @@ def read_page(
     deadline = time.monotonic() + timeout
     store = runner.store
 
-    def run(text: str, bindings: Mapping[str, Term]) -> Answer:
+    def run(text: str, bindings: Mapping[str, Term]) -> PlainPage:
         left = deadline - time.monotonic()
         if left <= 0:
             raise LimitExceededError(time_limit_message(timeout))
         request = QueryRequest(text, timeout=left, limit=limit, offset=offset, substitutions=bindings)
-        return runner.run(request)
+        return runner.run_plain(request)
 
     for _ in range(BLOCK_READS):
         before = store.settled_generation
         text, bindings = reading(query, store, substitutions, rows=offset + limit + 1)
-        answer = run(text, bindings)
+        page = run(text, bindings)
         if not lists_blocks(text) or store.write_generation is None:
-            return answer
+            return page
         if before is not None and store.settled_generation == before:
-            return answer
+            return page
         log.info("%s: a write came between a page's blocks and its rows; reading it again", query.name)
     return run(query.sparql, substitutions)
 
@@ -235,8 +206,8 @@ def make_endpoint(query: NamedQuery) -> Any:
             found = names.answer(current, substitutions, limit=limit, offset=offset)
         if found is not None:  # the label search, from the name index (api/routes/name_search.py)
             return page_response(request, current, found, limit=limit, offset=offset, fmt=fmt)
-        answer = read_page(runner, current, substitutions, timeout=timeout, limit=limit, offset=offset)
-        return page_response(request, current, answer, limit=limit, offset=offset, fmt=fmt)
+        page = read_page(runner, current, substitutions, timeout=timeout, limit=limit, offset=offset)
+        return page_response(request, current, page, limit=limit, offset=offset, fmt=fmt)
 
     params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for p in query.parameters:
@@ -303,4 +274,4 @@ def install_named_queries(app: FastAPI, library: dict[str, NamedQuery]) -> None:
     app.openapi_schema = None
 
 
-__all__ = ["install_named_queries", "make_endpoint", "plain_value", "router"]
+__all__ = ["install_named_queries", "make_endpoint", "router"]

@@ -35,7 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.engine import Request, evaluate, results_json, serialise_as
+from api.engine import Request, evaluate, plain_page, results_json, serialise_as
 from api.workers.sandbox import confine
 from api.workers.wire import recv_json, send_frame, send_json
 from graph.errors import LimitExceededError, QueryError
@@ -280,6 +280,7 @@ def answer(store: GraphStore, message: dict[str, Any]) -> tuple[dict[str, Any], 
         default_graphs=message.get("default_graphs"),
         named_graphs=message.get("named_graphs"),
     )
+    extra: dict[str, Any] = {}
     try:
         result = evaluate(store, req, deadline=time.monotonic() + req.timeout, cancel=threading.Event())
         output = message["output"]
@@ -294,6 +295,10 @@ def answer(store: GraphStore, message: dict[str, Any]) -> tuple[dict[str, Any], 
                 fmt = ox.QueryResultsFormat.from_media_type(spec["format"])
                 body = serialise_as(result, results=fmt, rdf=None, note=note)
             media = spec["media"]
+        elif output["mode"] == "plain":  # a named query's page (api/routes/queries.py)
+            page = plain_page(result)
+            body, media = page.rows_json, "application/json"
+            extra = {"variables": page.variables}
         elif result.kind == "graph":
             body = ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES) or b""
             media = "application/n-triples"
@@ -309,7 +314,7 @@ def answer(store: GraphStore, message: dict[str, Any]) -> tuple[dict[str, Any], 
     except Exception as exc:  # a fault of ours: the server logs it and answers 500 without the text
         return {"ok": False, "error": "internal", "message": f"{type(exc).__name__}: {exc}"}, b""
     header = {"ok": True, "kind": result.kind, "more": result.more, "seconds": result.seconds, "media": media}
-    return header, body
+    return {**header, **extra}, body
 
 
 # Oxigraph's in-memory store per byte of the store's N-Quads dump: 1.41 measured at 1 M triples (4.15 M
