@@ -160,3 +160,15 @@ def test_the_blocks_a_text_pages_by_read_the_same_rows_on_virtuoso(
         base = sorted(map(key, remote.select(query.sparql, substitutions=bound)))
         assert base, name
         assert sorted(map(key, remote.select(text, substitutions=read_bound))) == base, name
+
+
+def test_the_plan_check_times_the_aggregate_texts_on_virtuoso_too(
+    both: tuple[GraphStore, RemoteStore],
+) -> None:
+    from api.bench.plans import check_plans
+
+    _, remote = both
+    checks = check_plans(remote, LIBRARY, runs=1, cap=30.0, progress=lambda _: None)
+    assert ("issue-raisers-by-round", "no value given") in {(c.query, c.shape) for c in checks}
+    for c in checks:
+        assert c.aggregate.rows == c.library.rows, c

@@ -18,6 +18,7 @@ from api.bench.cli import (
     imports,
     limits,
     load,
+    plans,
     questions,
     scale,
     server,
@@ -35,6 +36,7 @@ bench.command("analysis")(analysis.bench_analysis)
 bench.command("views")(views.bench_views)
 bench.command("scale")(scale.bench_scale)
 bench.command("questions")(questions.bench_questions)
+bench.command("plans")(plans.bench_plans)
 bench.command("load")(load.bench_load)
 bench.command("cli")(startup.bench_cli)
 bench.command("limits")(limits.bench_limits)

@@ -1,0 +1,92 @@
+"""``samverkan bench plans``: each aggregate text beside the library's, per parameter shape.
+
+The measuring is in api/bench/plans.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.store import StoreOption, open_store, run
+
+console = Console(stderr=True)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def bench_plans(
+    store: StoreOption = None,
+    runs: Annotated[int, typer.Option(min=1, help="Runs per text after the first; the median is shown.")] = 3,
+    cap: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds: a text whose first run takes longer is not run again."),
+    ] = 60.0,
+    slower: Annotated[
+        float,
+        typer.Option(min=1.0, help="Name an aggregate text slower than the library's by more than this."),
+    ] = 1.5,
+    floor_ms: Annotated[
+        float, typer.Option("--floor-ms", min=0.0, help="Never call a text under this many ms slow (noise).")
+    ] = 20.0,
+    queries: Annotated[
+        Path | None, typer.Option(help="The query library (default: SAMVERKAN_QUERIES_DIR).")
+    ] = None,
+) -> None:
+    """Time each named query's aggregate text beside the library's, with its parameters bound and unbound.
+
+    Exits with 1 when a text is slower than the library's by more than --slower, or their rows differ.
+    """
+    from api.bench.plans import check_plans
+    from api.settings import get_settings
+    from graph.queries.library import read_named_queries
+
+    library = read_named_queries(queries or get_settings().queries_dir)
+    opened = open_store(store, read_only=True)
+    console.print("aggregate text / library text, ms:")
+    checks = run(lambda: check_plans(opened, library, runs=runs, cap=cap, progress=console.print))
+    table = Table(
+        "query",
+        "values given",
+        "aggregates ms",
+        "library ms",
+        "ratio",
+        "rows",
+        "verdict",
+        title="Aggregate texts against the library's, in-process on one store (every row; median of"
+        f" {runs} after a first run)",
+    )
+    flagged = []
+    for c in checks:
+        verdict = c.verdict(slower=slower, floor_ms=floor_ms)
+        if verdict is not None:
+            flagged.append(f"{c.query} ({c.shape}): {verdict}")
+        values = ", ".join(f"{k}={v}" for k, v in c.values.items()) or "(none: defaults, or every value)"
+        table.add_row(
+            c.query,
+            values,
+            f"{'> ' if c.aggregate.capped else ''}{c.aggregate.ms:,.1f}",
+            f"{'> ' if c.library.capped else ''}{c.library.ms:,.1f}",
+            f"{c.ratio:.2f}",
+            f"{c.aggregate.rows:,}",
+            verdict or "ok",
+        )
+    out.print(table)
+    load = os.getloadavg()
+    out.print(
+        f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}. The store as the"
+        " command opens it (an embedded store: on disk, no memory copy); values picked from the data as"
+        f" `bench questions` picks them; '> ': the first run passed the cap of {cap:g} s. Verdicts: rows"
+        f" that differ, or a text over {floor_ms:g} ms and {slower:g}x the library's."
+    )
+    if flagged:
+        console.print("[bold red]Texts to look at:[/]\n  " + "\n  ".join(flagged))
+        raise typer.Exit(1)
+
+
+__all__ = ["bench_plans"]
