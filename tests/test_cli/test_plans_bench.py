@@ -7,13 +7,14 @@ the command fail, on a built store.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from api.bench import plans
-from api.bench.plans import ShapeCheck, Timing, check_plans, shapes
+from api.bench.plans import ShapeCheck, Timing, check_plans, shapes, time_text_forked
 from api.cli import app
 from graph.queries.library import read_named_queries
 from graph.store.embedded import GraphStore
@@ -52,6 +53,19 @@ def test_a_query_with_a_picked_value_is_timed_with_it_and_without() -> None:
     assert shapes(LIBRARY["cross-border-by-domain"], picked) == [("picked values", {})]
 
 
+def test_a_forked_timing_is_ended_at_the_cap() -> None:
+    started = time.monotonic()
+    found = time_text_forked(lambda: time.sleep(30) or 1, runs=1, cap=0.5)
+    assert found == Timing(500.0, 0, capped=True)
+    assert time.monotonic() - started < 10
+
+
+def test_a_forked_timing_within_the_cap_gives_the_median_and_the_rows() -> None:
+    found = time_text_forked(lambda: 7, runs=3, cap=5.0)
+    assert (found.rows, found.capped) == (7, False)
+    assert found.ms < 1000
+
+
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("plans") / "store"
@@ -72,11 +86,14 @@ def test_every_aggregate_text_is_timed_on_every_shape_with_the_library_rows(stor
         assert c.aggregate.rows == c.library.rows, c
 
 
-def test_the_command_prints_its_table_and_passes_on_the_shipped_texts(store_dir: Path) -> None:
-    result = runner.invoke(app, ["bench", "plans", "--store", str(store_dir), "--runs", "1"])
+@pytest.mark.parametrize("where", ["--memory", "--disk"])
+def test_the_command_prints_its_table_and_passes_on_the_shipped_texts(store_dir: Path, where: str) -> None:
+    result = runner.invoke(app, ["bench", "plans", "--store", str(store_dir), "--runs", "1", where])
     assert result.exit_code == 0, result.output
     assert "issue-raisers-by-round" in result.output
     assert "library ms" in result.output
+    said = " ".join(result.output.split())
+    assert ("forked from it" in said) == (where == "--memory")
 
 
 def test_a_text_whose_plan_lost_its_way_fails_the_command(
