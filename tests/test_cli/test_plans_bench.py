@@ -7,6 +7,8 @@ the command fail, on a built store.
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -64,6 +66,22 @@ def test_a_forked_timing_within_the_cap_gives_the_median_and_the_rows() -> None:
     found = time_text_forked(lambda: 7, runs=3, cap=5.0)
     assert (found.rows, found.capped) == (7, False)
     assert found.ms < 1000
+
+
+def test_a_forked_timing_whose_child_the_kernel_ends_says_so() -> None:
+    found = time_text_forked(lambda: os.kill(os.getpid(), signal.SIGKILL) or 1, runs=1, cap=5.0)
+    assert found.failure is not None
+    assert "out of memory" in found.failure
+    gone = time_text_forked(lambda: os._exit(3), runs=1, cap=5.0)
+    assert gone.failure == "ended with exit status 3"
+
+
+def test_a_text_that_gave_no_answer_is_named_only_if_it_is_the_aggregate_one() -> None:
+    failed = Timing(10.0, 0, failure="ended by signal 9")
+    assert check(failed, Timing(1.0, 5)).verdict(slower=1.5, floor_ms=20) == (
+        "the aggregate text gave no answer: ended by signal 9"
+    )
+    assert check(Timing(1.0, 5), failed).verdict(slower=1.5, floor_ms=20) is None
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.store import StoreOption, open_store, run
+
+if TYPE_CHECKING:
+    from api.bench.plans import Timing
 
 console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -95,9 +98,9 @@ def bench_plans(
         table.add_row(
             c.query,
             values,
-            f"{'> ' if c.aggregate.capped else ''}{c.aggregate.ms:,.1f}",
-            f"{'> ' if c.library.capped else ''}{c.library.ms:,.1f}",
-            f"{c.ratio:.2f}",
+            _time_cell(c.aggregate),
+            _time_cell(c.library),
+            "-" if c.aggregate.failure or c.library.failure else f"{c.ratio:.2f}",
             f"{c.aggregate.rows:,}",
             verdict or "ok",
         )
@@ -112,6 +115,12 @@ def bench_plans(
     if flagged:
         console.print("[bold red]Texts to look at:[/]\n  " + "\n  ".join(flagged))
         raise typer.Exit(1)
+
+
+def _time_cell(timing: Timing) -> str:
+    if timing.failure is not None:
+        return f"no answer: {timing.failure}"
+    return f"{'> ' if timing.capped else ''}{timing.ms:,.1f}"
 
 
 __all__ = ["bench_plans"]
