@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from api.bench.questions.define import PICKS
+from api.bench.questions.define import pick_from
 from api.bench.questions.run import mix_values
 from api.workers.sandbox import go_first_when_memory_runs_out
 from graph.aggregates.model import Term
@@ -74,17 +74,6 @@ class ShapeCheck:
 
 
 Timer = Callable[..., "Timing"]  # time_text or time_text_forked
-
-
-def pick_values(store: Store) -> dict[str, str]:
-    """The values the benchmark picks from the data (``PICKS``): the busiest municipality, issue, round."""
-    picked = {}
-    for name, sparql in PICKS.items():
-        rows = store.select(sparql)
-        value = rows[0].get("v") if rows else None
-        if value is not None:
-            picked[name] = str(value.value)
-    return picked
 
 
 def shapes(query: NamedQuery, picked: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
@@ -229,7 +218,7 @@ def check_plans(
             " run `samverkan aggregates rebuild`"
         )
         raise QueryError(msg)
-    picked = pick_values(store)
+    picked = pick_from(store)
     checks = []
     for query in sorted(queries, key=lambda q: q.name):
         for shape, values in shapes(query, picked):
@@ -245,7 +234,6 @@ __all__ = [
     "check_plans",
     "check_shape",
     "checked_queries",
-    "pick_values",
     "shapes",
     "time_text",
     "time_text_forked",

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from graph.queries.library import NamedQuery, bind_parameters, parse_named_query
 from graph.store.embedded import bind_values
+from graph.store.protocol import Store
 
 PEER_DIR = Path(__file__).with_name("sparql")
 
@@ -80,6 +81,17 @@ PICK_FOR_PARAMETER = {
     "round": "round",
 }
 PICK_FOR_PARAMETER |= {"region": "region", "group": "group", "year": "year"}
+
+
+def pick_from(store: Store) -> dict[str, str]:
+    """The values of ``PICKS`` in ``store``: the busiest municipality, issue, round, region, group, year."""
+    picked = {}
+    for name, sparql in PICKS.items():
+        rows = store.select(sparql)
+        value = rows[0].get("v") if rows else None
+        if value is not None:
+            picked[name] = str(value.value)
+    return picked
 
 
 def read_peer_query(question: Question) -> NamedQuery:

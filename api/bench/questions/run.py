@@ -22,9 +22,9 @@ import pyoxigraph as ox
 from api.bench.measure import run_isolated, work_dir_lock
 from api.bench.questions.define import (
     PICK_FOR_PARAMETER,
-    PICKS,
     QUESTIONS,
     bound_text,
+    pick_from,
     read_peer_query,
     resolve_values,
     same_text,
@@ -294,13 +294,7 @@ def pick_values(disk: str) -> dict[str, str]:
     """
     store = GraphStore.open(Path(disk), read_only=True)
     try:
-        picked = {}
-        for name, sparql in PICKS.items():
-            rows = store.select(sparql)
-            value = rows[0].get("v") if rows else None
-            if value is not None:
-                picked[name] = str(value.value)
-        return picked
+        return pick_from(store)
     finally:
         store.close()
 
