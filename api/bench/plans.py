@@ -96,8 +96,8 @@ def checked_queries(library: dict[str, NamedQuery], store: Store) -> list[NamedQ
 def time_text(run: Callable[[], int], *, runs: int, cap: float) -> Timing:
     """Time ``run`` (it returns its row count): a first run, then ``runs`` more unless it passed ``cap``.
 
-    In this process: a first run past the cap is waited for (an embedded store on disk cannot be forked
-    safely, its engine's threads would not follow; a SPARQL server stops a query at the cap itself).
+    In this process, for a store on disk or a SPARQL server: a first run past the cap is waited for (an
+    embedded store on disk cannot be forked safely, its engine's threads would not follow).
     """
     report = _measure(run, runs=runs, cap=cap, say=lambda *_: None)
     return Timing(report[0] * 1000, report[1], capped=report[2])
@@ -123,7 +123,10 @@ def time_text_forked(run: Callable[[], int], *, runs: int, cap: float) -> Timing
                     out.write(json.dumps(step) + "\n")
                     out.flush()
 
-                _measure(run, runs=runs, cap=cap, say=say)
+                try:
+                    _measure(run, runs=runs, cap=cap, say=say)
+                except Exception as exc:  # the text's own error, told to the parent
+                    say("error", f"{type(exc).__name__}: {exc}")
         finally:
             os._exit(0)
     os.close(write)
@@ -137,6 +140,8 @@ def time_text_forked(run: Callable[[], int], *, runs: int, cap: float) -> Timing
     finally:
         _, status = os.waitpid(pid, 0)
     said = [json.loads(line) for line in lines]
+    if said and said[-1][0] == "error":
+        return Timing((time.perf_counter() - started) * 1000, 0, failure=said[-1][1])
     if said and (said[-1][0] == "median" or said[-1][3]):  # its median, or a first run past the cap
         _, seconds, rows, capped = said[-1]
         return Timing(seconds * 1000, rows, capped=capped)

@@ -76,6 +76,13 @@ def test_a_forked_timing_whose_child_the_kernel_ends_says_so() -> None:
     assert gone.failure == "ended with exit status 3"
 
 
+def test_a_forked_timing_whose_text_fails_gives_its_error() -> None:
+    def fails() -> int:
+        raise ValueError("no such graph")
+
+    assert time_text_forked(fails, runs=1, cap=5.0).failure == "ValueError: no such graph"
+
+
 def test_a_text_that_gave_no_answer_is_named_only_if_it_is_the_aggregate_one() -> None:
     failed = Timing(10.0, 0, failure="ended by signal 9")
     assert check(failed, Timing(1.0, 5)).verdict(slower=1.5, floor_ms=20) == (
